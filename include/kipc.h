@@ -3,7 +3,7 @@
  * libkipc: a thin C API over the /dev/kipc ioctls.
  *
  * Every function returns a non-negative value on success and -errno on
- * failure; errno itself is left alone.
+ * failure (errno is not the way errors are reported).
  */
 #ifndef LIBKIPC_H
 #define LIBKIPC_H
