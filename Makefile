@@ -9,6 +9,7 @@
 #   make check-debug     the selftests on the debug kernel only
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
+#   make check-runner    the VM runner's own tests
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, tools (PREFIX=/usr/local)
 #
@@ -65,11 +66,16 @@ check: deps
 	$(MAKE) all
 	$(MAKE) lint
 	$(MAKE) test-host
+	@$(TOP)/tools/vm/selfcheck
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/check debug
+
+check-runner: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/vm/selfcheck
 
 demo: deps
 	@$(TOP)/tools/vm/run --script $(TOP)/tools/demo/demo.sh
@@ -86,4 +92,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug demo install clean
+	check-debug check-runner demo install clean
