@@ -4,6 +4,88 @@
  *
  * This header is the ABI between kipc.ko and user space. It is shared
  * verbatim by the module and by libkipc.
+ *
+ * Objects
+ * -------
+ * Endpoint: opening /dev/kipc creates one; the fd is the endpoint. It has a
+ *   64-bit id, unique for the life of the system and never reused, an
+ *   optional name (KIPC_IOC_EP_SET) and a direct inbox (a message queue).
+ *   The endpoint is destroyed when its last /dev/kipc fd *and* every
+ *   mailbox fd opened through it are closed (a mailbox fd holds a reference
+ *   on the endpoint it was opened through; see below).
+ *
+ * Mailbox: a named or anonymous message queue with any number of senders
+ *   and receivers, created by KIPC_IOC_MBOX_CREATE and opened by
+ *   KIPC_IOC_MBOX_OPEN. Both return a new mailbox fd (O_CLOEXEC). A
+ *   mailbox fd supports poll() and the message ioctls (SEND, RECV, CALL,
+ *   REPLY, NOTIFY, STAT, MBOX_SET, MBOX_DELETE); it remembers the endpoint
+ *   it was opened through: messages sent through it are stamped with that
+ *   endpoint's id and requests received through it are answered on behalf
+ *   of that endpoint. A mailbox lives until deleted (KIPC_IOC_MBOX_DELETE)
+ *   or, if created with KIPC_MBOX_OWNED, until its creating endpoint is
+ *   destroyed. Mailbox ids come from the same never-reused 64-bit counter
+ *   as endpoint ids, so an id names at most one object ever.
+ *
+ * Namespaces: ids and names are visible only inside the IPC namespace in
+ *   which the endpoint or mailbox was created (CLONE_NEWIPC). Endpoint
+ *   names and mailbox names are separate name spaces.
+ *
+ * Messages
+ * --------
+ * A message is 0 .. msg_max bytes of payload plus a kernel-stamped header
+ * (struct kipc_msg_hdr). Priorities are 0 .. KIPC_PRIO_MAX; a receiver gets
+ * the highest priority first, FIFO within a priority. Messages sent from
+ * one endpoint to one queue at one priority arrive in the order sent.
+ * Each message is received exactly once: a receive that fails (-EMSGSIZE,
+ * -EFAULT) leaves the message queued.
+ *
+ * Capacity: each queue has max_msgs / max_bytes. max_msgs == 0 makes it a
+ * rendezvous queue: a send completes only when a receiver has taken the
+ * message. KIPC_SEND_SYNC gives the same guarantee on a buffered queue. A
+ * message whose sender is blocked waiting for it to be taken is queued
+ * (visible to receivers and counted in depth) but does not use capacity.
+ *
+ * Blocking (SEND, RECV, CALL): by default a call blocks. KIPC_NONBLOCK (or
+ * O_NONBLOCK on the fd, for SEND and RECV) makes it fail with -EAGAIN
+ * instead. KIPC_TIMEOUT bounds the wait by @timeout, relative, or absolute
+ * on CLOCK_MONOTONIC with KIPC_ABSTIME; on expiry -ETIMEDOUT; a deadline
+ * already in the past still performs a non-blocking attempt and then
+ * expires at once. A malformed timeout (tv_sec < 0, tv_nsec outside
+ * [0, 999999999]) gives -EINVAL. KIPC_NONBLOCK together with KIPC_TIMEOUT,
+ * or KIPC_ABSTIME without KIPC_TIMEOUT, gives -EINVAL.
+ *
+ * Signals: a signal interrupts a blocked call. SEND and RECV without a
+ * timeout or with an absolute one are restarted transparently when the
+ * handler has SA_RESTART (-EINTR otherwise); with a relative timeout they
+ * fail with -EINTR (no restart: the timeout would start again). CALL is
+ * never restarted (-EINTR), since its request may already be queued. An
+ * interrupted SEND has not sent its message (a rendezvous/SYNC message not
+ * yet taken is withdrawn); an interrupted RECV has not dequeued anything.
+ *
+ * Common errors, valid for every ioctl below:
+ *   -EFAULT	bad user pointer
+ *   -EINVAL	size field below the *_SIZE_VER0 of the struct, unknown flag
+ *		bit, non-zero reserved field, or a bad value as listed
+ *   -E2BIG	size field larger than this kernel's struct and the extra
+ *		bytes are not all zero (copy_struct_from_user)
+ *   -ENOTTY	unknown ioctl, or ioctl not valid on this kind of fd
+ *
+ * Extensible structs begin with "__u32 size", which the caller sets to
+ * sizeof(struct). The kernel dispatches on the ioctl number ignoring its
+ * size bits, so newer user space may pass a larger struct to an older
+ * kernel and vice versa. Output structs are copied back up to
+ * min(size, sizeof(kernel struct)).
+ *
+ * Poll: an endpoint fd reports EPOLLIN while its inbox holds a message and
+ * EPOLLOUT always (sends from an endpoint are flow-controlled per
+ * destination; poll a mailbox fd to wait for room in a mailbox). A
+ * mailbox fd reports EPOLLIN while it holds a message, EPOLLOUT while a
+ * non-blocking buffered send would find room (for a rendezvous mailbox:
+ * while a receiver is blocked in RECV) and EPOLLHUP | EPOLLERR once the
+ * mailbox is deleted.
+ *
+ * Signals on arrival: both fd kinds support O_ASYNC / F_SETOWN (SIGIO,
+ * POLL_IN) when a message arrives on an empty queue, and KIPC_IOC_NOTIFY.
  */
 #ifndef _UAPI_LINUX_KIPC_H
 #define _UAPI_LINUX_KIPC_H
@@ -17,11 +99,41 @@
 /* ABI version reported by KIPC_IOC_VERSION; bumped on incompatible change. */
 #define KIPC_ABI_VERSION	1
 
+/* Length of a name buffer, including the terminating NUL; "" = no name. */
+#define KIPC_NAME_MAX		64
+/* Priorities are 0 (lowest) .. KIPC_PRIO_MAX (highest). */
+#define KIPC_PRIO_MAX		31
+/* Default maximum message size of a queue created with msg_max == 0. */
+#define KIPC_MSG_SIZE_DEFAULT	8192
+/* Upper bound on the max_msgs of any queue. */
+#define KIPC_QUEUE_MSGS_MAX	65536
+/* Upper bound on kipc_list.count. */
+#define KIPC_LIST_MAX		1024
+
+/* Blocking flags, common to SEND, RECV and CALL. */
+#define KIPC_NONBLOCK		(1U << 0)	/* fail with -EAGAIN, never wait */
+#define KIPC_TIMEOUT		(1U << 1)	/* wait at most @timeout */
+#define KIPC_ABSTIME		(1U << 2)	/* @timeout is CLOCK_MONOTONIC */
+/* Bits 3..7 are reserved for more common flags. */
+
+/**
+ * struct kipc_timespec - a timeout, relative or absolute (CLOCK_MONOTONIC)
+ * @tv_sec:	seconds, >= 0
+ * @tv_nsec:	nanoseconds, 0 .. 999999999
+ *
+ * Only read when KIPC_TIMEOUT is set; ignored otherwise.
+ */
+struct kipc_timespec {
+	__s64 tv_sec;
+	__s64 tv_nsec;
+};
+
 /**
  * struct kipc_version - ABI and module version, filled by KIPC_IOC_VERSION
  * @abi:	KIPC_ABI_VERSION of the loaded module
  * @reserved:	zero
- * @endpoint_id: id of the endpoint the calling fd is
+ * @endpoint_id: id of the endpoint the calling fd is (or, for a mailbox fd,
+ *		the endpoint it was opened through)
  */
 struct kipc_version {
 	__u32 abi;
@@ -29,6 +141,534 @@ struct kipc_version {
 	__u64 endpoint_id;
 };
 
+/* struct kipc_msg_hdr.flags */
+#define KIPC_MSG_REQUEST	(1U << 0)	/* sent by CALL: answer with REPLY(token) */
+#define KIPC_MSG_SYNC		(1U << 1)	/* its sender waited for it to be taken */
+
+/**
+ * struct kipc_msg_hdr - kernel-stamped header delivered with every message
+ * @sender_id:	id of the sending endpoint (for a mailbox fd: the endpoint
+ *		it was opened through)
+ * @mailbox_id:	id of the mailbox the message came through, 0 if it was
+ *		sent directly to the receiving endpoint
+ * @token:	for a KIPC_MSG_REQUEST, the token to pass to KIPC_IOC_REPLY;
+ *		0 otherwise. Tokens are unique for the life of the system.
+ * @sender_pid:	sender's thread-group id as seen from the receiver's pid
+ *		namespace at receive time; 0 if not visible there
+ * @sender_uid:	sender's euid mapped into the receiver's user namespace
+ *		(overflowuid if unmapped)
+ * @sender_gid:	sender's egid mapped likewise (overflowgid if unmapped)
+ * @priority:	0 .. KIPC_PRIO_MAX
+ * @len:	payload length in bytes
+ * @flags:	KIPC_MSG_*
+ * @reply_max:	for a KIPC_MSG_REQUEST, the largest reply the caller
+ *		accepts; 0 otherwise
+ * @reserved:	zero
+ */
+struct kipc_msg_hdr {
+	__u64 sender_id;
+	__u64 mailbox_id;
+	__u64 token;
+	__s32 sender_pid;
+	__u32 sender_uid;
+	__u32 sender_gid;
+	__u32 priority;
+	__u32 len;
+	__u32 flags;
+	__u32 reply_max;
+	__u32 reserved;
+};
+
+/* KIPC_IOC_SEND flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
+#define KIPC_SEND_SYNC		(1U << 8)	/* complete only once taken */
+#define KIPC_SEND_MAILBOX	(1U << 9)	/* @dest is a mailbox id */
+/* Bit 10 is reserved for batched sends. */
+
+/**
+ * struct kipc_send - argument of KIPC_IOC_SEND
+ * @size:	sizeof(struct kipc_send), at least KIPC_SEND_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_*
+ * @dest:	on an endpoint fd: the destination endpoint id, or with
+ *		KIPC_SEND_MAILBOX a mailbox id (permission checked as for
+ *		KIPC_IOC_MBOX_OPEN plus write); on a mailbox fd: must be 0
+ *		(the message goes to that mailbox) and KIPC_SEND_MAILBOX
+ *		must be clear
+ * @buf:	user pointer to the payload
+ * @len:	payload length, 0 .. msg_max of the destination queue
+ * @priority:	0 .. KIPC_PRIO_MAX
+ * @timeout:	see KIPC_TIMEOUT
+ */
+struct kipc_send {
+	__u32 size;
+	__u32 flags;
+	__u64 dest;
+	__u64 buf;
+	__u32 len;
+	__u32 priority;
+	struct kipc_timespec timeout;
+};
+
+#define KIPC_SEND_SIZE_VER0	48
+
+/* KIPC_IOC_RECV flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
+#define KIPC_RECV_PEEK		(1U << 8)	/* copy out, do not dequeue */
+#define KIPC_RECV_FROM		(1U << 9)	/* only messages from @from */
+/* Bit 10 is reserved for batched receives. */
+
+/**
+ * struct kipc_recv - argument of KIPC_IOC_RECV
+ * @size:	sizeof(struct kipc_recv), at least KIPC_RECV_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_RECV_*
+ * @from:	with KIPC_RECV_FROM: receive only messages whose sender_id
+ *		is @from (highest priority first among those); else must be 0
+ * @buf:	user pointer to the payload buffer
+ * @buf_len:	size of @buf
+ * @len:	out: payload length. On -EMSGSIZE: the size @buf needs
+ *		(@hdr is filled too and the message stays queued)
+ * @timeout:	see KIPC_TIMEOUT
+ * @hdr:	out: header of the received (or peeked) message
+ */
+struct kipc_recv {
+	__u32 size;
+	__u32 flags;
+	__u64 from;
+	__u64 buf;
+	__u32 buf_len;
+	__u32 len;
+	struct kipc_timespec timeout;
+	struct kipc_msg_hdr hdr;
+};
+
+#define KIPC_RECV_SIZE_VER0	104
+
+/**
+ * struct kipc_call - argument of KIPC_IOC_CALL (request/reply)
+ * @size:	sizeof(struct kipc_call), at least KIPC_CALL_SIZE_VER0
+ * @flags:	KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_MAILBOX (KIPC_NONBLOCK
+ *		and KIPC_SEND_SYNC are invalid; O_NONBLOCK is ignored)
+ * @dest:	as in struct kipc_send
+ * @buf:	user pointer to the request payload
+ * @len:	request payload length
+ * @priority:	priority of the request, 0 .. KIPC_PRIO_MAX
+ * @reply_buf:	user pointer to the reply buffer
+ * @reply_buf_len: size of @reply_buf; the server sees it as hdr.reply_max
+ *		and cannot reply with more (its REPLY fails with -EMSGSIZE)
+ * @reply_len:	out: length of the reply payload
+ * @timeout:	bounds the whole call (queueing the request and waiting for
+ *		the reply)
+ * @reply_hdr:	out: header of the reply (sender_id is the replying endpoint,
+ *		token is the call's token, mailbox_id is 0)
+ */
+struct kipc_call {
+	__u32 size;
+	__u32 flags;
+	__u64 dest;
+	__u64 buf;
+	__u32 len;
+	__u32 priority;
+	__u64 reply_buf;
+	__u32 reply_buf_len;
+	__u32 reply_len;
+	struct kipc_timespec timeout;
+	struct kipc_msg_hdr reply_hdr;
+};
+
+#define KIPC_CALL_SIZE_VER0	120
+
+/**
+ * struct kipc_reply - argument of KIPC_IOC_REPLY
+ * @size:	sizeof(struct kipc_reply), at least KIPC_REPLY_SIZE_VER0
+ * @flags:	0
+ * @token:	hdr.token of the request being answered
+ * @buf:	user pointer to the reply payload
+ * @len:	reply length, at most the request's hdr.reply_max
+ * @reserved:	zero
+ */
+struct kipc_reply {
+	__u32 size;
+	__u32 flags;
+	__u64 token;
+	__u64 buf;
+	__u32 len;
+	__u32 reserved;
+};
+
+#define KIPC_REPLY_SIZE_VER0	32
+
+/* struct kipc_ep_set.flags: which fields to apply */
+#define KIPC_EP_SET_NAME	(1U << 0)
+#define KIPC_EP_SET_LIMITS	(1U << 1)
+
+/**
+ * struct kipc_ep_set - argument of KIPC_IOC_EP_SET
+ * @size:	sizeof(struct kipc_ep_set), at least KIPC_EP_SET_SIZE_VER0
+ * @flags:	KIPC_EP_SET_*
+ * @max_msgs:	with KIPC_EP_SET_LIMITS: inbox capacity in messages
+ *		(0 = rendezvous), at most KIPC_QUEUE_MSGS_MAX
+ * @max_bytes:	with KIPC_EP_SET_LIMITS: inbox capacity in bytes, 0 =
+ *		max_msgs * msg_max capped to the queue_bytes_max parameter
+ * @msg_max:	with KIPC_EP_SET_LIMITS: largest message accepted, 0 =
+ *		KIPC_MSG_SIZE_DEFAULT
+ * @reserved:	zero
+ * @name:	with KIPC_EP_SET_NAME: NUL-terminated name, unique among the
+ *		endpoints of the IPC namespace. A name can be set once.
+ *
+ * New limits apply to messages sent afterwards; queued ones stay.
+ * Defaults for a new endpoint come from the module parameters
+ * ep_max_msgs, ep_max_bytes and KIPC_MSG_SIZE_DEFAULT.
+ */
+struct kipc_ep_set {
+	__u32 size;
+	__u32 flags;
+	__u32 max_msgs;
+	__u32 max_bytes;
+	__u32 msg_max;
+	__u32 reserved;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_EP_SET_SIZE_VER0	88
+
+/* struct kipc_mbox_create.flags */
+#define KIPC_MBOX_OWNED		(1U << 0)	/* dies with the creating endpoint */
+
+/**
+ * struct kipc_mbox_create - argument of KIPC_IOC_MBOX_CREATE
+ * @size:	sizeof(struct kipc_mbox_create), >= KIPC_MBOX_CREATE_SIZE_VER0
+ * @flags:	KIPC_MBOX_*
+ * @id:		out: id of the new mailbox
+ * @max_msgs:	capacity in messages, 0 = rendezvous, at most
+ *		KIPC_QUEUE_MSGS_MAX
+ * @max_bytes:	capacity in bytes; 0 = max_msgs * msg_max, capped to the
+ *		queue_bytes_max module parameter. An explicit value above
+ *		queue_bytes_max gives -ENOBUFS.
+ * @msg_max:	largest message, 0 = KIPC_MSG_SIZE_DEFAULT; above the
+ *		msg_size_max module parameter gives -EMSGSIZE
+ * @mode:	permission bits (0 .. 0777, SysV style: w = may send,
+ *		r = may receive); owner uid/gid are the creator's euid/egid
+ * @name:	NUL-terminated name unique among the mailboxes of the IPC
+ *		namespace, or "" for an anonymous mailbox (open by id)
+ */
+struct kipc_mbox_create {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	__u32 max_msgs;
+	__u32 max_bytes;
+	__u32 msg_max;
+	__u32 mode;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_MBOX_CREATE_SIZE_VER0	96
+
+/**
+ * struct kipc_mbox_ref - names a mailbox (KIPC_IOC_MBOX_OPEN, _DELETE)
+ * @size:	sizeof(struct kipc_mbox_ref), >= KIPC_MBOX_REF_SIZE_VER0
+ * @flags:	0
+ * @id:		the mailbox id; or 0 to look it up by @name (OPEN writes the
+ *		id back). On a mailbox fd, id 0 and name "" mean that mailbox.
+ * @name:	NUL-terminated name, must be "" when @id is not 0
+ */
+struct kipc_mbox_ref {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_MBOX_REF_SIZE_VER0		80
+
+/* struct kipc_mbox_set.flags: which fields to apply */
+#define KIPC_MBOX_SET_MODE	(1U << 0)
+#define KIPC_MBOX_SET_UID	(1U << 1)
+#define KIPC_MBOX_SET_GID	(1U << 2)
+
+/**
+ * struct kipc_mbox_set - argument of KIPC_IOC_MBOX_SET (like IPC_SET)
+ * @size:	sizeof(struct kipc_mbox_set), >= KIPC_MBOX_SET_SIZE_VER0
+ * @flags:	KIPC_MBOX_SET_*
+ * @id:		mailbox id; on a mailbox fd 0 means that mailbox
+ * @mode:	new permission bits, 0 .. 0777
+ * @uid:	new owner uid, in the caller's user namespace
+ * @gid:	new owner gid, in the caller's user namespace
+ * @reserved:	zero
+ */
+struct kipc_mbox_set {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 reserved;
+};
+
+#define KIPC_MBOX_SET_SIZE_VER0		32
+
+/* struct kipc_notify.flags */
+#define KIPC_NOTIFY_ONESHOT	(1U << 0)	/* disarm after one signal */
+
+/**
+ * struct kipc_notify - argument of KIPC_IOC_NOTIFY
+ * @size:	sizeof(struct kipc_notify), >= KIPC_NOTIFY_SIZE_VER0
+ * @flags:	KIPC_NOTIFY_*
+ * @signo:	signal sent to the calling thread group when a message
+ *		arrives on the empty queue of this fd; 0 disarms
+ * @reserved:	zero
+ *
+ * One registration per queue: a second process arming it gets -EBUSY
+ * until the first disarms or its endpoint/mailbox fd is closed.
+ */
+struct kipc_notify {
+	__u32 size;
+	__u32 flags;
+	__u32 signo;
+	__u32 reserved;
+};
+
+#define KIPC_NOTIFY_SIZE_VER0		16
+
+/* struct kipc_info.type */
+#define KIPC_TYPE_ENDPOINT	1
+#define KIPC_TYPE_MAILBOX	2
+
+/* struct kipc_info.flags */
+#define KIPC_INFO_OWNED		(1U << 0)	/* mailbox dies with owner_ep */
+
+/**
+ * struct kipc_info - one endpoint or mailbox (KIPC_IOC_STAT, KIPC_IOC_LIST)
+ * @id:		endpoint or mailbox id
+ * @type:	KIPC_TYPE_*
+ * @flags:	KIPC_INFO_*
+ * @creator_ep:	mailbox: id of the endpoint that created it; endpoint: 0
+ * @name:	NUL-terminated name, "" if anonymous
+ * @uid:	owner (mailbox) or opener's euid (endpoint), in the caller's
+ *		user namespace
+ * @gid:	likewise for the gid
+ * @mode:	mailbox permission bits; 0 for an endpoint
+ * @pid:	endpoint: opener's tgid in the caller's pid namespace (0 if
+ *		not visible); mailbox: 0
+ * @depth:	messages queued (including those of blocked SYNC senders)
+ * @bytes:	payload bytes queued
+ * @max_msgs:	capacity in messages (0 = rendezvous)
+ * @max_bytes:	capacity in bytes
+ * @msg_max:	largest message accepted
+ * @nr_senders:	tasks blocked sending to this queue (waiting for room or
+ *		for their message to be taken)
+ * @nr_receivers: tasks blocked in RECV on this queue
+ * @reserved:	zero
+ */
+struct kipc_info {
+	__u64 id;
+	__u32 type;
+	__u32 flags;
+	__u64 creator_ep;
+	char name[KIPC_NAME_MAX];
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__s32 pid;
+	__u32 depth;
+	__u32 bytes;
+	__u32 max_msgs;
+	__u32 max_bytes;
+	__u32 msg_max;
+	__u32 nr_senders;
+	__u32 nr_receivers;
+	__u32 reserved;
+};
+
+#define KIPC_INFO_SIZE_VER0		136
+
+/**
+ * struct kipc_stat - argument of KIPC_IOC_STAT
+ * @size:	sizeof(struct kipc_stat), >= KIPC_STAT_SIZE_VER0
+ * @type:	KIPC_TYPE_* to look up by @name; 0 when looking up by @id
+ *		(the id says which kind it is) or for the fd itself
+ * @id:		object id; 0 with name "" means the fd's own endpoint or
+ *		mailbox
+ * @name:	NUL-terminated name, "" when @id is used
+ * @info:	out
+ */
+struct kipc_stat {
+	__u32 size;
+	__u32 type;
+	__u64 id;
+	char name[KIPC_NAME_MAX];
+	struct kipc_info info;
+};
+
+#define KIPC_STAT_SIZE_VER0		216
+
+/* struct kipc_list.flags: which objects to list (at least one) */
+#define KIPC_LIST_ENDPOINTS	(1U << 0)
+#define KIPC_LIST_MAILBOXES	(1U << 1)
+
+/**
+ * struct kipc_list - argument of KIPC_IOC_LIST
+ * @size:	sizeof(struct kipc_list), >= KIPC_LIST_SIZE_VER0
+ * @flags:	KIPC_LIST_*
+ * @cursor:	in: list objects with id > @cursor (start with 0); out: id of
+ *		the last entry written (pass it back to continue). Unchanged
+ *		when nothing was written (end of list).
+ * @entries:	user pointer to an array of @count entries of @entry_size
+ *		bytes each
+ * @count:	in: array length, 1 .. KIPC_LIST_MAX; out: entries written
+ * @entry_size:	sizeof(struct kipc_info) as the caller knows it, at least
+ *		KIPC_INFO_SIZE_VER0; entries are written min(@entry_size,
+ *		kernel size) bytes each, zero-filled up to @entry_size
+ *
+ * Objects are listed in increasing id order, only those of the caller's
+ * IPC namespace. The list is not a snapshot: objects created or destroyed
+ * meanwhile may or may not appear.
+ */
+struct kipc_list {
+	__u32 size;
+	__u32 flags;
+	__u64 cursor;
+	__u64 entries;
+	__u32 count;
+	__u32 entry_size;
+};
+
+#define KIPC_LIST_SIZE_VER0		32
+
+/*
+ * ioctls. Unless said otherwise they return 0 on success or -1 with errno
+ * set; the common errors listed at the top apply to all of them.
+ *
+ * Error summary:
+ *   EAGAIN	KIPC_NONBLOCK / O_NONBLOCK and the call would block
+ *   ETIMEDOUT	the KIPC_TIMEOUT deadline passed
+ *   EINTR	interrupted by a signal (see "Signals" above)
+ *   ESRCH	destination endpoint does not exist (never did, or closed),
+ *		or it closed while the sender was blocked on it
+ *   ENOENT	no mailbox with that id / name; REPLY: no such outstanding
+ *		request on this endpoint
+ *   EIDRM	the mailbox was deleted (before or during the call)
+ *   EACCES	permission denied by the mailbox mode, or not the owner
+ *		(nor CAP_IPC_OWNER) for DELETE / MBOX_SET
+ *   EEXIST	name already in use
+ *   EBUSY	endpoint already named; NOTIFY already armed by another
+ *		process
+ *   EMSGSIZE	payload larger than the queue's msg_max; RECV buffer too
+ *		small (len = needed size, message left queued); REPLY longer
+ *		than the caller's reply_max; msg_max above msg_size_max
+ *   ENOSPC	max_mailboxes mailboxes already exist in the IPC namespace
+ *   ENOBUFS	requested max_bytes above the queue_bytes_max parameter
+ *   EDQUOT	the sender's user would exceed user_bytes_max queued bytes
+ *   ECONNRESET	CALL: the server endpoint closed after receiving the
+ *		request and before replying, or while the request was still
+ *		queued in its inbox
+ *   ENAMETOOLONG a name without a NUL within KIPC_NAME_MAX bytes
+ *   ENOMEM	out of memory
+ */
+
+/* Fill struct kipc_version. Any fd. */
 #define KIPC_IOC_VERSION	_IOR(KIPC_IOC_MAGIC, 0x00, struct kipc_version)
+
+/*
+ * Set the name and/or inbox limits of the endpoint. Endpoint fd only.
+ * Errors: EBUSY (already named), EEXIST, ENAMETOOLONG, EINVAL (empty name
+ * with KIPC_EP_SET_NAME, max_msgs too large), EMSGSIZE, ENOBUFS.
+ */
+#define KIPC_IOC_EP_SET		_IOW(KIPC_IOC_MAGIC, 0x01, struct kipc_ep_set)
+
+/*
+ * Send one message. Endpoint fd (to an endpoint, or to a mailbox with
+ * KIPC_SEND_MAILBOX) or mailbox fd (to that mailbox). Returns 0 once the
+ * message is queued (or, rendezvous / KIPC_SEND_SYNC, taken by a
+ * receiver). Errors: EAGAIN, ETIMEDOUT, EINTR, ESRCH, ENOENT, EIDRM,
+ * EACCES, EMSGSIZE, EDQUOT, ENOMEM, EINVAL (dest 0 on an endpoint fd,
+ * dest != 0 on a mailbox fd, priority > KIPC_PRIO_MAX).
+ */
+#define KIPC_IOC_SEND		_IOW(KIPC_IOC_MAGIC, 0x02, struct kipc_send)
+
+/*
+ * Receive (or peek at) the highest-priority message of this fd's queue: an
+ * endpoint fd receives from its inbox, a mailbox fd from its mailbox.
+ * Fills hdr, len and the payload. Errors: EAGAIN, ETIMEDOUT, EINTR, EIDRM,
+ * EACCES (mailbox not readable), EMSGSIZE (buf_len < len; len and hdr are
+ * written back, the message stays queued), EFAULT (message stays queued).
+ */
+#define KIPC_IOC_RECV		_IOWR(KIPC_IOC_MAGIC, 0x03, struct kipc_recv)
+
+/*
+ * Send a request and wait for its reply, which is written to reply_buf,
+ * reply_len and reply_hdr. The request carries KIPC_MSG_REQUEST, a fresh
+ * token and reply_max = reply_buf_len. Endpoint or mailbox fd as for SEND.
+ * Errors: those of SEND for queueing the request; then ETIMEDOUT, EINTR,
+ * ECONNRESET (server endpoint closed), EIDRM (mailbox deleted while the
+ * request was queued in it), ESRCH (destination endpoint closed while the
+ * request was being queued). After ETIMEDOUT or EINTR the request may
+ * still be received; the server's REPLY then fails with ENOENT.
+ */
+#define KIPC_IOC_CALL		_IOWR(KIPC_IOC_MAGIC, 0x04, struct kipc_call)
+
+/*
+ * Answer a request received (not peeked) by this endpoint, directly or
+ * through a mailbox fd opened through it; may be issued on either fd.
+ * Never blocks. Errors: ENOENT (unknown token, already answered, or the
+ * caller gave up), EMSGSIZE (len > the request's reply_max), EDQUOT,
+ * ENOMEM.
+ */
+#define KIPC_IOC_REPLY		_IOW(KIPC_IOC_MAGIC, 0x05, struct kipc_reply)
+
+/*
+ * Arm or disarm a signal on message arrival on an empty queue of this fd
+ * (endpoint inbox or mailbox). Errors: EINVAL (bad signo), EBUSY.
+ */
+#define KIPC_IOC_NOTIFY		_IOW(KIPC_IOC_MAGIC, 0x06, struct kipc_notify)
+
+/*
+ * Create a mailbox and return a new mailbox fd (O_CLOEXEC) for it as the
+ * ioctl's return value; id is written back. Endpoint fd only.
+ * Errors: EEXIST, ENOSPC, ENOBUFS, EMSGSIZE, ENAMETOOLONG, EMFILE,
+ * ENOMEM, EINVAL (mode > 0777, max_msgs > KIPC_QUEUE_MSGS_MAX).
+ */
+#define KIPC_IOC_MBOX_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x08, struct kipc_mbox_create)
+
+/*
+ * Open a mailbox by id or name and return a new mailbox fd (O_CLOEXEC) as
+ * the return value; id is written back. Requires read or write permission.
+ * Endpoint fd only. Errors: ENOENT, EACCES, ENAMETOOLONG, EMFILE, EINVAL
+ * (both or neither of id and name given).
+ */
+#define KIPC_IOC_MBOX_OPEN	_IOWR(KIPC_IOC_MAGIC, 0x09, struct kipc_mbox_ref)
+
+/*
+ * Delete a mailbox: it disappears from its namespace at once (the name can
+ * be reused, the id never is), queued messages are freed, blocked senders
+ * and receivers fail with EIDRM, callers whose request was queued in it
+ * fail with EIDRM, and every fd for it then fails with EIDRM and polls
+ * EPOLLHUP | EPOLLERR. Owner, creator or CAP_IPC_OWNER only.
+ * Errors: ENOENT, EACCES, EIDRM (mailbox fd of an already deleted mailbox).
+ */
+#define KIPC_IOC_MBOX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x0a, struct kipc_mbox_ref)
+
+/*
+ * Change mode / owner of a mailbox. Owner, creator or CAP_IPC_OWNER only.
+ * Errors: ENOENT, EIDRM, EACCES, EINVAL (mode > 0777, unmapped uid/gid).
+ */
+#define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
+
+/*
+ * Describe one endpoint or mailbox by id or name, or the fd's own.
+ * Errors: ENOENT (mailbox), ESRCH (endpoint), EIDRM (own mailbox deleted),
+ * ENAMETOOLONG, EINVAL.
+ */
+#define KIPC_IOC_STAT		_IOWR(KIPC_IOC_MAGIC, 0x10, struct kipc_stat)
+
+/* List endpoints and/or mailboxes from a cursor. Any fd. Errors: EINVAL. */
+#define KIPC_IOC_LIST		_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_list)
+
+/*
+ * Reserved for later ABI revisions (do not reuse):
+ *   0x20 .. 0x2f	batched send / receive (many messages per ioctl)
+ *   0x30 .. 0x3f	shared-memory rings (setup, mmap offsets, doorbells)
+ * io_uring IORING_OP_URING_CMD will use these same ioctl numbers as
+ * cmd_op with the same argument structs.
+ */
 
 #endif /* _UAPI_LINUX_KIPC_H */
