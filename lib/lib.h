@@ -14,8 +14,13 @@
 
 #include "kipc.h"
 
-/* Flags the library derives from its arguments; never valid from callers. */
-#define __KIPC_DERIVED_FLAGS	(KIPC_TIMEOUT | KIPC_RECV_FROM)
+/*
+ * Flags the library derives from its arguments; never valid from callers.
+ * Per ioctl, since the bits above 7 are per ioctl: KIPC_RECV_FROM is the
+ * same bit as KIPC_SEND_MAILBOX.
+ */
+#define __KIPC_SEND_DERIVED	KIPC_TIMEOUT
+#define __KIPC_RECV_DERIVED	(KIPC_TIMEOUT | KIPC_RECV_FROM)
 
 /*
  * Copy a caller's name into a fixed KIPC_NAME_MAX buffer (already zeroed).
@@ -46,13 +51,14 @@ static inline int __kipc_copy_required_name(char dst[KIPC_NAME_MAX],
 /*
  * Turn (flags, timeout) into the kernel's blocking flags and timespec.
  * Rejects what the kernel would reject, so the caller learns it without a
- * round trip: derived flags, KIPC_ABSTIME without a timeout, KIPC_NONBLOCK
+ * round trip: @derived flags, KIPC_ABSTIME without a timeout, KIPC_NONBLOCK
  * with one, and a malformed timespec.
  */
-static inline int __kipc_timeout(unsigned int *flags, struct kipc_timespec *kts,
+static inline int __kipc_timeout(unsigned int *flags, unsigned int derived,
+				 struct kipc_timespec *kts,
 				 const struct timespec *timeout)
 {
-	if (*flags & __KIPC_DERIVED_FLAGS)
+	if (*flags & derived)
 		return -EINVAL;
 	if (!timeout)
 		return (*flags & KIPC_ABSTIME) ? -EINVAL : 0;

@@ -16,7 +16,7 @@ int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
 
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
-	ret = __kipc_timeout(&flags, &s.timeout, timeout);
+	ret = __kipc_timeout(&flags, __KIPC_SEND_DERIVED, &s.timeout, timeout);
 	if (ret < 0)
 		return ret;
 	ret = __kipc_check_buf(buf, len);
@@ -41,7 +41,7 @@ static int recv_common(int fd, uint64_t from, void *buf, size_t len,
 
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	ret = __kipc_timeout(&flags, &r.timeout, timeout);
+	ret = __kipc_timeout(&flags, __KIPC_RECV_DERIVED, &r.timeout, timeout);
 	if (ret < 0)
 		return ret;
 	ret = __kipc_check_buf(buf, len);
@@ -93,7 +93,7 @@ int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
-	ret = __kipc_timeout(&flags, &c.timeout, timeout);
+	ret = __kipc_timeout(&flags, __KIPC_SEND_DERIVED, &c.timeout, timeout);
 	if (ret < 0)
 		return ret;
 	ret = __kipc_check_buf(req, req_len);
