@@ -3,11 +3,23 @@
  * libkipc: a thin C API over the /dev/kipc ioctls.
  *
  * Every function returns a non-negative value on success and -errno on
- * failure (errno is not the way errors are reported).
+ * failure (errno is not the way errors are reported; no function returns
+ * -1 with errno set).
+ *
+ * Blocking calls (kipc_send, kipc_recv, kipc_recv_from, kipc_call) take
+ * the uapi's KIPC_NONBLOCK / KIPC_ABSTIME flags and a timeout: NULL blocks
+ * without limit (or fails with -EAGAIN under KIPC_NONBLOCK / O_NONBLOCK);
+ * non-NULL bounds the wait, relative, or absolute on CLOCK_MONOTONIC with
+ * KIPC_ABSTIME. KIPC_TIMEOUT and KIPC_RECV_FROM are derived by the library
+ * from its arguments: passing them in flags is -EINVAL.
  */
 #ifndef LIBKIPC_H
 #define LIBKIPC_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 #include <linux/kipc.h>
 
 #ifdef __cplusplus
@@ -20,8 +32,106 @@ extern "C" {
 /* kipc_open() flags. */
 #define KIPC_OPEN_NONBLOCK	(1U << 0)	/* O_NONBLOCK on the endpoint fd */
 
+/* Capacity of a mailbox created with attr == NULL. */
+#define KIPC_MBOX_DEFAULT_MSGS	64
+
+/*
+ * Endpoints: the fd of /dev/kipc is the endpoint.
+ */
+
+/* Open /dev/kipc (O_CLOEXEC): a new endpoint. Returns the fd. */
 int kipc_open(unsigned int flags);
+/* ABI version of the loaded module and the fd's endpoint id. */
 int kipc_version(int fd, struct kipc_version *ver);
+/* This endpoint's id (for a mailbox fd: the endpoint it was opened through). */
+int kipc_ep_id(int fd, uint64_t *id);
+/* Name the endpoint (once); 1 .. KIPC_NAME_MAX - 1 bytes. */
+int kipc_ep_set_name(int fd, const char *name);
+/* Inbox capacity (max_msgs 0 = rendezvous); 0 bytes / msg_max = defaults. */
+int kipc_ep_set_limits(int fd, unsigned int max_msgs, unsigned int max_bytes,
+		       unsigned int msg_max);
+/* Endpoint name -> id. */
+int kipc_ep_lookup(int fd, const char *name, uint64_t *id);
+
+/*
+ * Mailboxes: named or anonymous queues with many senders and receivers.
+ */
+
+struct kipc_mbox_attr {
+	unsigned int flags;	/* KIPC_MBOX_OWNED */
+	unsigned int max_msgs;	/* 0 = rendezvous */
+	unsigned int max_bytes;	/* 0 = kernel default */
+	unsigned int msg_max;	/* 0 = KIPC_MSG_SIZE_DEFAULT */
+	unsigned int mode;	/* permission bits, 0 .. 0777 */
+};
+
+/*
+ * Create a mailbox through endpoint @ep. @name NULL or "" = anonymous.
+ * @attr NULL = { .max_msgs = KIPC_MBOX_DEFAULT_MSGS, .mode = 0600 }.
+ * Returns the mailbox fd; its id is stored in *@id unless @id is NULL.
+ */
+int kipc_mbox_create(int ep, const char *name,
+		     const struct kipc_mbox_attr *attr, uint64_t *id);
+/* Open a mailbox by name (*@id = its id unless NULL) or by id. Returns the fd. */
+int kipc_mbox_open(int ep, const char *name, uint64_t *id);
+int kipc_mbox_open_id(int ep, uint64_t id);
+/* Delete a mailbox by id (on a mailbox fd, id 0 = that mailbox) or name. */
+int kipc_mbox_delete(int fd, uint64_t id);
+int kipc_mbox_delete_name(int fd, const char *name);
+/* IPC_SET for mailboxes; id 0 on a mailbox fd = that mailbox. */
+int kipc_mbox_set_mode(int fd, uint64_t id, unsigned int mode);
+/* (uid_t)-1 / (gid_t)-1 leave the owner uid / gid unchanged, as chown(2). */
+int kipc_mbox_set_owner(int fd, uint64_t id, uid_t uid, gid_t gid);
+
+/*
+ * Messages. @fd is an endpoint fd (@dest: an endpoint id, or a mailbox id
+ * with KIPC_SEND_MAILBOX) or a mailbox fd (@dest must be 0).
+ */
+
+/* Send @len bytes at priority @prio (0 .. KIPC_PRIO_MAX). Returns 0. */
+int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
+	      unsigned int prio, unsigned int flags,
+	      const struct timespec *timeout);
+/*
+ * Receive the highest-priority message of the fd's queue (endpoint inbox
+ * or mailbox). Returns the payload length; @hdr may be NULL. On -EMSGSIZE
+ * the message stays queued and, if @hdr is not NULL, hdr->len is its size.
+ */
+int kipc_recv(int fd, void *buf, size_t len, struct kipc_msg_hdr *hdr,
+	      unsigned int flags, const struct timespec *timeout);
+/* As kipc_recv(), only messages sent by endpoint @from (not 0). */
+int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
+		   struct kipc_msg_hdr *hdr, unsigned int flags,
+		   const struct timespec *timeout);
+/* Send a request and wait for its reply. Returns the reply length. */
+int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
+	      unsigned int prio, void *reply, size_t reply_len,
+	      struct kipc_msg_hdr *reply_hdr, unsigned int flags,
+	      const struct timespec *timeout);
+/* Answer the request whose header carried @token. Never blocks. */
+int kipc_reply(int fd, uint64_t token, const void *buf, size_t len);
+
+/*
+ * Notification and introspection.
+ */
+
+/* Signal @signo on arrival on the fd's empty queue; 0 disarms. */
+int kipc_notify(int fd, int signo, unsigned int flags);
+/* Describe object @id (0 = the fd's own endpoint or mailbox). */
+int kipc_stat(int fd, uint64_t id, struct kipc_info *info);
+/* Describe the KIPC_TYPE_ENDPOINT / KIPC_TYPE_MAILBOX called @name. */
+int kipc_stat_name(int fd, unsigned int type, const char *name,
+		   struct kipc_info *info);
+/*
+ * List objects (KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES) with id >
+ * *@cursor, in id order. Returns the number written to @entries (0 at the
+ * end) and advances *@cursor. @count above KIPC_LIST_MAX is clamped.
+ */
+int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
+	      struct kipc_info *entries, unsigned int count);
+
+/* Message for a -errno returned by libkipc, worded for kipc. */
+const char *kipc_strerror(int err);
 
 #ifdef __cplusplus
 }

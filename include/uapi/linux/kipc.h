@@ -27,7 +27,10 @@
  *   as endpoint ids, so an id names at most one object ever.
  *
  * Namespaces: ids and names are visible only inside the IPC namespace in
- *   which the endpoint or mailbox was created (CLONE_NEWIPC). Endpoint
+ *   which the endpoint or mailbox was created (CLONE_NEWIPC). An endpoint
+ *   belongs to the IPC namespace of the task that opened /dev/kipc, and
+ *   every lookup made through an fd (send by id, open, stat, list, ...)
+ *   uses its endpoint's namespace, like a socket uses its netns. Endpoint
  *   names and mailbox names are separate name spaces.
  *
  * Messages
@@ -655,8 +658,9 @@ struct kipc_list {
 
 /*
  * Describe one endpoint or mailbox by id or name, or the fd's own.
- * Errors: ENOENT (mailbox), ESRCH (endpoint), EIDRM (own mailbox deleted),
- * ENAMETOOLONG, EINVAL.
+ * Errors: ENOENT (no such object of that type), EIDRM (mailbox fd of a
+ * deleted mailbox, id 0), ENAMETOOLONG, EINVAL (type > KIPC_TYPE_MAILBOX,
+ * name without type, both id and name, type with neither).
  */
 #define KIPC_IOC_STAT		_IOWR(KIPC_IOC_MAGIC, 0x10, struct kipc_stat)
 

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* Arrival notification and introspection: notify, stat, list. */
+#include <signal.h>
+#include <string.h>
+
+#include "kipc.h"
+#include "lib.h"
+#include "syscall.h"
+
+int kipc_notify(int fd, int signo, unsigned int flags)
+{
+	struct kipc_notify n;
+
+	if (signo < 0 || signo > SIGRTMAX)
+		return -EINVAL;
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = flags;
+	n.signo = signo;
+	return __kipc_ioctl(fd, KIPC_IOC_NOTIFY, &n);
+}
+
+static int stat_common(int fd, struct kipc_stat *st, struct kipc_info *info)
+{
+	int ret;
+
+	st->size = sizeof(*st);
+	ret = __kipc_ioctl(fd, KIPC_IOC_STAT, st);
+	if (ret < 0)
+		return ret;
+	*info = st->info;
+	return 0;
+}
+
+int kipc_stat(int fd, uint64_t id, struct kipc_info *info)
+{
+	struct kipc_stat st;
+
+	if (!info)
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	return stat_common(fd, &st, info);
+}
+
+int kipc_stat_name(int fd, unsigned int type, const char *name,
+		   struct kipc_info *info)
+{
+	struct kipc_stat st;
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	if (type != KIPC_TYPE_ENDPOINT && type != KIPC_TYPE_MAILBOX)
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.type = type;
+	ret = __kipc_copy_required_name(st.name, name);
+	if (ret < 0)
+		return ret;
+	return stat_common(fd, &st, info);
+}
+
+int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
+	      struct kipc_info *entries, unsigned int count)
+{
+	struct kipc_list l;
+	int ret;
+
+	if (!cursor || !entries || !count)
+		return -EINVAL;
+	if (!(flags & (KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES)))
+		return -EINVAL;
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.flags = flags;
+	l.cursor = *cursor;
+	l.entries = __kipc_ptr(entries);
+	l.count = count > KIPC_LIST_MAX ? KIPC_LIST_MAX : count;
+	l.entry_size = sizeof(*entries);
+	ret = __kipc_ioctl(fd, KIPC_IOC_LIST, &l);
+	if (ret < 0)
+		return ret;
+	if (l.count)
+		*cursor = l.cursor;
+	return l.count;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kipc_strerror(): what a -errno from libkipc means for kipc, in words a
+ * tool can print after "command: object: ". Errors without a kipc-specific
+ * meaning fall back to strerror().
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "kipc.h"
+
+/* The ENAMETOOLONG text below spells out KIPC_NAME_MAX - 1. */
+_Static_assert(KIPC_NAME_MAX == 64, "update the ENAMETOOLONG message");
+
+static const struct {
+	int err;
+	const char *msg;
+} kipc_errors[] = {
+	{ EAGAIN,	"would block (queue full or empty)" },
+	{ ETIMEDOUT,	"timed out" },
+	{ EINTR,	"interrupted by a signal" },
+	{ ESRCH,	"no such endpoint (closed or never existed)" },
+	{ ENOENT,	"no such mailbox" },
+	{ EIDRM,	"mailbox was deleted" },
+	{ EACCES,	"permission denied by the mailbox mode or owner" },
+	{ EEXIST,	"name already in use" },
+	{ EBUSY,	"endpoint already named, or notification armed by another process" },
+	{ EMSGSIZE,	"message too large for the queue or the buffer" },
+	{ ENOSPC,	"too many mailboxes in this IPC namespace" },
+	{ ENOBUFS,	"byte capacity above the queue_bytes_max limit" },
+	{ EDQUOT,	"too many bytes queued by this user" },
+	{ ECONNRESET,	"server endpoint closed before replying" },
+	{ ENAMETOOLONG,	"name too long (at most 63 bytes)" },
+	{ ENOTTY,	"not a kipc file descriptor, or not valid on this kind" },
+	{ E2BIG,	"argument structure too large for this kernel" },
+};
+
+const char *kipc_strerror(int err)
+{
+	unsigned int i;
+
+	if (err < 0 && err != INT_MIN)
+		err = -err;
+	if (err == 0)
+		return "success";
+	for (i = 0; i < sizeof(kipc_errors) / sizeof(kipc_errors[0]); i++)
+		if (kipc_errors[i].err == err)
+			return kipc_errors[i].msg;
+	return strerror(err);
+}
