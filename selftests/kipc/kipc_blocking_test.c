@@ -255,7 +255,7 @@ TEST_F(q, send_blocks_until_there_is_room)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		KT_CHILD_EXIT_ERR(q_send(self, "last", 0, NULL));
+		kt_child_exit(q_send(self, "last", 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));

@@ -219,7 +219,7 @@ TEST(mailbox_fd_keeps_endpoint_alive)
 	struct kipc_version v;
 	uint64_t ep_id, mb;
 	char buf[8];
-	int ep, mfd, other;
+	int ep, mfd, other, ret;
 
 	ep = kipc_open(0);
 	other = kipc_open(0);
@@ -243,7 +243,12 @@ TEST(mailbox_fd_keeps_endpoint_alive)
 
 	ASSERT_EQ(0, kipc_mbox_delete(mfd, 0));
 	close(mfd);
-	EXPECT_EQ(-ESRCH, kipc_stat(other, ep_id, &info));
+	/*
+	 * By id, a destroyed object has no kind left to tell: the header
+	 * allows ESRCH (endpoint) and ENOENT (mailbox) here.
+	 */
+	ret = kipc_stat(other, ep_id, &info);
+	EXPECT_TRUE(ret == -ESRCH || ret == -ENOENT) TH_LOG("stat: %d", ret);
 	EXPECT_EQ(-ESRCH, kipc_send(other, ep_id, "d", 1, 0, KIPC_NONBLOCK, NULL));
 	close(other);
 }

@@ -361,7 +361,7 @@ TEST_F(mbox, delete_wakes_blocked_receiver)
 	if (pid == 0) {
 		char buf[8];
 
-		KT_CHILD_EXIT_ERR(kipc_recv(mfd, buf, sizeof(buf), NULL, 0, NULL));
+		kt_child_exit(kipc_recv(mfd, buf, sizeof(buf), NULL, 0, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_blocked(mfd, 0, 0, 1));
 	ASSERT_EQ(0, kipc_mbox_delete(mfd, 0));
@@ -382,7 +382,7 @@ TEST_F(mbox, delete_wakes_blocked_sender)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		KT_CHILD_EXIT_ERR(kipc_send(mfd, 0, "wait", 4, 0, 0, NULL));
+		kt_child_exit(kipc_send(mfd, 0, "wait", 4, 0, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(mfd, 0, 1, 0));
 	ASSERT_EQ(0, kipc_mbox_delete(mfd, 0));
 	EXPECT_EQ(EIDRM, kt_wait_exit(pid));

@@ -93,7 +93,7 @@ TEST_F(rdv, send_completes_when_taken)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		KT_CHILD_EXIT_ERR(kipc_send(self->tx, self->dest, "meet", 4, 3, 0, NULL));
+		kt_child_exit(kipc_send(self->tx, self->dest, "meet", 4, 3, 0, NULL));
 
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	/* While its sender waits, the message is queued and visible. */
@@ -177,12 +177,12 @@ TEST_F(rdv, priority_order_among_waiting_senders)
 	low = fork();
 	ASSERT_GE(low, 0);
 	if (low == 0)
-		KT_CHILD_EXIT_ERR(kipc_send(self->tx, self->dest, "l", 1, 1, 0, NULL));
+		kt_child_exit(kipc_send(self->tx, self->dest, "l", 1, 1, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	high = fork();
 	ASSERT_GE(high, 0);
 	if (high == 0)
-		KT_CHILD_EXIT_ERR(kipc_send(self->tx, self->dest, "h", 1, 20, 0, NULL));
+		kt_child_exit(kipc_send(self->tx, self->dest, "h", 1, 20, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 2, 0));
 
 	ASSERT_EQ(1, kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
@@ -222,7 +222,7 @@ TEST_F(sync, waits_until_taken_and_uses_no_capacity)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		KT_CHILD_EXIT_ERR(kipc_send(self->mfd, 0, "sync", 4, 9, KIPC_SEND_SYNC, NULL));
+		kt_child_exit(kipc_send(self->mfd, 0, "sync", 4, 9, KIPC_SEND_SYNC, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->mfd, 0, 1, 0));
 	ASSERT_EQ(0, kt_wait_depth(self->mfd, 0, 1));
 
@@ -292,7 +292,7 @@ TEST_F(sync, sync_sender_sees_receiver_close)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		close(rx);
-		KT_CHILD_EXIT_ERR(kipc_send(self->ep, dest, "x", 1, 0, KIPC_SEND_SYNC, NULL));
+		kt_child_exit(kipc_send(self->ep, dest, "x", 1, 0, KIPC_SEND_SYNC, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_blocked(rx, 0, 1, 0));
 	close(rx);

@@ -50,7 +50,10 @@
 } while (0)
 
 /* A child that must report a result value (e.g. a -errno) exits with it. */
-#define KT_CHILD_EXIT_ERR(err)	_exit((err) < 0 ? -(err) : (err))
+static inline void __attribute__((noreturn)) kt_child_exit(int err)
+{
+	_exit(err < 0 ? -err : err);
+}
 
 static inline int64_t kt_now_ns(void)
 {
