@@ -8,6 +8,10 @@
 #ifndef KIPC_UTIL_H
 #define KIPC_UTIL_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
