@@ -7,6 +7,7 @@
  * with sigpending() right after the send that would have raised it (the
  * signal is generated synchronously by the send).
  */
+#define _GNU_SOURCE
 #include <poll.h>
 
 #include "kipc_util.h"

@@ -5,6 +5,7 @@
  * mailbox; while a receiver waits on a rendezvous mailbox), EPOLLHUP |
  * EPOLLERR once a mailbox is deleted, and wake-ups of blocked pollers.
  */
+#define _GNU_SOURCE
 #include <poll.h>
 #include <sys/epoll.h>
 
