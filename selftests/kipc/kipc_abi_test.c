@@ -508,7 +508,7 @@ TEST_F(abi, endpoint_only_ioctls_on_a_mailbox_fd_are_enotty)
 	ref.size = sizeof(ref);
 	ref.id = self->mb;
 	EXPECT_EQ(-ENOTTY, kt_ioctl(self->mfd, KIPC_IOC_MBOX_OPEN, &ref));
-	EXPECT_EQ(-ENOTTY, kt_ioctl(self->mfd, _IO(KIPC_IOC_MAGIC, 0x2f)));
+	EXPECT_EQ(-ENOTTY, kt_ioctl(self->mfd, _IO(KIPC_IOC_MAGIC, 0x2f), NULL));
 	EXPECT_EQ(-ENOTTY, kt_ioctl(self->ep, _IOW(KIPC_IOC_MAGIC, 0x30, struct kipc_send), NULL));
 }
 
