@@ -8,16 +8,18 @@ step() { printf '\n== %s\n' "$*"; }
 await() { i=0; until kipcctl stat "ep:$1" > /dev/null 2>&1; do
 	i=$((i + 1)); [ $i -lt 100 ] || { echo "no endpoint $1" >&2; exit 1; }; sleep 0.1; done; }
 
-step "kipc is loaded: /dev/kipc, ABI $(kipcctl version)"
+step "kipc is loaded ($(kipcctl version)) and /dev/kipc is open to all"
 ls -l /dev/kipc
 
-step "producer/consumer over a mailbox of 4 messages"
+step "producer/consumer over a mailbox that holds 4 messages"
 kipcctl create jobs --capacity 4 > /dev/null
-kipcctl recv jobs --count 6 -v | sed 's/^/  consumer: /' &    # blocks until 6 arrive
-for n in 1 2 3 4 5 6; do
-	kipcctl send jobs --prio $((n % 3)) "job $n
-"                                                     # blocks while the mailbox is full
-done
+for n in 1 2 3 4; do kipcctl send jobs --prio $((n % 3)) "job $n, priority $((n % 3))
+"; done
+for n in 5 6; do kipcctl send jobs "job $n, waited for room
+" & done                                  # the mailbox is full: these two block
+sleep 1
+kipcctl stat jobs                         # depth 4, 2 blocked senders
+kipcctl recv jobs --count 6 | sed 's/^/  consumer got: /'   # highest priority first
 wait
 kipcctl rm jobs
 
