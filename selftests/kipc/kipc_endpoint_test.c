@@ -5,6 +5,8 @@
  */
 #include "kipc_util.h"
 
+#include <sched.h>
+
 #include "../kselftest_harness.h"
 
 TEST(id_matches_version)
@@ -387,6 +389,65 @@ TEST(endpoint_ioctls_on_mailbox_fd_are_enotty)
 	EXPECT_EQ(-ENOTTY, kipc_ep_set_limits(mfd, 1, 0, 0));
 	EXPECT_EQ(-ENOTTY, kipc_mbox_create(mfd, NULL, NULL, &id));
 	EXPECT_EQ(-ENOTTY, kipc_mbox_open_id(mfd, 1));
+	close(mfd);
+	close(ep);
+}
+
+TEST(ipc_namespace_hides_names_and_ids)
+{
+	char name[KIPC_NAME_MAX], mbname[KIPC_NAME_MAX];
+	uint64_t ep_id, mb;
+	int ep, mfd, status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "unshare(CLONE_NEWIPC) needs CAP_SYS_ADMIN");
+	kt_name(name, sizeof(name), "ns-ep");
+	kt_name(mbname, sizeof(mbname), "ns-mb");
+	ep = kipc_open(0);
+	ASSERT_GE(ep, 0);
+	ep_id = kt_ep_id(ep);
+	ASSERT_EQ(0, kipc_ep_set_name(ep, name));
+	mfd = kt_mbox(ep, mbname, 4, 0666, &mb);
+	ASSERT_GE(mfd, 0);
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct kipc_info info[64];
+		uint64_t found = 0, cursor = 0;
+		int fd, n, i;
+
+		if (unshare(CLONE_NEWIPC))
+			_exit(99);
+		fd = kipc_open(0);
+		KT_CHILD_CHECK(fd >= 0);
+		KT_CHILD_CHECK(kipc_ep_lookup(fd, name, &found) < 0);
+		KT_CHILD_CHECK(found == 0);
+		KT_CHILD_CHECK(kipc_mbox_open(fd, mbname, NULL) == -ENOENT);
+		KT_CHILD_CHECK(kipc_mbox_open_id(fd, mb) == -ENOENT);
+		KT_CHILD_CHECK(kipc_send(fd, ep_id, "x", 1, 0, KIPC_NONBLOCK, NULL) == -ESRCH);
+		KT_CHILD_CHECK(kipc_send(fd, mb, "x", 1, 0,
+					 KIPC_SEND_MAILBOX | KIPC_NONBLOCK, NULL) == -ENOENT);
+		while ((n = kipc_list(fd, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
+				      &cursor, info, 64)) > 0)
+			for (i = 0; i < n; i++)
+				KT_CHILD_CHECK(info[i].id != ep_id && info[i].id != mb);
+		KT_CHILD_CHECK(n == 0);
+		/* The names are free in the new namespace. */
+		KT_CHILD_CHECK(kipc_ep_set_name(fd, name) == 0);
+		mfd = kt_mbox(fd, mbname, 4, 0600, NULL);
+		KT_CHILD_CHECK(mfd >= 0);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 99)
+		SKIP(return, "unshare(CLONE_NEWIPC) failed: no IPC namespaces?");
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Ours are untouched. */
+	EXPECT_EQ(0, kipc_send(ep, ep_id, "y", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(0, kipc_send(mfd, 0, "y", 1, 0, KIPC_NONBLOCK, NULL));
 	close(mfd);
 	close(ep);
 }
