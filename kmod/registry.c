@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
+#include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -44,13 +45,15 @@ static void kipc_put_ipc_ns(struct ipc_namespace *ipc_ns)
 	put_ipc_ns(ipc_ns);
 #else
 	/*
-	 * put_ipc_ns() is not exported by older kernels (Kbuild checks
-	 * Module.symvers): drop our reference
-	 * unless it is the last one, in which case the namespace (already
-	 * abandoned by every task) is leaked rather than freed here.
+	 * Older kernels (Kbuild checks Module.symvers) do not export
+	 * put_ipc_ns(); the namespace's proc_ns_operations.put is that same
+	 * function. Without CONFIG_IPC_NS there is only init_ipc_ns, which is
+	 * never freed, so dropping the count by hand is enough.
 	 */
-	if (!refcount_dec_not_one(&ipc_ns->ns.count))
-		pr_warn_once("kipc: leaking an IPC namespace reference\n");
+	if (ipc_ns->ns.ops && ipc_ns->ns.ops->put)
+		ipc_ns->ns.ops->put(&ipc_ns->ns);
+	else
+		WARN_ON(refcount_dec_and_test(&ipc_ns->ns.count));
 #endif
 }
 

@@ -24,7 +24,7 @@ static const char usage_text[] =
 "  stat NAME|ID|ep:NAME|ep:ID\n"
 "                            describe a mailbox (or an endpoint)\n"
 "  create NAME [--capacity N] [--max-bytes B] [--msgsize B] [--mode 0660]\n"
-"         [--rendezvous] [--owned --hold] [--hold]\n"
+"         [--rendezvous] [--hold [--owned]]\n"
 "                            create a mailbox, print its id\n"
 "  rm NAME|ID                delete a mailbox\n"
 "  send NAME|ID|ep:NAME|ep:ID [--prio P] [--nonblock | --timeout MS] [--sync]\n"

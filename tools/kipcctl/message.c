@@ -56,10 +56,8 @@ static int endpoint_id(int ep, const struct target *t, uint64_t *id)
 	struct kipc_info info;
 	int ret;
 
-	if (t->name) {
-		ret = kipc_ep_lookup(ep, t->name, id);
-		return ret == -ENOENT ? -ESRCH : ret;
-	}
+	if (t->name)
+		return kipc_ep_lookup(ep, t->name, id);
 	ret = stat_target(ep, t, &info);
 	if (ret == 0)
 		*id = t->id;
