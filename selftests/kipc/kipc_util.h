@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the kipc selftests: clocks and timeouts, waiting for
+ * another process to block on a queue, module parameters, raw ioctls and
+ * checks usable in forked children (which report through their exit
+ * status rather than through the harness).
+ */
+#ifndef KIPC_UTIL_H
+#define KIPC_UTIL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kipc.h>
+
+/*
+ * How long to wait for another process to reach a blocking call. Generous:
+ * it only bounds a failure, a passing test never waits this long.
+ */
+#define KT_WAIT_MS		20000
+
+/* Filler for info-leak checks: whatever the kernel does not write stays. */
+#define KT_POISON		0xa5
+
+#define KT_PARAM_DIR		"/sys/module/kipc/parameters"
+
+#define KT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * For forked children: report the failed check on stderr and exit 1. The
+ * parent asserts on the exit status.
+ */
+#define KT_CHILD_CHECK(cond) do {						\
+	if (!(cond)) {								\
+		fprintf(stderr, "# child %d: %s:%d: check failed: %s\n",	\
+			getpid(), __FILE__, __LINE__, #cond);			\
+		_exit(1);							\
+	}									\
+} while (0)
+
+/* A child that must report a result value (e.g. a -errno) exits with it. */
+static inline void __attribute__((noreturn)) kt_child_exit(int err)
+{
+	_exit(err < 0 ? -err : err);
+}
+
+static inline int64_t kt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline struct timespec kt_ms(long ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000L,
+	};
+
+	return ts;
+}
+
+/* An absolute CLOCK_MONOTONIC deadline @ms from now (negative: past). */
+static inline struct timespec kt_abs_ms(long ms)
+{
+	int64_t ns = kt_now_ns() + (int64_t)ms * 1000000LL;
+	struct timespec ts;
+
+	if (ns < 0)
+		ns = 0;
+	ts.tv_sec = ns / 1000000000LL;
+	ts.tv_nsec = ns % 1000000000LL;
+	return ts;
+}
+
+static inline void kt_sleep_ms(long ms)
+{
+	struct timespec ts = kt_ms(ms);
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* ioctl() returning -errno like libkipc does. */
+static inline int kt_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret = ioctl(fd, req, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static inline uint64_t kt_ep_id(int fd)
+{
+	uint64_t id = 0;
+
+	if (kipc_ep_id(fd, &id) < 0)
+		return 0;
+	return id;
+}
+
+/* A name unique to this process, so tests never collide on names. */
+static inline void kt_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "kt-%d-%s", getpid(), tag);
+}
+
+/*
+ * A mailbox that dies with its creating endpoint, so a failed test leaves
+ * nothing behind. Returns the mailbox fd or -errno.
+ */
+static inline int kt_mbox(int ep, const char *name, unsigned int max_msgs,
+			  unsigned int mode, uint64_t *id)
+{
+	struct kipc_mbox_attr attr = {
+		.flags = KIPC_MBOX_OWNED,
+		.max_msgs = max_msgs,
+		.mode = mode,
+	};
+
+	return kipc_mbox_create(ep, name, &attr, id);
+}
+
+/*
+ * Wait until at least @senders tasks are blocked sending to, and at least
+ * @receivers tasks are blocked receiving from, the queue @id (0: the fd's
+ * own). This is how a test knows another process is really blocked before
+ * it acts, without sleeping and hoping.
+ */
+static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
+				  unsigned int receivers)
+{
+	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
+	struct kipc_info info;
+	int ret;
+
+	for (;;) {
+		ret = kipc_stat(fd, id, &info);
+		if (ret < 0)
+			return ret;
+		if (info.nr_senders >= senders && info.nr_receivers >= receivers)
+			return 0;
+		if (kt_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+}
+
+/* Wait until the queue @id (0: the fd's own) holds at least @depth messages. */
+static inline int kt_wait_depth(int fd, uint64_t id, unsigned int depth)
+{
+	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
+	struct kipc_info info;
+	int ret;
+
+	for (;;) {
+		ret = kipc_stat(fd, id, &info);
+		if (ret < 0)
+			return ret;
+		if (info.depth >= depth)
+			return 0;
+		if (kt_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+}
+
+/* Exit status of @pid, 128 + signal if it was killed, -1 on error. */
+static inline int kt_wait_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
+
+/* Shared anonymous memory, visible to forked children. */
+static inline void *kt_shared(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static inline bool kt_all_bytes(const void *p, size_t len, uint8_t val)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != val)
+			return false;
+	return true;
+}
+
+/* Install @fn for @sig with or without SA_RESTART. */
+static inline int kt_sigaction(int sig, void (*fn)(int), bool restart)
+{
+	struct sigaction sa = { .sa_handler = fn };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	return sigaction(sig, &sa, NULL);
+}
+
+/* Module parameters: -errno if missing or not accessible. */
+static inline int kt_param_get(const char *name, unsigned long *val)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), KT_PARAM_DIR "/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	*val = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+static inline int kt_param_set(const char *name, unsigned long val)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd, len;
+
+	snprintf(path, sizeof(path), KT_PARAM_DIR "/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%lu\n", val);
+	n = write(fd, buf, len);
+	close(fd);
+	if (n != len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+#endif /* KIPC_UTIL_H */
