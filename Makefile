@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kipc: kernel message passing and shared-memory rings.
+#
+#   make                 module (against KDIR), libkipc, tools, selftests
+#   make demo            boot the test VM and show kipc at work
+#   make check           everything the CI runs: deps, build, lint, host tests,
+#                        selftests in VMs on 6.1, 6.12 and the debug kernel
+#   make check-debug     the selftests on the debug kernel only
+#   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
+#   make test-host       userspace tests on the host under ASan+UBSan
+#   make check-runner    the VM runner's own tests
+#   make deps            install the Debian packages the above need
+#   make install         libkipc, headers, tools (PREFIX=/usr/local)
+#
+# KDIR selects the kernel build tree for the module. The default is the
+# 6.12 test kernel's headers; on your own machine use
+#   make KDIR=/lib/modules/$(uname -r)/build
+
+TOP := $(CURDIR)
+KDIR ?= $(shell $(TOP)/tools/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
+KERNELS ?= 6.1 6.12
+CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
+
+all: module lib tools selftests
+
+module:
+	@$(TOP)/tools/check-kdir "$(KDIR)"
+	$(MAKE) -C "$(KDIR)" M=$(TOP) modules
+
+lib:
+	$(MAKE) -C lib
+
+tools: lib
+	$(MAKE) -C tools
+
+KIPC_SELFTEST_FLAGS = OUTPUT=$(TOP)/build/selftests/kipc \
+	KIPC_CFLAGS="-I$(TOP)/include -I$(TOP)/include/uapi" \
+	KIPC_LIBS="-L$(TOP)/lib -lkipc" \
+	KIPC_STATIC_LIBS="$(TOP)/lib/libkipc.a"
+selftests: lib
+	$(MAKE) -C selftests/kipc $(KIPC_SELFTEST_FLAGS)
+
+# The module built for one test kernel, in its own copy of the sources so
+# builds for different kernels never share objects. Used by tools/vm/run.
+VM_OUT = $(TOP)/build/vm/$(KERNEL)
+vm-payload: lib tools selftests
+	@test -n "$(KERNEL)" -a -n "$(VM_KDIR)" || { echo "vm-payload: KERNEL and VM_KDIR required" >&2; exit 1; }
+	@$(TOP)/tools/check-kdir "$(VM_KDIR)"
+	@mkdir -p $(VM_OUT)/src
+	@cp -a Kbuild kmod include $(VM_OUT)/src/
+	$(MAKE) -s -C "$(VM_KDIR)" M=$(VM_OUT)/src modules
+	@cp $(VM_OUT)/src/kmod/kipc.ko $(VM_OUT)/kipc.ko
+
+deps:
+	@$(TOP)/tools/deps
+
+test-host:
+	$(MAKE) -C lib/test
+
+lint: deps
+	@$(TOP)/tools/lint
+
+# One selftest run per kernel; the last line is the sum over all of them.
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	$(MAKE) test-host
+	@$(TOP)/tools/vm/selfcheck
+	@$(TOP)/tools/vm/check $(KERNELS) debug
+
+check-debug: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/vm/check debug
+
+check-runner: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/vm/selfcheck
+
+demo: deps
+	@$(TOP)/tools/vm/run --script $(TOP)/tools/demo/demo.sh
+
+install:
+	$(MAKE) -C lib install
+	$(MAKE) -C tools install
+	$(MAKE) -C man install
+
+clean:
+	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
+	$(MAKE) -C lib clean
+	$(MAKE) -C lib/test clean
+	rm -rf build
+
+.PHONY: all module lib tools selftests vm-payload deps test-host lint check \
+	check-debug check-runner demo install clean

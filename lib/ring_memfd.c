@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memfd rings: the ring protocol without the kernel module, in a memfd
+ * that processes share (by inheritance or SCM_RIGHTS), waiting on futexes.
+ * Used where /dev/kipc is not available and to test and measure the
+ * protocol natively. Unlike a kernel-owned ring, nobody notices a peer
+ * that dies without detaching.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "kipc_ring.h"
+
+#define RING_SLOTS_MAX		(1U << 30)
+#define RING_SLOT_SIZE_MAX	(1U << 26)
+
+static bool is_pow2(unsigned int x)
+{
+	return x && !(x & (x - 1));
+}
+
+static int ring_geometry_ok(unsigned int slots, unsigned int slot_size,
+			    unsigned int mode, size_t *size)
+{
+	if (!is_pow2(slots) || slots < 2 || slots > RING_SLOTS_MAX)
+		return -EINVAL;
+	if (!is_pow2(slot_size) || slot_size < KIPC_RING_SLOT_SIZE_MIN ||
+	    slot_size > RING_SLOT_SIZE_MAX)
+		return -EINVAL;
+	if (mode != KIPC_RING_SPSC && mode != KIPC_RING_MPSC)
+		return -EINVAL;
+	if ((size_t)slots > (SIZE_MAX - KIPC_RING_HDR_SIZE) / slot_size)
+		return -ENOMEM;
+	*size = KIPC_RING_HDR_SIZE + (size_t)slots * slot_size;
+	return 0;
+}
+
+int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
+			   unsigned int mode)
+{
+	struct kipc_ring_hdr *h;
+	unsigned char *base;
+	size_t size;
+	unsigned int i;
+	int fd, ret;
+
+	ret = ring_geometry_ok(slots, slot_size, mode, &size);
+	if (ret)
+		return ret;
+	fd = memfd_create("kipc-ring", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) < 0)
+		goto fail;
+	base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED)
+		goto fail;
+	h = (struct kipc_ring_hdr *)base;
+	h->magic = KIPC_RING_MAGIC;
+	h->version = KIPC_RING_VERSION;
+	h->mode = mode;
+	h->slot_count = slots;
+	h->slot_size = slot_size;
+	for (i = 0; i < KIPC_RING_PRODUCERS_MAX; i++)
+		h->resv[i].pos = KIPC_RING_RESV_NONE;
+	if (mode == KIPC_RING_MPSC)
+		for (i = 0; i < slots; i++)
+			((struct kipc_ring_slot *)(base + KIPC_RING_HDR_SIZE +
+				(size_t)i * slot_size))->seq = i;
+	munmap(base, size);
+	return fd;
+fail:
+	ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Claim a producer number (bit) or the consumer role in the header. */
+static int claim_role(struct kipc_ring *r)
+{
+	struct kipc_ring_hdr *h = r->hdr;
+	uint64_t map, bit;
+	uint32_t zero = 0;
+	unsigned int p, nr = r->mode == KIPC_RING_SPSC ? 1 : KIPC_RING_PRODUCERS_MAX;
+
+	if (r->role == KIPC_RING_CONSUMER) {
+		if (!__atomic_compare_exchange_n(&h->consumers, &zero, 1, false,
+						 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			return -EBUSY;
+		__atomic_fetch_and(&h->state, ~KIPC_RING_CONSUMER_GONE, __ATOMIC_SEQ_CST);
+		r->next = kipc_load_acquire(&h->head);
+		r->cache = r->next;
+		return 0;
+	}
+	map = kipc_load_acquire(&h->producer_map);
+	for (;;) {
+		for (p = 0; p < nr && (map & (1ULL << p)); p++)
+			;
+		if (p == nr)
+			return -EBUSY;
+		bit = 1ULL << p;
+		if (__atomic_compare_exchange_n(&h->producer_map, &map, map | bit,
+						false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			break;
+	}
+	r->producer = p;
+	__atomic_fetch_and(&h->state, ~KIPC_RING_PRODUCER_GONE, __ATOMIC_SEQ_CST);
+	/* SPSC: carry on from where the last producer stopped. */
+	r->next = kipc_load_acquire(&h->tail);
+	r->cache = kipc_load_acquire(&h->head);
+	return 0;
+}
+
+int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
+{
+	struct kipc_ring_hdr *h;
+	struct stat st;
+	size_t size;
+	void *base;
+	int ret;
+
+	if (!r || (role != KIPC_RING_PRODUCER && role != KIPC_RING_CONSUMER))
+		return -EINVAL;
+	if (fstat(memfd, &st) < 0)
+		return -errno;
+	if ((size_t)st.st_size < KIPC_RING_HDR_SIZE)
+		return -EINVAL;
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, memfd, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	h = base;
+	ret = -EINVAL;
+	if (h->magic != KIPC_RING_MAGIC || h->version != KIPC_RING_VERSION)
+		goto fail;
+	if (ring_geometry_ok(h->slot_count, h->slot_size, h->mode, &size) ||
+	    size != (size_t)st.st_size)
+		goto fail;
+
+	memset(r, 0, sizeof(*r));
+	r->hdr = h;
+	r->slots = (unsigned char *)base + KIPC_RING_HDR_SIZE;
+	r->count = h->slot_count;
+	r->mask = h->slot_count - 1;
+	r->slot_shift = (uint32_t)__builtin_ctz(h->slot_size);
+	r->payload_max = h->slot_size - sizeof(struct kipc_ring_slot);
+	r->mode = h->mode;
+	r->role = role;
+	r->fd = -1;
+	r->memfd = memfd;
+	r->spin = KIPC_RING_SPIN_DEFAULT;
+	r->map_size = size;
+	ret = claim_role(r);
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	munmap(base, (size_t)st.st_size);
+	return ret;
+}
+
+void kipc_ring_detach(struct kipc_ring *r)
+{
+	struct kipc_ring_hdr *h;
+	uint64_t left;
+
+	if (!r || !r->hdr)
+		return;
+	h = r->hdr;
+	if (r->fd < 0) {
+		/* memfd ring: tell the other side, which may be asleep. */
+		if (r->role == KIPC_RING_CONSUMER) {
+			__atomic_fetch_or(&h->state, KIPC_RING_CONSUMER_GONE, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&h->consumers, 0, __ATOMIC_SEQ_CST);
+			kipc_ring__wake_producers(r);
+		} else {
+			left = __atomic_and_fetch(&h->producer_map,
+						  ~(1ULL << r->producer), __ATOMIC_SEQ_CST);
+			if (!left)
+				__atomic_fetch_or(&h->state, KIPC_RING_PRODUCER_GONE,
+						  __ATOMIC_SEQ_CST);
+			kipc_ring__wake_consumer(r);
+		}
+	} else {
+		close(r->fd);
+	}
+	munmap(h, r->map_size);
+	r->hdr = NULL;
+}
