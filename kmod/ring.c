@@ -311,6 +311,10 @@ static void kring_sleepers(struct kipc_kring *r, bool consumer, int delta)
 	spin_unlock(&r->wait_lock);
 }
 
+/*
+ * Can the waiter go on? 1 yes, 0 no, or the error to return. Lockless: it
+ * runs with the task already queued to sleep.
+ */
 static int kring_check(struct kipc_kring_file *rf, u32 n)
 {
 	struct kipc_kring *r = rf->ring;
@@ -319,21 +323,12 @@ static int kring_check(struct kipc_kring_file *rf, u32 n)
 
 	ret = consumer ? kring_readable(r) : kring_writable(r, n);
 	if (ret)
-		return ret < 0 ? ret : 1;
+		return ret;
 	if (READ_ONCE(r->deleted))
 		return -EIDRM;
 	if (READ_ONCE(r->state) &
 	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
 		return -EPIPE;
-	if (consumer && r->mode == KIPC_RING_MPSC) {
-		bool published;
-
-		mutex_lock(&r->lock);
-		published = kring_reap_orphans(r);
-		mutex_unlock(&r->lock);
-		if (published)
-			return kring_check(rf, n);
-	}
 	return 0;
 }
 
@@ -365,6 +360,12 @@ static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
 
 	kring_sleepers(r, consumer, 1);
 	for (;;) {
+		/* A dead producer's claim may be all the consumer waits for. */
+		if (consumer && r->mode == KIPC_RING_MPSC) {
+			mutex_lock(&r->lock);
+			kring_reap_orphans(r);
+			mutex_unlock(&r->lock);
+		}
 		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 		/* Pairs with the publisher's barrier before it reads our word. */
 		smp_mb();
