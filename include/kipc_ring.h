@@ -324,6 +324,15 @@ static inline void kipc_ring_release(struct kipc_ring *r, uint32_t pos)
 	kipc_ring_release_n(r, pos, 1);
 }
 
+/* Kernel-owned rings (lib/ring_kernel.c); @ep is an endpoint fd. */
+int kipc_ring_create(int ep, const char *name, unsigned int slots,
+		     unsigned int slot_size, unsigned int mode,
+		     unsigned int perm, uint64_t *id);
+int kipc_ring_attach(int ep, const char *name, uint64_t id, unsigned int role,
+		     struct kipc_ring *r);
+int kipc_ring_delete(int ep, const char *name, uint64_t id);
+int kipc_ring_fd(const struct kipc_ring *r);
+
 /* Attaching, detaching and copying (lib/ring.c, lib/ring_memfd.c). */
 int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
 			   unsigned int mode);

@@ -55,6 +55,7 @@ u64 kipc_next_id(void);
  * @objs:	id -> struct kipc_obj of live endpoints and mailboxes
  * @names:	named objects, hashed by name
  * @nr_mboxes:	registered mailboxes, bounded by kipc_max_mailboxes
+ * @nr_rings:	registered rings, bounded by the ring_max parameter
  */
 struct kipc_ns {
 	struct list_head node;
@@ -64,6 +65,7 @@ struct kipc_ns {
 	struct xarray objs;
 	DECLARE_HASHTABLE(names, 6);
 	unsigned int nr_mboxes;
+	unsigned int nr_rings;
 };
 
 /**
@@ -338,6 +340,17 @@ int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg);
+
+/* Compare ioctl numbers without their size bits (structs may grow). */
+#define KIPC_CMD(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+/* ring.c */
+int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg);
+int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg);
+int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg);
+void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info);
+void kipc_ring_get(struct kipc_obj *obj);
+void kipc_ring_kill_put(struct kipc_obj *obj);
 
 /* registry.c */
 struct kipc_ns *kipc_ns_get_current(void);

@@ -75,8 +75,6 @@ int kipc_copy_arg(void *karg, size_t ksize, size_t ver0,
 	return 0;
 }
 
-/* Compare ioctl numbers without their size bits (structs may grow). */
-#define KIPC_CMD(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
 /**
  * kipc_ioctl_common() - ioctl entry for endpoint and mailbox fds
@@ -126,6 +124,12 @@ long kipc_ioctl_common(struct kipc_ctx *ctx, unsigned int cmd,
 		return kipc_ioc_stat(ctx, uarg);
 	case KIPC_CMD(KIPC_IOC_LIST):
 		return kipc_ioc_list(ctx, uarg);
+	case KIPC_CMD(KIPC_IOC_RING_CREATE):
+		return kipc_ioc_ring_create(ctx, uarg);
+	case KIPC_CMD(KIPC_IOC_RING_ATTACH):
+		return kipc_ioc_ring_attach(ctx, uarg);
+	case KIPC_CMD(KIPC_IOC_RING_DELETE):
+		return kipc_ioc_ring_delete(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

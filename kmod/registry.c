@@ -239,6 +239,8 @@ static void kipc_obj_info(struct kipc_obj *obj, struct kipc_info *info)
 		info->gid = from_kgid_munged(uns, ep->gid);
 		info->pid = pid_vnr(ep->pid);
 		kipc_queue_info(&ep->inbox, info);
+	} else if (obj->type == KIPC_TYPE_RING) {
+		kipc_ring_info(obj, info);
 	} else {
 		struct kipc_mbox *mb = container_of(obj, struct kipc_mbox, obj);
 
@@ -277,7 +279,7 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg)
 	ret = kipc_name_copy(name, karg.name);
 	if (ret)
 		return ret;
-	if (karg.type > KIPC_TYPE_MAILBOX || (karg.id && name[0]))
+	if (karg.type > KIPC_TYPE_RING || (karg.id && name[0]))
 		return -EINVAL;
 	if (!karg.id && !name[0]) {
 		if (karg.type)
@@ -332,7 +334,8 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 	if (ret)
 		return ret;
 	if (!karg.flags ||
-	    (karg.flags & ~(KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES)))
+	    (karg.flags & ~(KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
+			    KIPC_LIST_RINGS)))
 		return -EINVAL;
 	if (!karg.count || karg.count > KIPC_LIST_MAX)
 		return -EINVAL;
@@ -352,6 +355,9 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 				continue;
 			if (obj->type == KIPC_TYPE_MAILBOX &&
 			    !(karg.flags & KIPC_LIST_MAILBOXES))
+				continue;
+			if (obj->type == KIPC_TYPE_RING &&
+			    !(karg.flags & KIPC_LIST_RINGS))
 				continue;
 			kipc_obj_info(obj, &infos[n]);
 			if (++n == karg.count)
@@ -380,10 +386,12 @@ out:
 }
 
 /**
- * kipc_registry_exit() - delete every remaining mailbox at module exit
+ * kipc_registry_exit() - delete every remaining mailbox and ring at module
+ *	exit
  *
- * No fd exists any more (each holds a module reference), so only
- * persistent mailboxes are left; deleting them frees their namespaces.
+ * No fd or ring mapping exists any more (each holds a module reference),
+ * so only persistent mailboxes and rings are left; deleting them frees
+ * their namespaces.
  */
 void kipc_registry_exit(void)
 {
@@ -393,6 +401,7 @@ void kipc_registry_exit(void)
 
 	for (;;) {
 		struct kipc_mbox *mb = NULL;
+		struct kipc_obj *ring = NULL;
 
 		mutex_lock(&kipc_ns_mutex);
 		ns = list_first_entry_or_null(&kipc_ns_list, struct kipc_ns,
@@ -405,6 +414,11 @@ void kipc_registry_exit(void)
 
 		mutex_lock(&ns->lock);
 		xa_for_each(&ns->objs, idx, obj) {
+			if (obj->type == KIPC_TYPE_RING) {
+				kipc_ring_get(obj);
+				ring = obj;
+				break;
+			}
 			if (WARN_ON(obj->type != KIPC_TYPE_MAILBOX))
 				continue;
 			mb = container_of(obj, struct kipc_mbox, obj);
@@ -416,9 +430,11 @@ void kipc_registry_exit(void)
 			kipc_mbox_kill(mb);
 			kipc_mbox_put(mb);
 		}
+		if (ring)
+			kipc_ring_kill_put(ring);
 		kipc_ns_put(ns);
-		/* A namespace without mailboxes cannot be left at exit. */
-		if (WARN_ON(!mb))
+		/* A namespace without mailboxes or rings cannot be left at exit. */
+		if (WARN_ON(!mb && !ring))
 			return;
 	}
 }

@@ -12,7 +12,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "kipc.h"
 #include "kipc_ring.h"
+#include "syscall.h"
 
 static inline void cpu_relax(void)
 {
@@ -75,6 +77,38 @@ static int sleep_on(struct kipc_ring *r, uint32_t *word, uint32_t seen,
 	return futex_wait_until(word, seen, deadline);
 }
 
+/*
+ * A kernel-owned ring sleeps in the kernel, which keeps the sleeping words
+ * itself and computes readiness from the shared indices. An SPSC producer
+ * asks for room for its unpublished reservations too, as the kernel sees
+ * only the published tail.
+ */
+static int kernel_wait(struct kipc_ring *r, uint32_t flags, unsigned int n,
+		       const struct timespec *timeout)
+{
+	struct kipc_ring_wait w;
+	int ret;
+
+	memset(&w, 0, sizeof(w));
+	w.size = sizeof(w);
+	w.flags = flags;
+	if (flags & KIPC_RING_WAIT_WRITABLE) {
+		if (r->mode == KIPC_RING_SPSC)
+			n += r->next - kipc_load_relaxed(&r->hdr->tail);
+		if (n > r->count)
+			return -EINVAL;
+		w.n = n;
+	}
+	if (timeout) {
+		w.flags |= KIPC_TIMEOUT;
+		w.timeout.tv_sec = timeout->tv_sec;
+		w.timeout.tv_nsec = timeout->tv_nsec;
+	}
+	r->syscalls++;
+	ret = __kipc_ioctl(r->fd, KIPC_IOC_RING_WAIT, &w);
+	return ret < 0 ? ret : 0;
+}
+
 int kipc_ring_wait_readable(struct kipc_ring *r, const struct timespec *timeout)
 {
 	struct kipc_ring_hdr *h = r->hdr;
@@ -90,6 +124,9 @@ int kipc_ring_wait_readable(struct kipc_ring *r, const struct timespec *timeout)
 			return 0;
 		cpu_relax();
 	}
+	if (r->fd >= 0)
+		return readable(r) ? 0 :
+		       kernel_wait(r, KIPC_RING_WAIT_READABLE, 0, timeout);
 	if (timeout) {
 		ret = deadline_of(timeout, &dl);
 		if (ret)
@@ -134,6 +171,9 @@ int kipc_ring_wait_writable(struct kipc_ring *r, unsigned int n,
 			return 0;
 		cpu_relax();
 	}
+	if (r->fd >= 0)
+		return writable(r, n) ? 0 :
+		       kernel_wait(r, KIPC_RING_WAIT_WRITABLE, n, timeout);
 	if (timeout) {
 		ret = deadline_of(timeout, &dl);
 		if (ret)
@@ -168,8 +208,12 @@ void kipc_ring__wake_consumer(struct kipc_ring *r)
 
 	/* One wake-up per sleep: the consumer sets the flag again. */
 	kipc_store_relaxed(&h->cons_sleeping, 0);
-	__atomic_fetch_add(&h->cons_wake, 1, __ATOMIC_SEQ_CST);
 	r->syscalls++;
+	if (r->fd >= 0) {
+		ioctl(r->fd, KIPC_IOC_RING_WAKE);
+		return;
+	}
+	__atomic_fetch_add(&h->cons_wake, 1, __ATOMIC_SEQ_CST);
 	futex_wake_all(&h->cons_wake);
 }
 
@@ -177,8 +221,14 @@ void kipc_ring__wake_producers(struct kipc_ring *r)
 {
 	struct kipc_ring_hdr *h = r->hdr;
 
-	__atomic_fetch_add(&h->prod_wake, 1, __ATOMIC_SEQ_CST);
 	r->syscalls++;
+	if (r->fd >= 0) {
+		/* The kernel keeps prod_sleeping; waking clears it. */
+		kipc_store_relaxed(&h->prod_sleeping, 0);
+		ioctl(r->fd, KIPC_IOC_RING_WAKE);
+		return;
+	}
+	__atomic_fetch_add(&h->prod_wake, 1, __ATOMIC_SEQ_CST);
 	futex_wake_all(&h->prod_wake);
 }
 

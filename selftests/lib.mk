@@ -8,6 +8,9 @@ SELFTESTS_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 LINUX_SOURCE_TARBALL ?= /usr/src/linux-source-6.12.tar.xz
 KSFT_HEADERS := $(SELFTESTS_DIR)/kselftest.h $(SELFTESTS_DIR)/kselftest_harness.h
 
+# As the kernel's lib.mk does.
+CFLAGS += -D_GNU_SOURCE=
+
 OUTPUT ?= $(CURDIR)
 TEST_GEN_PROGS := $(patsubst %,$(OUTPUT)/%,$(TEST_GEN_PROGS))
 

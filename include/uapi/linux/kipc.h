@@ -95,6 +95,7 @@
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#include <linux/kipc_ring.h>
 
 /* 0xB7 is unused in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define KIPC_IOC_MAGIC		0xB7
@@ -435,6 +436,7 @@ struct kipc_notify {
 /* struct kipc_info.type */
 #define KIPC_TYPE_ENDPOINT	1
 #define KIPC_TYPE_MAILBOX	2
+#define KIPC_TYPE_RING		3
 
 /* struct kipc_info.flags */
 #define KIPC_INFO_OWNED		(1U << 0)	/* mailbox dies with owner_ep */
@@ -507,6 +509,7 @@ struct kipc_stat {
 /* struct kipc_list.flags: which objects to list (at least one) */
 #define KIPC_LIST_ENDPOINTS	(1U << 0)
 #define KIPC_LIST_MAILBOXES	(1U << 1)
+#define KIPC_LIST_RINGS		(1U << 2)
 
 /**
  * struct kipc_list - argument of KIPC_IOC_LIST
@@ -668,9 +671,151 @@ struct kipc_list {
 #define KIPC_IOC_LIST		_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_list)
 
 /*
+ * Shared-memory rings (layout and protocol in <linux/kipc_ring.h>).
+ *
+ * A ring is a kernel object like a mailbox: id, optional name, owner,
+ * mode (w = may produce, r = may consume). RING_ATTACH returns a ring fd
+ * for one role; mmap() of that fd at offset 0 and length map_size maps the
+ * ring MAP_SHARED. The kernel owns the pages (charged to the creator's
+ * memory cgroup) and the sleeping: RING_WAIT sleeps until the ring is
+ * readable (consumer) or has room (producer), computed by the kernel from
+ * the shared indices, which it reads once and bounds; RING_WAKE wakes the
+ * other side. poll() on a ring fd reports EPOLLIN (consumer: a message is
+ * ready), EPOLLOUT (producer: a slot is free), EPOLLHUP when the other
+ * side is gone (every producer, or the consumer, detached after having
+ * attached) and EPOLLERR | EPOLLHUP once the ring is deleted.
+ *
+ * The mapping is not inherited by fork() (VM_DONTCOPY): a child attaches
+ * on its own. It cannot be grown by mremap(). A producer or consumer that
+ * closes its ring fd or dies detaches; in an MPSC ring, slots it had
+ * claimed and not published are published empty (len KIPC_RING_LEN_SKIP)
+ * so the consumer does not wait for them.
+ */
+
+/**
+ * struct kipc_ring_create - argument of KIPC_IOC_RING_CREATE
+ * @size:	sizeof(struct kipc_ring_create), >= KIPC_RING_CREATE_SIZE_VER0
+ * @flags:	0
+ * @id:		out: id of the new ring
+ * @slots:	slot count, a power of two, 2 .. the ring_slots_max parameter
+ * @slot_size:	bytes per slot, a power of two, KIPC_RING_SLOT_SIZE_MIN ..
+ *		the ring_slot_size_max parameter
+ * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC
+ * @perm:	permission bits, 0 .. 0777 (w = produce, r = consume)
+ * @name:	NUL-terminated name unique among the rings of the IPC
+ *		namespace, or "" for an anonymous ring
+ */
+struct kipc_ring_create {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	__u32 slots;
+	__u32 slot_size;
+	__u32 mode;
+	__u32 perm;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_RING_CREATE_SIZE_VER0	96
+
+/* struct kipc_ring_attach.role */
+#define KIPC_RING_ROLE_PRODUCER	1
+#define KIPC_RING_ROLE_CONSUMER	2
+
+/**
+ * struct kipc_ring_attach - argument of KIPC_IOC_RING_ATTACH
+ * @size:	sizeof(struct kipc_ring_attach), >= KIPC_RING_ATTACH_SIZE_VER0
+ * @role:	KIPC_RING_ROLE_PRODUCER or KIPC_RING_ROLE_CONSUMER
+ * @id:		ring id, or 0 to look it up by @name (written back)
+ * @name:	NUL-terminated name; must be "" when @id is not 0
+ * @producer:	out: producer number (index of its struct kipc_ring_resv)
+ * @slots:	out: slot count
+ * @slot_size:	out: slot size
+ * @mode:	out: KIPC_RING_SPSC or KIPC_RING_MPSC
+ * @map_size:	out: bytes to mmap() at offset 0
+ */
+struct kipc_ring_attach {
+	__u32 size;
+	__u32 role;
+	__u64 id;
+	char name[KIPC_NAME_MAX];
+	__u32 producer;
+	__u32 slots;
+	__u32 slot_size;
+	__u32 mode;
+	__u64 map_size;
+};
+
+#define KIPC_RING_ATTACH_SIZE_VER0	104
+
+/* struct kipc_ring_wait.flags */
+#define KIPC_RING_WAIT_READABLE	(1U << 8)	/* consumer: until a message is ready */
+#define KIPC_RING_WAIT_WRITABLE	(1U << 9)	/* producer: until @n slots are free */
+
+/**
+ * struct kipc_ring_wait - argument of KIPC_IOC_RING_WAIT
+ * @size:	sizeof(struct kipc_ring_wait), >= KIPC_RING_WAIT_SIZE_VER0
+ * @flags:	exactly one of KIPC_RING_WAIT_READABLE (consumer fd) and
+ *		KIPC_RING_WAIT_WRITABLE (producer fd), plus KIPC_NONBLOCK,
+ *		KIPC_TIMEOUT, KIPC_ABSTIME
+ * @n:		WRITABLE: free slots wanted, 1 .. slot count; else 0
+ * @reserved:	zero
+ * @timeout:	see KIPC_TIMEOUT
+ */
+struct kipc_ring_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 n;
+	__u32 reserved;
+	struct kipc_timespec timeout;
+};
+
+#define KIPC_RING_WAIT_SIZE_VER0	32
+
+/*
+ * Create a ring. Endpoint fd only. Errors: EEXIST, ENOSPC (ring_max rings
+ * exist in the IPC namespace), EDQUOT (the creator's user would exceed
+ * user_bytes_max), ENAMETOOLONG, ENOMEM, EINVAL (geometry, mode, perm).
+ */
+#define KIPC_IOC_RING_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x30, struct kipc_ring_create)
+
+/*
+ * Attach to a ring in one role and return a ring fd (O_CLOEXEC) as the
+ * ioctl's value. Producing needs write permission, consuming read.
+ * Endpoint fd only. Errors: ENOENT, EACCES, EBUSY (a consumer is already
+ * attached, an SPSC ring has its producer, or KIPC_RING_PRODUCERS_MAX
+ * MPSC producers are attached), EIDRM, EMFILE, ENOMEM, EINVAL.
+ */
+#define KIPC_IOC_RING_ATTACH	_IOWR(KIPC_IOC_MAGIC, 0x31, struct kipc_ring_attach)
+
+/*
+ * Delete a ring by id or name (struct kipc_mbox_ref): its name and id go
+ * away at once, attached fds see EIDRM and EPOLLERR | EPOLLHUP, and its
+ * memory is freed when the last fd and mapping are gone. Owner, creator or
+ * CAP_IPC_OWNER only. Endpoint fd only. Errors: ENOENT, EACCES.
+ */
+#define KIPC_IOC_RING_DELETE	_IOW(KIPC_IOC_MAGIC, 0x32, struct kipc_mbox_ref)
+
+/*
+ * Sleep until the ring is readable / writable. Ring fd only. Returns 0
+ * when it is (or was, briefly: recheck). Errors: EAGAIN (KIPC_NONBLOCK),
+ * ETIMEDOUT, EINTR, EPIPE (nothing to read and every producer is gone;
+ * no room and the consumer is gone), EIDRM (deleted), EUCLEAN (the shared
+ * indices are inconsistent: someone wrote garbage into the header),
+ * EINVAL (wrong flag for the fd's role, bad @n or timeout).
+ */
+#define KIPC_IOC_RING_WAIT	_IOW(KIPC_IOC_MAGIC, 0x33, struct kipc_ring_wait)
+
+/*
+ * Wake the other side: a producer wakes the consumer, the consumer wakes
+ * the producers. Ring fd only. Never blocks.
+ */
+#define KIPC_IOC_RING_WAKE	_IO(KIPC_IOC_MAGIC, 0x34)
+
+/*
  * Reserved for later ABI revisions (do not reuse):
  *   0x20 .. 0x2f	batched send / receive (many messages per ioctl)
- *   0x30 .. 0x3f	shared-memory rings (setup, mmap offsets, doorbells)
+ *   0x35 .. 0x3f	more ring operations
  * io_uring IORING_OP_URING_CMD will use these same ioctl numbers as
  * cmd_op with the same argument structs.
  */

@@ -106,7 +106,8 @@ struct kipc_ring_resv {
  * @resv:	MPSC: positions producer p is claiming: @resv[p].pos, or
  *		KIPC_RING_RESV_NONE, and the count @resv[p].n
  *
- * Each group of fields written by one side sits on its own cache line.
+ * Each group of fields written by one side sits on its own 64-byte cache
+ * line; the padding between them is zero.
  */
 struct kipc_ring_hdr {
 	__u32 magic;
@@ -119,14 +120,17 @@ struct kipc_ring_hdr {
 	__u32 consumers;
 	__u32 reserved0[7];
 
-	__u32 tail __attribute__((aligned(KIPC_RING_CACHELINE)));
-	__u32 head __attribute__((aligned(KIPC_RING_CACHELINE)));
-	__u32 cons_sleeping __attribute__((aligned(KIPC_RING_CACHELINE)));
+	__u32 tail;
+	__u32 pad1[15];
+	__u32 head;
+	__u32 pad2[15];
+	__u32 cons_sleeping;
 	__u32 cons_wake;
-	__u32 prod_sleeping __attribute__((aligned(KIPC_RING_CACHELINE)));
+	__u32 pad3[14];
+	__u32 prod_sleeping;
 	__u32 prod_wake;
-	struct kipc_ring_resv resv[KIPC_RING_PRODUCERS_MAX]
-		__attribute__((aligned(KIPC_RING_CACHELINE)));
+	__u32 pad4[14];
+	struct kipc_ring_resv resv[KIPC_RING_PRODUCERS_MAX];
 };
 
 #endif /* _UAPI_LINUX_KIPC_RING_H */

@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kipc rings: shared-memory rings whose memory and sleeping the kernel owns.
+ *
+ * Producers and consumers move messages through the mapping on their own
+ * (the protocol is in include/uapi/linux/kipc_ring.h); the kernel only
+ * allocates and maps the pages, puts waiters to sleep and wakes them, tells
+ * each side when the other is gone, and publishes empty the slots a dead
+ * MPSC producer claimed.
+ *
+ * The mapping is writable by every attached process, so nothing in it is
+ * trusted: the geometry used here is the kernel's own copy, every index
+ * read from the mapping is read once and masked into the ring, and a
+ * header that makes no sense is reported (-EUCLEAN), never acted on.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/hrtimer.h>
+#include <linux/ipc_namespace.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/vmalloc.h>
+#include "compat.h"
+#include "kipc.h"
+
+static unsigned int kipc_ring_max = 64;
+module_param_named(ring_max, kipc_ring_max, uint, 0644);
+MODULE_PARM_DESC(ring_max, "Maximum rings per IPC namespace (default 64)");
+
+static unsigned int kipc_ring_slots_max = BIT(20);
+module_param_named(ring_slots_max, kipc_ring_slots_max, uint, 0644);
+MODULE_PARM_DESC(ring_slots_max, "Maximum slots in one ring (default 1048576)");
+
+static unsigned int kipc_ring_slot_size_max = BIT(20);
+module_param_named(ring_slot_size_max, kipc_ring_slot_size_max, uint, 0644);
+MODULE_PARM_DESC(ring_slot_size_max, "Maximum slot size in bytes (default 1 MiB)");
+
+static unsigned long kipc_ring_bytes_max = 64UL << 20;
+module_param_named(ring_bytes_max, kipc_ring_bytes_max, ulong, 0644);
+MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 64 MiB)");
+
+/*
+ * How long a waiter sleeps before looking at the ring again on its own. A
+ * process that clears the other side's sleeping word can delay a wake-up
+ * by this much, never lose it.
+ */
+#define KIPC_RING_RECHECK_NS	(1000 * NSEC_PER_MSEC)
+
+/* Absolute hard limits, whatever the parameters say. */
+#define KIPC_RING_SLOTS_HARD_MAX	BIT(30)
+#define KIPC_RING_SLOT_SIZE_HARD_MAX	BIT(26)
+
+/**
+ * struct kipc_kring - a ring
+ * @obj:	registry part
+ * @ref:	lifetime: the registry holds one while registered, every ring
+ *		fd one (a mapping holds the fd's file), lookups one each
+ * @lock:	protects @uid, @gid, @perm, @deleted, @producers, @consumer,
+ *		@had_producer, @had_consumer, @state and @orphans, and the
+ *		shared header's @state and @resv words when the kernel writes
+ *		them
+ * @wait_lock:	protects @nr_cons_wait and @nr_prod_wait and the shared
+ *		sleeping words when the kernel writes them
+ * @pages:	the ring's pages, header first; immutable
+ * @nr_pages:	number of @pages; immutable
+ * @vaddr:	kernel mapping of @pages; immutable
+ * @count:	slot count; immutable
+ * @mask:	@count - 1; immutable
+ * @slot_shift:	log2(slot size); immutable
+ * @slot_size:	bytes per slot; immutable
+ * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC; immutable
+ * @creator_ep:	endpoint that created it; immutable
+ * @cuid:	creator; immutable
+ * @cgid:	creator group; immutable
+ * @uid:	owner
+ * @gid:	owner group
+ * @perm:	permission bits (w = produce, r = consume)
+ * @registered:	still in the registry, under @obj.ns->lock
+ * @deleted:	KIPC_IOC_RING_DELETE done; also read without @lock
+ * @producers:	bitmap of attached producer numbers
+ * @consumer:	a consumer is attached
+ * @had_producer: a producer attached at some point
+ * @had_consumer: a consumer attached at some point
+ * @state:	KIPC_RING_*_GONE and KIPC_RING_DELETED, mirrored to the header
+ * @orphans:	claims left by producers that died, to publish empty once no
+ *		live producer claims those positions; pos NONE = free entry
+ * @nr_cons_wait: consumers asleep in KIPC_IOC_RING_WAIT
+ * @nr_prod_wait: producers asleep in KIPC_IOC_RING_WAIT
+ * @cons_wq:	consumer waiters and pollers
+ * @prod_wq:	producer waiters and pollers
+ */
+struct kipc_kring {
+	struct kipc_obj obj;
+	struct kref ref;
+	struct mutex lock;	/* see @lock above */
+	spinlock_t wait_lock;	/* see @wait_lock above */
+	struct page **pages;
+	unsigned int nr_pages;
+	void *vaddr;
+	u32 count;
+	u32 mask;
+	u32 slot_shift;
+	u32 slot_size;
+	u32 mode;
+	u64 creator_ep;
+	kuid_t cuid;
+	kgid_t cgid;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t perm;
+	bool registered;
+	bool deleted;
+	u64 producers;
+	bool consumer;
+	bool had_producer;
+	bool had_consumer;
+	u32 state;
+	struct kipc_ring_resv orphans[KIPC_RING_PRODUCERS_MAX];
+	unsigned int nr_cons_wait;
+	unsigned int nr_prod_wait;
+	wait_queue_head_t cons_wq;
+	wait_queue_head_t prod_wq;
+};
+
+/**
+ * struct kipc_kring_file - private data of a ring fd; immutable
+ * @ring:	the ring (reference held)
+ * @role:	KIPC_RING_ROLE_PRODUCER or KIPC_RING_ROLE_CONSUMER
+ * @producer:	producer number
+ */
+struct kipc_kring_file {
+	struct kipc_kring *ring;
+	u32 role;
+	u32 producer;
+};
+
+static struct kipc_ring_hdr *kring_hdr(struct kipc_kring *r)
+{
+	return r->vaddr;
+}
+
+/* The slot of @pos: any u32 masks into the ring, so any value is safe. */
+static struct kipc_ring_slot *kring_slot(struct kipc_kring *r, u32 pos)
+{
+	return r->vaddr + KIPC_RING_HDR_SIZE +
+	       ((size_t)(pos & r->mask) << r->slot_shift);
+}
+
+static void kring_free(struct kref *ref)
+{
+	struct kipc_kring *r = container_of(ref, struct kipc_kring, ref);
+	unsigned int i;
+
+	if (r->vaddr)
+		vunmap(r->vaddr);
+	for (i = 0; i < r->nr_pages; i++)
+		if (r->pages[i])
+			__free_page(r->pages[i]);
+	kvfree(r->pages);
+	kipc_ns_put(r->obj.ns);
+	kfree(r);
+}
+
+static void kring_put(struct kipc_kring *r)
+{
+	kref_put(&r->ref, kring_free);
+}
+
+/* Publish the kernel's view of the ring state; caller holds r->lock. */
+static void kring_set_state(struct kipc_kring *r, u32 set, u32 clear)
+{
+	lockdep_assert_held(&r->lock);
+	r->state = (r->state & ~clear) | set;
+	WRITE_ONCE(kring_hdr(r)->state, r->state);
+}
+
+/*
+ * 1 if the consumer has a message to read, 0 if not, -EUCLEAN if the
+ * indices cannot be right.
+ */
+static int kring_readable(struct kipc_kring *r)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	u32 head = READ_ONCE(h->head);
+
+	if (r->mode == KIPC_RING_SPSC) {
+		/* Pairs with the producer's release of tail after the slots. */
+		u32 used = smp_load_acquire(&h->tail) - head;
+
+		if (used > r->count)
+			return -EUCLEAN;
+		return used != 0;
+	}
+	/* Pairs with the producer's release of the slot's seq. */
+	return smp_load_acquire(&kring_slot(r, head)->seq) == head + 1;
+}
+
+/* 1 if @n slots are free for producers, 0 if not, -EUCLEAN. */
+static int kring_writable(struct kipc_kring *r, u32 n)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	/* Pairs with the consumer's release of head after freeing slots. */
+	u32 used = READ_ONCE(h->tail) - smp_load_acquire(&h->head);
+
+	if (used > r->count)
+		return -EUCLEAN;
+	return used + n <= r->count;
+}
+
+/* Does a live producer claim @pos? Caller holds r->lock. */
+static bool kring_claimed_by_live(struct kipc_kring *r, u32 pos)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	unsigned long map = r->producers;
+	unsigned int p;
+
+	for_each_set_bit(p, &map, KIPC_RING_PRODUCERS_MAX) {
+		u32 rpos = READ_ONCE(h->resv[p].pos);
+		u32 rn = READ_ONCE(h->resv[p].n);
+
+		if (rpos != KIPC_RING_RESV_NONE && pos - rpos < rn)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Publish empty (len KIPC_RING_LEN_SKIP) the positions that dead producers
+ * claimed and never published. A position is the dead producer's only if
+ * it was claimed (it is below tail, within one lap), is still unpublished
+ * and no live producer claims it: a producer records its claim in resv
+ * before its compare-and-swap and clears it after publishing, so the
+ * winner of a position always shows it there until it is published.
+ *
+ * Caller holds r->lock. Return: true if anything was published.
+ */
+static bool kring_reap_orphans(struct kipc_kring *r)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	bool published = false;
+	unsigned int i;
+	u32 k;
+
+	lockdep_assert_held(&r->lock);
+	for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
+		struct kipc_ring_resv *o = &r->orphans[i];
+		bool pending = false;
+
+		if (o->pos == KIPC_RING_RESV_NONE)
+			continue;
+		for (k = 0; k < o->n; k++) {
+			u32 pos = o->pos + k;
+			struct kipc_ring_slot *s = kring_slot(r, pos);
+
+			if (READ_ONCE(h->tail) - pos - 1 >= r->count)
+				continue;	/* not claimed in this lap */
+			if (READ_ONCE(s->seq) != pos)
+				continue;	/* published, or long consumed */
+			if (kring_claimed_by_live(r, pos)) {
+				pending = true;
+				continue;
+			}
+			WRITE_ONCE(s->len, KIPC_RING_LEN_SKIP);
+			/* Publish len before seq, as a producer would. */
+			smp_store_release(&s->seq, pos + 1);
+			published = true;
+		}
+		if (!pending)
+			o->pos = KIPC_RING_RESV_NONE;
+	}
+	return published;
+}
+
+/* Remember a dead producer's claim; caller holds r->lock. */
+static void kring_add_orphan(struct kipc_kring *r, u32 pos, u32 n)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
+		if (r->orphans[i].pos == KIPC_RING_RESV_NONE) {
+			r->orphans[i].pos = pos;
+			r->orphans[i].n = n;
+			return;
+		}
+	}
+	/* More unresolved claims than producers: resolve the oldest now. */
+	r->orphans[0].pos = pos;
+	r->orphans[0].n = n;
+}
+
+/* Set or clear the shared sleeping word of one side. */
+static void kring_sleepers(struct kipc_kring *r, bool consumer, int delta)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	unsigned int *nr = consumer ? &r->nr_cons_wait : &r->nr_prod_wait;
+
+	spin_lock(&r->wait_lock);
+	*nr += delta;
+	if (consumer)
+		WRITE_ONCE(h->cons_sleeping, *nr ? 1 : 0);
+	else
+		WRITE_ONCE(h->prod_sleeping, *nr ? 1 : 0);
+	spin_unlock(&r->wait_lock);
+}
+
+/*
+ * Can the waiter go on? 1 yes, 0 no, or the error to return. Lockless: it
+ * runs with the task already queued to sleep.
+ */
+static int kring_check(struct kipc_kring_file *rf, u32 n)
+{
+	struct kipc_kring *r = rf->ring;
+	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
+	int ret;
+
+	ret = consumer ? kring_readable(r) : kring_writable(r, n);
+	if (ret)
+		return ret;
+	if (READ_ONCE(r->deleted))
+		return -EIDRM;
+	if (READ_ONCE(r->state) &
+	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
+		return -EPIPE;
+	return 0;
+}
+
+static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
+{
+	struct kipc_kring *r = rf->ring;
+	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
+	wait_queue_head_t *wq = consumer ? &r->cons_wq : &r->prod_wq;
+	u32 want = consumer ? KIPC_RING_WAIT_READABLE : KIPC_RING_WAIT_WRITABLE;
+	struct kipc_deadline dl;
+	struct kipc_ring_wait karg;
+	DEFINE_WAIT(wait);
+	size_t usize;
+	ktime_t until;
+	int ret;
+
+	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_WAIT_SIZE_VER0,
+			    uarg, &usize);
+	if (ret)
+		return ret;
+	if ((karg.flags & ~(KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
+			    want)) || !(karg.flags & want) || karg.reserved)
+		return -EINVAL;
+	if (consumer ? karg.n : (!karg.n || karg.n > r->count))
+		return -EINVAL;
+	ret = kipc_deadline_init(&dl, karg.flags & ~want, &karg.timeout, false);
+	if (ret)
+		return ret;
+
+	kring_sleepers(r, consumer, 1);
+	for (;;) {
+		/* A dead producer's claim may be all the consumer waits for. */
+		if (consumer && r->mode == KIPC_RING_MPSC) {
+			mutex_lock(&r->lock);
+			kring_reap_orphans(r);
+			mutex_unlock(&r->lock);
+		}
+		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+		/* Pairs with the publisher's barrier before it reads our word. */
+		smp_mb();
+		ret = kring_check(rf, karg.n);
+		if (ret)
+			break;
+		if (dl.nonblock) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		until = ktime_add_ns(ktime_get(), KIPC_RING_RECHECK_NS);
+		if (dl.timed) {
+			if (ktime_compare(ktime_get(), dl.expires) >= 0) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			if (ktime_before(dl.expires, until))
+				until = dl.expires;
+		}
+		schedule_hrtimeout(&until, HRTIMER_MODE_ABS);
+		/* Whoever woke us cleared our word; say again that we sleep. */
+		kring_sleepers(r, consumer, 0);
+	}
+	finish_wait(wq, &wait);
+	kring_sleepers(r, consumer, -1);
+	return ret > 0 ? 0 : ret;
+}
+
+static int kring_ioc_wake(struct kipc_kring_file *rf)
+{
+	struct kipc_kring *r = rf->ring;
+
+	if (rf->role == KIPC_RING_ROLE_PRODUCER)
+		wake_up_interruptible_all(&r->cons_wq);
+	else
+		wake_up_interruptible_all(&r->prod_wq);
+	return 0;
+}
+
+static long kring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kipc_kring_file *rf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (KIPC_CMD(cmd)) {
+	case KIPC_CMD(KIPC_IOC_RING_WAIT):
+		return kring_ioc_wait(rf, uarg);
+	case KIPC_CMD(KIPC_IOC_RING_WAKE):
+		return kring_ioc_wake(rf);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static __poll_t kring_poll(struct file *file, struct poll_table_struct *pt)
+{
+	struct kipc_kring_file *rf = file->private_data;
+	struct kipc_kring *r = rf->ring;
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
+	__poll_t mask = 0;
+	int ready;
+
+	poll_wait(file, consumer ? &r->cons_wq : &r->prod_wq, pt);
+	/* A poller sleeps too: ask the other side for a wake-up call. */
+	if (consumer)
+		WRITE_ONCE(h->cons_sleeping, 1);
+	else
+		WRITE_ONCE(h->prod_sleeping, 1);
+	/* Pairs with the publisher's barrier before it reads that word. */
+	smp_mb();
+	ready = consumer ? kring_readable(r) : kring_writable(r, 1);
+	if (ready < 0)
+		mask |= EPOLLERR;
+	else if (ready)
+		mask |= consumer ? EPOLLIN | EPOLLRDNORM : EPOLLOUT | EPOLLWRNORM;
+	if (READ_ONCE(r->state) &
+	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
+		mask |= EPOLLHUP;
+	if (READ_ONCE(r->deleted))
+		mask |= EPOLLERR | EPOLLHUP;
+	return mask;
+}
+
+static int kring_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kipc_kring_file *rf = file->private_data;
+	struct kipc_kring *r = rf->ring;
+
+	if (vma->vm_pgoff || vma_pages(vma) != r->nr_pages)
+		return -EINVAL;
+	/* A private copy of the ring would silently stop being the ring. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	kipc_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	return vm_map_pages(vma, r->pages, r->nr_pages);
+}
+
+/* Give up @rf's role and free it: the ring fd is closed, or never was. */
+static void kring_detach(struct kipc_kring_file *rf)
+{
+	struct kipc_kring *r = rf->ring;
+	struct kipc_ring_hdr *h = kring_hdr(r);
+
+	mutex_lock(&r->lock);
+	if (rf->role == KIPC_RING_ROLE_CONSUMER) {
+		r->consumer = false;
+		kring_set_state(r, KIPC_RING_CONSUMER_GONE, 0);
+	} else {
+		r->producers &= ~BIT_ULL(rf->producer);
+		if (r->mode == KIPC_RING_MPSC) {
+			u32 pos = READ_ONCE(h->resv[rf->producer].pos);
+			u32 n = READ_ONCE(h->resv[rf->producer].n);
+
+			if (pos != KIPC_RING_RESV_NONE && n && n <= r->count)
+				kring_add_orphan(r, pos, n);
+			WRITE_ONCE(h->resv[rf->producer].pos, KIPC_RING_RESV_NONE);
+			kring_reap_orphans(r);
+		}
+		if (!r->producers)
+			kring_set_state(r, KIPC_RING_PRODUCER_GONE, 0);
+	}
+	mutex_unlock(&r->lock);
+	wake_up_interruptible_all(&r->cons_wq);
+	wake_up_interruptible_all(&r->prod_wq);
+	kring_put(r);
+	kfree(rf);
+}
+
+static int kring_release(struct inode *inode, struct file *file)
+{
+	kring_detach(file->private_data);
+	return 0;
+}
+
+static const struct file_operations kring_fops = {
+	.owner		= THIS_MODULE,
+	.release	= kring_release,
+	.poll		= kring_poll,
+	.mmap		= kring_mmap,
+	.unlocked_ioctl	= kring_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/* Allocate and lay out the ring's memory. */
+static int kring_alloc(struct kipc_kring *r)
+{
+	struct kipc_ring_hdr *h;
+	unsigned int i;
+
+	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
+	if (!r->pages)
+		return -ENOMEM;
+	for (i = 0; i < r->nr_pages; i++) {
+		r->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!r->pages[i])
+			return -ENOMEM;
+	}
+	r->vaddr = vmap(r->pages, r->nr_pages, VM_MAP, PAGE_KERNEL);
+	if (!r->vaddr)
+		return -ENOMEM;
+
+	h = kring_hdr(r);
+	h->magic = KIPC_RING_MAGIC;
+	h->version = KIPC_RING_VERSION;
+	h->mode = r->mode;
+	h->slot_count = r->count;
+	h->slot_size = r->slot_size;
+	for (i = 0; i < KIPC_RING_PRODUCERS_MAX; i++)
+		h->resv[i].pos = KIPC_RING_RESV_NONE;
+	if (r->mode == KIPC_RING_MPSC)
+		for (i = 0; i < r->count; i++)
+			kring_slot(r, i)->seq = i;
+	for (i = 0; i < ARRAY_SIZE(r->orphans); i++)
+		r->orphans[i].pos = KIPC_RING_RESV_NONE;
+	return 0;
+}
+
+static int kring_geometry(const struct kipc_ring_create *c, size_t *size)
+{
+	u64 bytes;
+
+	if (c->mode != KIPC_RING_SPSC && c->mode != KIPC_RING_MPSC)
+		return -EINVAL;
+	if (!is_power_of_2(c->slots) || c->slots < 2 ||
+	    c->slots > min(READ_ONCE(kipc_ring_slots_max), KIPC_RING_SLOTS_HARD_MAX))
+		return -EINVAL;
+	if (!is_power_of_2(c->slot_size) ||
+	    c->slot_size < KIPC_RING_SLOT_SIZE_MIN ||
+	    c->slot_size > min(READ_ONCE(kipc_ring_slot_size_max),
+			       KIPC_RING_SLOT_SIZE_HARD_MAX))
+		return -EINVAL;
+	bytes = KIPC_RING_HDR_SIZE + (u64)c->slots * c->slot_size;
+	if (bytes > READ_ONCE(kipc_ring_bytes_max))
+		return -EINVAL;
+	*size = bytes;
+	return 0;
+}
+
+/**
+ * kipc_ioc_ring_create() - KIPC_IOC_RING_CREATE
+ * @ctx:	an endpoint fd
+ * @uarg:	struct kipc_ring_create
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg)
+{
+	struct kipc_ns *ns = ctx->ep->obj.ns;
+	struct kipc_ring_create karg;
+	struct kipc_kring *r;
+	size_t usize, size;
+	int ret;
+
+	BUILD_BUG_ON(KIPC_RING_HDR_SIZE != PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct kipc_ring_hdr) > KIPC_RING_HDR_SIZE);
+	BUILD_BUG_ON(offsetof(struct kipc_ring_hdr, head) != 2 * KIPC_RING_CACHELINE);
+	BUILD_BUG_ON(offsetof(struct kipc_ring_hdr, resv) != 5 * KIPC_RING_CACHELINE);
+	BUILD_BUG_ON(sizeof(struct kipc_ring_create) != KIPC_RING_CREATE_SIZE_VER0);
+
+	if (ctx->mb)
+		return -ENOTTY;
+	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_CREATE_SIZE_VER0,
+			    uarg, &usize);
+	if (ret)
+		return ret;
+	if (karg.flags || (karg.perm & ~0777))
+		return -EINVAL;
+	ret = kring_geometry(&karg, &size);
+	if (ret)
+		return ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	ret = kipc_name_copy(r->obj.name, karg.name);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	r->obj.id = kipc_next_id();
+	r->obj.type = KIPC_TYPE_RING;
+	r->obj.ns = ns;
+	refcount_inc(&ns->refs);
+	kref_init(&r->ref);		/* the registry's reference */
+	mutex_init(&r->lock);
+	spin_lock_init(&r->wait_lock);
+	init_waitqueue_head(&r->cons_wq);
+	init_waitqueue_head(&r->prod_wq);
+	r->count = karg.slots;
+	r->mask = karg.slots - 1;
+	r->slot_size = karg.slot_size;
+	r->slot_shift = ilog2(karg.slot_size);
+	r->mode = karg.mode;
+	r->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	r->uid = current_euid();
+	r->cuid = r->uid;
+	r->gid = current_egid();
+	r->cgid = r->gid;
+	r->perm = karg.perm;
+	r->creator_ep = ctx->ep->obj.id;
+
+	ret = kring_alloc(r);
+	if (ret) {
+		kring_put(r);
+		return ret;
+	}
+
+	mutex_lock(&ns->lock);
+	if (ns->nr_rings >= READ_ONCE(kipc_ring_max))
+		ret = -ENOSPC;
+	else if (r->obj.name[0] &&
+		 kipc_name_find(ns, KIPC_TYPE_RING, r->obj.name))
+		ret = -EEXIST;
+	else
+		ret = xa_insert(&ns->objs, r->obj.id, &r->obj,
+				GFP_KERNEL_ACCOUNT);
+	if (!ret) {
+		if (r->obj.name[0])
+			kipc_obj_hash(&r->obj);
+		ns->nr_rings++;
+		r->registered = true;
+	}
+	mutex_unlock(&ns->lock);
+	if (ret) {
+		kring_put(r);
+		return ret;
+	}
+
+	karg.id = r->obj.id;
+	if (copy_to_user(uarg, &karg, usize))
+		return -EFAULT;	/* the ring exists; LIST finds it */
+	return 0;
+}
+
+/* Find a ring by id, or by name when @id is 0; returns a reference. */
+static struct kipc_kring *kring_lookup(struct kipc_ns *ns, u64 id,
+				       const char *name)
+{
+	struct kipc_kring *r = NULL;
+	struct kipc_obj *obj;
+
+	mutex_lock(&ns->lock);
+	if (id)
+		obj = xa_load(&ns->objs, id);
+	else
+		obj = kipc_name_find(ns, KIPC_TYPE_RING, name);
+	if (obj && obj->type == KIPC_TYPE_RING) {
+		r = container_of(obj, struct kipc_kring, obj);
+		kref_get(&r->ref);
+	}
+	mutex_unlock(&ns->lock);
+	return r;
+}
+
+/* ipcperms() for rings: MAY_WRITE to produce, MAY_READ to consume. */
+static int kring_perm(struct kipc_kring *r, int want)
+{
+	kuid_t euid = current_euid();
+	int granted;
+
+	mutex_lock(&r->lock);
+	granted = r->perm;
+	if (uid_eq(euid, r->uid) || uid_eq(euid, r->cuid))
+		granted >>= 6;
+	else if (in_group_p(r->gid) || in_group_p(r->cgid))
+		granted >>= 3;
+	mutex_unlock(&r->lock);
+
+	if ((granted & want & 7) == want)
+		return 0;
+	if (ns_capable(r->obj.ns->ipc_ns->user_ns, CAP_IPC_OWNER))
+		return 0;
+	return -EACCES;
+}
+
+/* Take a role in @r for @rf; the caller holds r->lock. */
+static int kring_take_role(struct kipc_kring *r, struct kipc_kring_file *rf)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	unsigned int nr, p;
+
+	lockdep_assert_held(&r->lock);
+	if (r->deleted)
+		return -EIDRM;
+	if (rf->role == KIPC_RING_ROLE_CONSUMER) {
+		if (r->consumer)
+			return -EBUSY;
+		r->consumer = true;
+		r->had_consumer = true;
+		kring_set_state(r, 0, KIPC_RING_CONSUMER_GONE);
+		return 0;
+	}
+	nr = r->mode == KIPC_RING_SPSC ? 1 : KIPC_RING_PRODUCERS_MAX;
+	for (p = 0; p < nr && (r->producers & BIT_ULL(p)); p++)
+		;
+	if (p == nr)
+		return -EBUSY;
+	r->producers |= BIT_ULL(p);
+	r->had_producer = true;
+	rf->producer = p;
+	WRITE_ONCE(h->resv[p].pos, KIPC_RING_RESV_NONE);
+	kring_set_state(r, 0, KIPC_RING_PRODUCER_GONE);
+	return 0;
+}
+
+/**
+ * kipc_ioc_ring_attach() - KIPC_IOC_RING_ATTACH
+ * @ctx:	an endpoint fd
+ * @uarg:	struct kipc_ring_attach
+ *
+ * Return: the new ring fd or a negative errno as documented in the uapi
+ * header.
+ */
+int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg)
+{
+	struct kipc_ns *ns = ctx->ep->obj.ns;
+	struct kipc_ring_attach karg;
+	struct kipc_kring_file *rf;
+	struct kipc_kring *r;
+	char name[KIPC_NAME_MAX];
+	struct file *file;
+	size_t usize;
+	int ret, fd;
+
+	BUILD_BUG_ON(sizeof(struct kipc_ring_attach) != KIPC_RING_ATTACH_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct kipc_ring_wait) != KIPC_RING_WAIT_SIZE_VER0);
+
+	if (ctx->mb)
+		return -ENOTTY;
+	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_ATTACH_SIZE_VER0,
+			    uarg, &usize);
+	if (ret)
+		return ret;
+	if (karg.role != KIPC_RING_ROLE_PRODUCER &&
+	    karg.role != KIPC_RING_ROLE_CONSUMER)
+		return -EINVAL;
+	if (karg.producer || karg.slots || karg.slot_size || karg.mode ||
+	    karg.map_size)
+		return -EINVAL;
+	ret = kipc_name_copy(name, karg.name);
+	if (ret)
+		return ret;
+	if (!karg.id == !name[0])
+		return -EINVAL;
+
+	r = kring_lookup(ns, karg.id, name);
+	if (!r)
+		return -ENOENT;
+	ret = kring_perm(r, karg.role == KIPC_RING_ROLE_PRODUCER ?
+			 MAY_WRITE : MAY_READ);
+	if (ret)
+		goto put_ring;
+
+	ret = -ENOMEM;
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf)
+		goto put_ring;
+	rf->ring = r;
+	rf->role = karg.role;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto free_rf;
+	}
+	mutex_lock(&r->lock);
+	ret = kring_take_role(r, rf);
+	mutex_unlock(&r->lock);
+	if (ret)
+		goto put_fd;
+	/* From here the file owns rf and the ring reference: release undoes the role. */
+	file = anon_inode_getfile("[kipc-ring]", &kring_fops, rf, O_RDWR);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		kring_detach(rf);
+		put_unused_fd(fd);
+		return ret;
+	}
+
+	karg.id = r->obj.id;
+	karg.producer = rf->producer;
+	karg.slots = r->count;
+	karg.slot_size = r->slot_size;
+	karg.mode = r->mode;
+	karg.map_size = (u64)r->nr_pages << PAGE_SHIFT;
+	if (copy_to_user(uarg, &karg, usize)) {
+		fput(file);
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return fd;
+
+put_fd:
+	put_unused_fd(fd);
+free_rf:
+	kfree(rf);
+put_ring:
+	kring_put(r);
+	return ret;
+}
+
+/*
+ * Unregister @r and tell everyone attached; the caller holds a reference.
+ * Return: true if this call deleted it.
+ */
+static bool kring_kill(struct kipc_kring *r)
+{
+	struct kipc_ns *ns = r->obj.ns;
+	bool was;
+
+	mutex_lock(&ns->lock);
+	was = r->registered;
+	if (was) {
+		kipc_obj_unhash(&r->obj);
+		r->registered = false;
+		ns->nr_rings--;
+	}
+	mutex_unlock(&ns->lock);
+	if (!was)
+		return false;
+	mutex_lock(&r->lock);
+	WRITE_ONCE(r->deleted, true);
+	kring_set_state(r, KIPC_RING_DELETED, 0);
+	mutex_unlock(&r->lock);
+	wake_up_interruptible_all(&r->cons_wq);
+	wake_up_interruptible_all(&r->prod_wq);
+	kring_put(r);	/* the registry's reference */
+	return true;
+}
+
+/**
+ * kipc_ring_get() - take a reference on a registered ring
+ * @obj:	the ring's registry part; the caller holds obj->ns->lock
+ */
+void kipc_ring_get(struct kipc_obj *obj)
+{
+	kref_get(&container_of(obj, struct kipc_kring, obj)->ref);
+}
+
+/**
+ * kipc_ring_kill_put() - delete a ring, then drop the caller's reference
+ * @obj:	the ring's registry part, from kipc_ring_get()
+ */
+void kipc_ring_kill_put(struct kipc_obj *obj)
+{
+	struct kipc_kring *r = container_of(obj, struct kipc_kring, obj);
+
+	kring_kill(r);
+	kring_put(r);
+}
+
+/**
+ * kipc_ioc_ring_delete() - KIPC_IOC_RING_DELETE
+ * @ctx:	an endpoint fd
+ * @uarg:	struct kipc_mbox_ref naming the ring
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg)
+{
+	struct kipc_ns *ns = ctx->ep->obj.ns;
+	struct kipc_mbox_ref karg;
+	struct kipc_kring *r;
+	char name[KIPC_NAME_MAX];
+	kuid_t euid = current_euid();
+	bool owner, was;
+	size_t usize;
+	int ret;
+
+	if (ctx->mb)
+		return -ENOTTY;
+	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_REF_SIZE_VER0,
+			    uarg, &usize);
+	if (ret)
+		return ret;
+	if (karg.flags)
+		return -EINVAL;
+	ret = kipc_name_copy(name, karg.name);
+	if (ret)
+		return ret;
+	if (!karg.id == !name[0])
+		return -EINVAL;
+	r = kring_lookup(ns, karg.id, name);
+	if (!r)
+		return -ENOENT;
+
+	mutex_lock(&r->lock);
+	owner = uid_eq(euid, r->uid) || uid_eq(euid, r->cuid);
+	mutex_unlock(&r->lock);
+	if (!owner && !ns_capable(ns->ipc_ns->user_ns, CAP_IPC_OWNER)) {
+		kring_put(r);
+		return -EACCES;
+	}
+
+	was = kring_kill(r);
+	kring_put(r);
+	return was ? 0 : -ENOENT;
+}
+
+/**
+ * kipc_ring_info() - describe a ring for KIPC_IOC_STAT and KIPC_IOC_LIST
+ * @obj:	the ring's registry part; the caller holds obj->ns->lock
+ * @info:	zeroed, with id, type and name already filled
+ */
+void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info)
+{
+	struct kipc_kring *r = container_of(obj, struct kipc_kring, obj);
+	struct user_namespace *uns = current_user_ns();
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	u32 used = READ_ONCE(h->tail) - READ_ONCE(h->head);
+	u64 cap = (u64)r->count * (r->slot_size - sizeof(struct kipc_ring_slot));
+
+	info->creator_ep = r->creator_ep;
+	mutex_lock(&r->lock);
+	info->uid = from_kuid_munged(uns, r->uid);
+	info->gid = from_kgid_munged(uns, r->gid);
+	info->mode = r->perm;
+	mutex_unlock(&r->lock);
+	info->depth = min(used, r->count);
+	info->max_msgs = r->count;
+	info->max_bytes = min_t(u64, cap, U32_MAX);
+	info->msg_max = r->slot_size - sizeof(struct kipc_ring_slot);
+	spin_lock(&r->wait_lock);
+	info->nr_senders = r->nr_prod_wait;
+	info->nr_receivers = r->nr_cons_wait;
+	spin_unlock(&r->wait_lock);
+}

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel-owned rings: creation and attach rules, mmap rules, streaming
+ * integrity across processes (SPSC and MPSC), blocking and wake-up, peer
+ * death on either side, a dead producer's claim, hostile header writes,
+ * poll, permissions and fork.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kipc.h>
+#include <kipc_ring.h>
+
+#include "../kselftest_harness.h"
+#include "../../tools/common/seqmsg.h"
+
+#define RING_MESSAGES	1000000ULL
+
+static char *ring_name(char *buf, const char *what)
+{
+	snprintf(buf, KIPC_NAME_MAX, "ring-%s-%d", what, getpid());
+	return buf;
+}
+
+FIXTURE(ring) {
+	int ep;
+	char name[KIPC_NAME_MAX];
+	uint64_t id;
+};
+
+FIXTURE_VARIANT(ring) {
+	unsigned int mode;
+	unsigned int slots;
+	unsigned int slot_size;
+};
+
+FIXTURE_VARIANT_ADD(ring, spsc) {
+	.mode = KIPC_RING_SPSC, .slots = 256, .slot_size = 128,
+};
+
+FIXTURE_VARIANT_ADD(ring, mpsc) {
+	.mode = KIPC_RING_MPSC, .slots = 256, .slot_size = 128,
+};
+
+FIXTURE_VARIANT_ADD(ring, spsc_tiny) {
+	.mode = KIPC_RING_SPSC, .slots = 2, .slot_size = 64,
+};
+
+FIXTURE_SETUP(ring)
+{
+	self->ep = kipc_open(0);
+	ASSERT_GE(self->ep, 0);
+	ring_name(self->name, "fx");
+	ASSERT_EQ(0, kipc_ring_create(self->ep, self->name, variant->slots,
+				      variant->slot_size, variant->mode, 0600,
+				      &self->id));
+	ASSERT_NE(0, self->id);
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	kipc_ring_delete(self->ep, NULL, self->id);
+	close(self->ep);
+}
+
+/* Producer process: stream @count checksummed messages as source @src. */
+static int produce(const char *name, uint32_t src, uint64_t count, int batch)
+{
+	struct kipc_ring r;
+	uint64_t seq = 0;
+	uint32_t pos, max;
+	unsigned int n, i;
+	int ep = kipc_open(0);
+
+	if (ep < 0 || kipc_ring_attach(ep, name, 0, KIPC_RING_PRODUCER, &r))
+		return 10;
+	max = kipc_ring_payload_max(&r) < 100 ? kipc_ring_payload_max(&r) : 100;
+	while (seq < count) {
+		n = batch;
+		if (n > count - seq)
+			n = count - seq;
+		n = kipc_ring_reserve_n(&r, n, &pos);
+		if (!n) {
+			if (kipc_ring_wait_writable(&r, 1, NULL))
+				return 11;
+			continue;
+		}
+		for (i = 0; i < n; i++, seq++) {
+			uint32_t len = seqmsg_len_for(seq, max);
+
+			seqmsg_fill(kipc_ring_data(&r, pos + i), len, src, seq);
+			kipc_ring_set_len(&r, pos + i, len);
+		}
+		kipc_ring_commit_n(&r, pos, n);
+	}
+	kipc_ring_detach(&r);
+	close(ep);
+	return 0;
+}
+
+TEST_F_TIMEOUT(ring, stream_integrity, 600)
+{
+	unsigned int producers = variant->mode == KIPC_RING_MPSC ? 4 : 1;
+	uint64_t per = RING_MESSAGES / producers, expect[4] = { 0 }, got = 0;
+	struct kipc_ring r;
+	struct seqmsg m;
+	pid_t pids[4];
+	uint32_t pos, len;
+	unsigned int i, n;
+	int ret, status;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, self->name, 0,
+				      KIPC_RING_CONSUMER, &r));
+	for (i = 0; i < producers; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (!pids[i])
+			_exit(produce(self->name, i, per, 1 + i * 5));
+	}
+	for (;;) {
+		n = kipc_ring_peek_n(&r, 32, &pos);
+		if (!n) {
+			ret = kipc_ring_wait_readable(&r, NULL);
+			if (ret == -EPIPE)
+				break;
+			ASSERT_EQ(0, ret);
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			const void *p = kipc_ring_msg(&r, pos + i, &len);
+
+			ASSERT_EQ(0, seqmsg_check(p, len, &m));
+			ASSERT_LT(m.src, producers);
+			ASSERT_EQ(expect[m.src], m.seq);
+			expect[m.src]++;
+			got++;
+		}
+		kipc_ring_release_n(&r, pos, n);
+	}
+	for (i = 0; i < producers; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_EQ(0, WEXITSTATUS(status));
+		ASSERT_EQ(per, expect[i]);
+	}
+	ASSERT_EQ(per * producers, got);
+	TH_LOG("%llu messages intact, consumer syscalls/msg %.5f",
+	       (unsigned long long)got, (double)r.syscalls / (double)got);
+	kipc_ring_detach(&r);
+}
+
+TEST_F(ring, full_and_empty_time_out)
+{
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+	struct kipc_ring c, p;
+	char buf[64];
+	unsigned int i;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	EXPECT_EQ(-ETIMEDOUT, kipc_ring_recv(&c, buf, sizeof(buf), &ms20));
+	for (i = 0; i < variant->slots; i++)
+		ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kipc_ring_send(&p, "y", 1, &ms20));
+	EXPECT_EQ(-EMSGSIZE, kipc_ring_recv(&c, buf, 0, NULL));
+	for (i = 0; i < variant->slots; i++)
+		ASSERT_EQ(1, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	EXPECT_EQ(-EMSGSIZE, kipc_ring_send(&p, buf, variant->slot_size, NULL));
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+/* A consumer asleep on an empty ring is woken by one message. */
+TEST_F(ring, sleeping_consumer_is_woken)
+{
+	struct kipc_ring c;
+	char buf[64];
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring p;
+		int ep = kipc_open(0);
+
+		usleep(200 * 1000);	/* let the consumer fall asleep */
+		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+			_exit(1);
+		_exit(kipc_ring_send(&p, "wake", 4, NULL) ? 2 : 0);
+	}
+	ASSERT_EQ(0, kipc_ring_set_spin(&c, 0));
+	ASSERT_EQ(4, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	EXPECT_EQ(0, memcmp(buf, "wake", 4));
+	EXPECT_GE(c.syscalls, 1);	/* it did sleep in the kernel */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	kipc_ring_detach(&c);
+}
+
+/* SIGKILL of a producer: the consumer drains, then learns at once. */
+TEST_F(ring, producer_death_is_reported)
+{
+	struct pollfd pfd;
+	struct kipc_ring c, p2;
+	char buf[64];
+	pid_t pid;
+	int i;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring p;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+			_exit(1);
+		kipc_ring_send(&p, "one", 3, NULL);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(3, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(-EPIPE, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	pfd = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_TRUE(pfd.revents & POLLHUP);
+
+	/* A new producer can attach and the ring works again. */
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p2));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, kipc_ring_send(&p2, "again", 5, NULL));
+		ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	}
+	kipc_ring_detach(&p2);
+	kipc_ring_detach(&c);
+}
+
+/* SIGKILL of the consumer: a producer waiting for room learns at once. */
+TEST_F(ring, consumer_death_is_reported)
+{
+	struct kipc_ring p;
+	unsigned int i;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring c;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_CONSUMER, &c))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	usleep(100 * 1000);
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	for (i = 0; i < variant->slots; i++)
+		ASSERT_EQ(0, kipc_ring_send(&p, "f", 1, NULL));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(-EPIPE, kipc_ring_send(&p, "f", 1, NULL));
+	kipc_ring_detach(&p);
+}
+
+/* A producer that dies holding an unpublished claim does not wedge MPSC. */
+TEST_F(ring, dead_producer_claim_is_skipped)
+{
+	struct kipc_ring c, p;
+	char buf[64];
+	pid_t pid;
+	int status;
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "claims are only left behind in MPSC rings");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring d;
+		uint32_t pos;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &d))
+			_exit(1);
+		if (!kipc_ring_reserve(&d, &pos))
+			_exit(2);
+		_exit(0);	/* dies holding the claim */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	/* Published after the dead claim: must still be received. */
+	ASSERT_EQ(0, kipc_ring_send(&p, "after", 5, NULL));
+	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 2, 0 }));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+/*
+ * Another process writes garbage over the header while the consumer
+ * sleeps: the kernel neither crashes nor leaves the consumer asleep for
+ * good; its wait ends (in error or not) and the ring can be deleted.
+ */
+TEST_F(ring, hostile_header_writes)
+{
+	struct kipc_ring c;
+	pid_t pid;
+	int ret, i;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring p;
+		uint32_t *w;
+		unsigned int k;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+			_exit(1);
+		w = (uint32_t *)p.hdr;
+		srand(getpid());
+		for (k = 0; k < 200000; k++)
+			w[16 + rand() % (4096 / 4 - 16)] = (uint32_t)rand();
+		/* And the slots' seq and len words. */
+		for (k = 0; k < 200000; k++)
+			((uint32_t *)p.slots)[rand() % (variant->slots * variant->slot_size / 4)] =
+				(uint32_t)rand();
+		kipc_ring_detach(&p);
+		_exit(0);
+	}
+	for (i = 0; i < 50; i++) {
+		ret = kipc_ring_wait_readable(&c, &(struct timespec){ 0, 50 * 1000 * 1000 });
+		if (ret == -EPIPE)
+			break;
+		EXPECT_TRUE(ret == 0 || ret == -ETIMEDOUT || ret == -EUCLEAN);
+	}
+	waitpid(pid, NULL, 0);
+	kipc_ring_detach(&c);
+	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+}
+
+TEST_F(ring, roles_are_exclusive)
+{
+	struct kipc_ring c, c2, p, p2;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	if (variant->mode == KIPC_RING_SPSC) {
+		EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id,
+						   KIPC_RING_PRODUCER, &p2));
+	} else {
+		ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id,
+					      KIPC_RING_PRODUCER, &p2));
+		EXPECT_NE(p.producer, p2.producer);
+		kipc_ring_detach(&p2);
+	}
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+	/* Roles come back when their holders leave. */
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	kipc_ring_detach(&c);
+}
+
+static int raw_attach(int ep, uint64_t id, unsigned int role, struct kipc_ring_attach *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->role = role;
+	a->id = id;
+	return ioctl(ep, KIPC_IOC_RING_ATTACH, a);
+}
+
+TEST_F(ring, mmap_rules)
+{
+	struct kipc_ring_attach a;
+	size_t page = sysconf(_SC_PAGESIZE);
+	void *m;
+	int fd;
+
+	fd = raw_attach(self->ep, self->id, KIPC_RING_ROLE_CONSUMER, &a);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ((page + (size_t)variant->slots * variant->slot_size + page - 1) /
+		  page * page, a.map_size);
+
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, a.map_size, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, page));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, a.map_size + page, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, a.map_size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE, fd, 0));
+
+	m = mmap(NULL, a.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(KIPC_RING_MAGIC, ((struct kipc_ring_hdr *)m)->magic);
+	/* Cannot grow. */
+	EXPECT_EQ(MAP_FAILED, mremap(m, a.map_size, a.map_size + page, 0));
+	EXPECT_EQ(MAP_FAILED, mremap(m, a.map_size, a.map_size + page, MREMAP_MAYMOVE));
+
+	/* The mapping outlives the fd, and keeps the ring alive. */
+	close(fd);
+	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	EXPECT_EQ(KIPC_RING_MAGIC, ((struct kipc_ring_hdr *)m)->magic);
+	EXPECT_NE(0, system("rmmod kipc 2>/dev/null"));	/* in use by the mapping */
+	munmap(m, a.map_size);
+}
+
+static sigjmp_buf segv_jmp;
+
+static void on_segv(int sig)
+{
+	siglongjmp(segv_jmp, 1);
+}
+
+/* A forked child does not inherit the mapping: it must attach itself. */
+TEST_F(ring, fork_does_not_inherit_mapping)
+{
+	struct kipc_ring c;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		volatile uint32_t magic = 0;
+
+		signal(SIGSEGV, on_segv);
+		if (sigsetjmp(segv_jmp, 1))
+			_exit(0);	/* not mapped here, as documented */
+		magic = c.hdr->magic;
+		_exit(magic == KIPC_RING_MAGIC ? 1 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(KIPC_RING_MAGIC, c.hdr->magic);
+	kipc_ring_detach(&c);
+}
+
+TEST_F(ring, poll_reports_readiness)
+{
+	struct kipc_ring c, p;
+	struct pollfd pfd[2];
+	uint32_t pos, len;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	pfd[0] = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = kipc_ring_fd(&p), .events = POLLOUT };
+	ASSERT_EQ(1, poll(pfd, 2, 0));
+	EXPECT_EQ(0, pfd[0].revents);
+	EXPECT_EQ(POLLOUT, pfd[1].revents);
+	ASSERT_EQ(0, kipc_ring_send(&p, "p", 1, NULL));
+	ASSERT_EQ(2, poll(pfd, 2, 1000));
+	EXPECT_EQ(POLLIN, pfd[0].revents);
+	ASSERT_NE(NULL, kipc_ring_peek(&c, &pos, &len));
+	kipc_ring_release(&c, pos);
+	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	ASSERT_EQ(2, poll(pfd, 2, 0));
+	EXPECT_TRUE(pfd[0].revents & POLLERR);
+	EXPECT_TRUE(pfd[1].revents & POLLHUP);
+	EXPECT_EQ(-EIDRM, kipc_ring_wait_readable(&c, NULL));
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+TEST(ring_create_rules)
+{
+	char name[KIPC_NAME_MAX];
+	uint64_t id;
+	int ep = kipc_open(0);
+
+	ASSERT_GE(ep, 0);
+	ring_name(name, "rules");
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 3, 64, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 48, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 32, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 64, 9, 0600, &id));
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 01000, &id));
+	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 1U << 30, 1U << 20,
+					    KIPC_RING_SPSC, 0600, &id));
+	ASSERT_EQ(0, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EEXIST, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, NULL));
+	EXPECT_EQ(-ENOENT, kipc_ring_delete(ep, "no-such-ring", 0));
+	EXPECT_EQ(0, kipc_ring_delete(ep, name, 0));
+	EXPECT_EQ(-ENOENT, kipc_ring_delete(ep, NULL, id));
+	close(ep);
+}
+
+TEST(ring_permissions)
+{
+	char name[KIPC_NAME_MAX];
+	uint64_t id;
+	pid_t pid;
+	int status, ep = kipc_open(0);
+
+	if (geteuid())
+		SKIP(return, "needs root to act as a second user");
+	ASSERT_GE(ep, 0);
+	ring_name(name, "perm");
+	ASSERT_EQ(0, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0620, &id));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct kipc_ring r;
+		int e;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(1);
+		e = kipc_open(0);
+		if (kipc_ring_attach(e, NULL, id, KIPC_RING_CONSUMER, &r) != -EACCES)
+			_exit(2);
+		if (kipc_ring_attach(e, NULL, id, KIPC_RING_PRODUCER, &r) != -EACCES)
+			_exit(3);
+		if (kipc_ring_delete(e, NULL, id) != -EACCES)
+			_exit(4);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	close(ep);
+}
+
+TEST(ring_in_stat_and_list)
+{
+	char name[KIPC_NAME_MAX];
+	struct kipc_stat st;
+	struct kipc_list l;
+	struct kipc_info info[16];
+	bool found = false;
+	uint64_t id;
+	unsigned int i;
+	int ep = kipc_open(0);
+
+	ASSERT_GE(ep, 0);
+	ring_name(name, "stat");
+	ASSERT_EQ(0, kipc_ring_create(ep, name, 16, 256, KIPC_RING_MPSC, 0640, &id));
+	memset(&st, 0xa5, sizeof(st));
+	st.size = sizeof(st);
+	st.type = 0;
+	st.id = id;
+	memset(st.name, 0, sizeof(st.name));
+	ASSERT_EQ(0, ioctl(ep, KIPC_IOC_STAT, &st));
+	EXPECT_EQ(KIPC_TYPE_RING, st.info.type);
+	EXPECT_EQ(16, st.info.max_msgs);
+	EXPECT_EQ(248, st.info.msg_max);
+	EXPECT_EQ(0640, st.info.mode);
+	EXPECT_EQ(0, st.info.depth);
+	EXPECT_EQ(0, st.info.reserved);
+	EXPECT_EQ(0, strcmp(st.info.name, name));
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.flags = KIPC_LIST_RINGS;
+	l.entries = (uintptr_t)info;
+	l.count = 16;
+	l.entry_size = sizeof(info[0]);
+	ASSERT_EQ(0, ioctl(ep, KIPC_IOC_LIST, &l));
+	for (i = 0; i < l.count; i++) {
+		EXPECT_EQ(KIPC_TYPE_RING, info[i].type);
+		found |= info[i].id == id;
+	}
+	EXPECT_TRUE(found);
+	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	close(ep);
+}
+
+TEST_HARNESS_MAIN
