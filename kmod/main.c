@@ -75,7 +75,6 @@ int kipc_copy_arg(void *karg, size_t ksize, size_t ver0,
 	return 0;
 }
 
-
 /**
  * kipc_ioctl_common() - ioctl entry for endpoint and mailbox fds
  * @ctx:	the fd

@@ -302,9 +302,12 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg)
 	if (obj)
 		kipc_obj_info(obj, &karg.info);
 	mutex_unlock(&ns->lock);
-	if (!obj)
-		return (ctx->mb && karg.id == ctx->mb->obj.id) ?
-			-EIDRM : -ENOENT;
+	if (!obj) {
+		if (ctx->mb && karg.id == ctx->mb->obj.id)
+			return -EIDRM;
+		/* As documented: no such endpoint is ESRCH, as for SEND. */
+		return karg.type == KIPC_TYPE_ENDPOINT ? -ESRCH : -ENOENT;
+	}
 
 	karg.id = karg.info.id;
 	return copy_to_user(uarg, &karg, usize) ? -EFAULT : 0;

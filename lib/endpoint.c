@@ -79,9 +79,6 @@ int kipc_ep_lookup(int fd, const char *name, uint64_t *id)
 	if (!id)
 		return -EINVAL;
 	ret = kipc_stat_name(fd, KIPC_TYPE_ENDPOINT, name, &info);
-	/* STAT says -ENOENT for any missing object; a missing endpoint is -ESRCH. */
-	if (ret == -ENOENT)
-		return -ESRCH;
 	if (ret < 0)
 		return ret;
 	*id = info.id;

@@ -165,9 +165,11 @@ static void print_header(const struct kipc_msg_hdr *h)
 /* Add @rel to the current CLOCK_MONOTONIC time. */
 static void deadline(struct timespec *ts, const struct timespec *rel)
 {
+	struct timespec r = *rel;	/* @rel may be @ts */
+
 	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += rel->tv_sec;
-	ts->tv_nsec += rel->tv_nsec;
+	ts->tv_sec += r.tv_sec;
+	ts->tv_nsec += r.tv_nsec;
 	if (ts->tv_nsec >= 1000000000L) {
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
