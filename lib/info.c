@@ -51,7 +51,8 @@ int kipc_stat_name(int fd, unsigned int type, const char *name,
 
 	if (!info)
 		return -EINVAL;
-	if (type != KIPC_TYPE_ENDPOINT && type != KIPC_TYPE_MAILBOX)
+	if (type != KIPC_TYPE_ENDPOINT && type != KIPC_TYPE_MAILBOX &&
+	    type != KIPC_TYPE_RING)
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
 	st.type = type;
@@ -69,7 +70,7 @@ int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
 
 	if (!cursor || !entries || !count)
 		return -EINVAL;
-	if (!(flags & (KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES)))
+	if (!(flags & (KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES | KIPC_LIST_RINGS)))
 		return -EINVAL;
 	memset(&l, 0, sizeof(l));
 	l.size = sizeof(l);

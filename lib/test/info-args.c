@@ -28,7 +28,8 @@ int main(void)
 	CHECK_EQ(-EBADF, kipc_stat(-1, 0, info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, "x", NULL));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, 0, "x", info));
-	CHECK_EQ(-EINVAL, kipc_stat_name(-1, 3, "x", info));
+	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_RING + 1, "x", info));
+	CHECK_EQ(-EBADF, kipc_stat_name(-1, KIPC_TYPE_RING, "x", info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, NULL, info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_ENDPOINT, "", info));
 	CHECK_EQ(-ENAMETOOLONG, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, name, info));
@@ -42,6 +43,7 @@ int main(void)
 	CHECK_EQ(-EINVAL, kipc_list(-1, KIPC_LIST_MAILBOXES, &cursor, info, 0));
 	CHECK_EQ(-EINVAL, kipc_list(-1, 0, &cursor, info, 2));
 	CHECK_EQ(-EBADF, kipc_list(-1, KIPC_LIST_ENDPOINTS, &cursor, info, 2));
+	CHECK_EQ(-EBADF, kipc_list(-1, KIPC_LIST_RINGS, &cursor, info, 2));
 	/* A large array is fine: the library asks for KIPC_LIST_MAX at most. */
 	CHECK_EQ(-EBADF, kipc_list(-1, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
 				   &cursor, info, ~0u));

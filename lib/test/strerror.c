@@ -10,7 +10,7 @@
 static const int kipc_errs[] = {
 	EAGAIN, ETIMEDOUT, EINTR, ESRCH, ENOENT, EIDRM, EACCES, EEXIST, EBUSY,
 	EMSGSIZE, ENOSPC, ENOBUFS, EDQUOT, ECONNRESET, ENAMETOOLONG, ENOTTY,
-	E2BIG, EINVAL, EFAULT, ENOMEM,
+	E2BIG, EPIPE, EUCLEAN, EINVAL, EFAULT, ENOMEM,
 };
 
 int main(void)
@@ -26,7 +26,8 @@ int main(void)
 	}
 	CHECK(!strcmp(kipc_strerror(-ESRCH),
 		      "no such endpoint (closed or never existed)"));
-	CHECK(!strcmp(kipc_strerror(-ENOENT), "no such mailbox"));
+	CHECK(!strcmp(kipc_strerror(-ENOENT), "no such mailbox or ring"));
+	CHECK(!strcmp(kipc_strerror(-EPIPE), "the other side of the ring is gone"));
 	CHECK(!strcmp(kipc_strerror(-ETIMEDOUT), "timed out"));
 	/* Errors without a kipc meaning read as strerror() says. */
 	CHECK(!strcmp(kipc_strerror(-ENOMEM), strerror(ENOMEM)));

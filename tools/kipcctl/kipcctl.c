@@ -20,7 +20,7 @@ static const char usage_text[] =
 "usage: kipcctl COMMAND [ARGS]\n"
 "\n"
 "Commands:\n"
-"  ls                        list mailboxes and endpoints\n"
+"  ls                        list mailboxes, endpoints and rings\n"
 "  stat NAME|ID|ep:NAME|ep:ID\n"
 "                            describe a mailbox (or an endpoint)\n"
 "  create NAME [--capacity N] [--max-bytes B] [--msgsize B] [--mode 0660]\n"
@@ -34,6 +34,8 @@ static const char usage_text[] =
 "                            stdout; -v prints a header line before each\n"
 "  watch NAME|ID             print a line each time a mailbox's depth or\n"
 "                            blocked counts change, until it is deleted\n"
+"  ring COMMAND              shared-memory rings: create, ls, stat, rm,\n"
+"                            produce, consume (kipcctl ring --help)\n"
 "  version                   print the loaded module's ABI version\n"
 "\n"
 "An all-digits argument is an id, anything else a name; ep: addresses an\n"
@@ -211,6 +213,7 @@ static const struct {
 	{ "send",	cmd_send },
 	{ "recv",	cmd_recv },
 	{ "watch",	cmd_watch },
+	{ "ring",	cmd_ring },
 	{ "version",	cmd_version },
 };
 

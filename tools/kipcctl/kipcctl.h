@@ -35,6 +35,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_ring(int argc, char **argv);
 
 /* "kipcctl: CMD: OBJ: message" (OBJ may be NULL); returns the exit status. */
 int fail(const char *cmd, const char *obj, int err);

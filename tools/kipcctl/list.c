@@ -19,13 +19,20 @@ static const char *owner_name(uint32_t uid, char *buf, size_t len)
 
 static const char *type_name(const struct kipc_info *info)
 {
-	return info->type == KIPC_TYPE_ENDPOINT ? "ep" : "mbox";
+	switch (info->type) {
+	case KIPC_TYPE_ENDPOINT:
+		return "ep";
+	case KIPC_TYPE_RING:
+		return "ring";
+	default:
+		return "mbox";
+	}
 }
 
 static void print_row(const struct kipc_info *info)
 {
 	char owner[16], mode[8], capacity[32];
-	bool mbox = info->type == KIPC_TYPE_MAILBOX;
+	bool mbox = info->type != KIPC_TYPE_ENDPOINT;
 
 	if (mbox)
 		snprintf(mode, sizeof(mode), "%04o", info->mode);
@@ -65,7 +72,8 @@ int cmd_ls(int argc, char **argv)
 	       "TYPE", "ID", "NAME", "OWNER", "MODE", "DEPTH", "BYTES",
 	       "CAPACITY", "MSGMAX", "SENDERS", "RECEIVERS");
 	for (;;) {
-		n = kipc_list(ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
+		n = kipc_list(ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
+				  KIPC_LIST_RINGS,
 			      &cursor, entries, 64);
 		if (n < 0) {
 			ret = fail("ls", NULL, n);
