@@ -338,10 +338,16 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void __user *uarg)
 	}
 
 	karg.id = mb->obj.id;
-	kref_get(&mb->ref);		/* for the fd */
+	/*
+	 * One reference for the fd (install consumes it) and one of our own:
+	 * once registered, another task may delete the mailbox at any time.
+	 */
+	kref_get(&mb->ref);
+	kref_get(&mb->ref);
 	ret = kipc_mbox_install(ctx, mb, uarg, &karg, usize);
 	if (ret < 0)
 		kipc_mbox_kill(mb);	/* drops the registry's reference */
+	kipc_mbox_put(mb);
 	return ret;
 }
 

@@ -47,13 +47,12 @@ static void kipc_put_ipc_ns(struct ipc_namespace *ipc_ns)
 	/*
 	 * Older kernels (Kbuild checks Module.symvers) do not export
 	 * put_ipc_ns(); the namespace's proc_ns_operations.put is that same
-	 * function. Without CONFIG_IPC_NS there is only init_ipc_ns, which is
-	 * never freed, so dropping the count by hand is enough.
+	 * function. Without CONFIG_IPC_NS, get_ipc_ns() took no reference
+	 * (there is only init_ipc_ns), so there is none to drop.
 	 */
-	if (ipc_ns->ns.ops && ipc_ns->ns.ops->put)
-		ipc_ns->ns.ops->put(&ipc_ns->ns);
-	else
-		WARN_ON(refcount_dec_and_test(&ipc_ns->ns.count));
+#ifdef CONFIG_IPC_NS
+	ipc_ns->ns.ops->put(&ipc_ns->ns);
+#endif
 #endif
 }
 

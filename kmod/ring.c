@@ -57,6 +57,7 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
 /* Absolute hard limits, whatever the parameters say. */
 #define KIPC_RING_SLOTS_HARD_MAX	BIT(30)
 #define KIPC_RING_SLOT_SIZE_HARD_MAX	BIT(26)
+#define KIPC_RING_BYTES_HARD_MAX	BIT_ULL(32)
 
 /**
  * struct kipc_kring - a ring
@@ -123,7 +124,7 @@ struct kipc_kring {
 	bool had_producer;
 	bool had_consumer;
 	u32 state;
-	struct kipc_ring_resv orphans[KIPC_RING_PRODUCERS_MAX];
+	struct kipc_ring_resv orphans[2 * KIPC_RING_PRODUCERS_MAX];
 	unsigned int nr_cons_wait;
 	unsigned int nr_prod_wait;
 	wait_queue_head_t cons_wq;
@@ -161,7 +162,7 @@ static void kring_free(struct kref *ref)
 
 	if (r->vaddr)
 		vunmap(r->vaddr);
-	for (i = 0; i < r->nr_pages; i++)
+	for (i = 0; r->pages && i < r->nr_pages; i++)
 		if (r->pages[i])
 			__free_page(r->pages[i]);
 	kvfree(r->pages);
@@ -223,7 +224,8 @@ static bool kring_claimed_by_live(struct kipc_kring *r, u32 pos)
 	unsigned int p;
 
 	for_each_set_bit(p, &map, KIPC_RING_PRODUCERS_MAX) {
-		u32 rpos = READ_ONCE(h->resv[p].pos);
+		/* Pairs with the producer's release when it clears its claim. */
+		u32 rpos = smp_load_acquire(&h->resv[p].pos);
 		u32 rn = READ_ONCE(h->resv[p].n);
 
 		if (rpos != KIPC_RING_RESV_NONE && pos - rpos < rn)
@@ -260,19 +262,28 @@ static bool kring_reap_orphans(struct kipc_kring *r)
 			u32 pos = o->pos + k;
 			struct kipc_ring_slot *s = kring_slot(r, pos);
 
-			if (READ_ONCE(h->tail) - pos - 1 >= r->count)
+			/*
+			 * Order matters. tail (acquire) shows pos was claimed
+			 * and makes the winner's earlier claim record visible;
+			 * then the live claims; then seq (acquire): a live
+			 * producer clears its claim only after publishing, so
+			 * no claim plus an unpublished seq means no live owner.
+			 */
+			if (smp_load_acquire(&h->tail) - pos - 1 >= r->count)
 				continue;	/* not claimed in this lap */
-			if (READ_ONCE(s->seq) != pos)
-				continue;	/* published, or long consumed */
 			if (kring_claimed_by_live(r, pos)) {
 				pending = true;
 				continue;
 			}
+			/* Pairs with the producer's release of seq. */
+			if (smp_load_acquire(&s->seq) != pos)
+				continue;	/* published, or long consumed */
 			WRITE_ONCE(s->len, KIPC_RING_LEN_SKIP);
 			/* Publish len before seq, as a producer would. */
 			smp_store_release(&s->seq, pos + 1);
 			published = true;
 		}
+		cond_resched();
 		if (!pending)
 			o->pos = KIPC_RING_RESV_NONE;
 	}
@@ -284,19 +295,32 @@ static void kring_add_orphan(struct kipc_kring *r, u32 pos, u32 n)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
-		if (r->orphans[i].pos == KIPC_RING_RESV_NONE) {
-			r->orphans[i].pos = pos;
-			r->orphans[i].n = n;
-			return;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
+			if (r->orphans[i].pos == KIPC_RING_RESV_NONE) {
+				r->orphans[i].pos = pos;
+				r->orphans[i].n = n;
+				return;
+			}
 		}
+		kring_reap_orphans(r);
 	}
-	/* More unresolved claims than producers: resolve the oldest now. */
+	/*
+	 * Each pending entry overlaps a live producer's claim, and there are
+	 * at most KIPC_RING_PRODUCERS_MAX of those: a full table means the
+	 * claims are stale garbage from a hostile producer. Forget one.
+	 */
 	r->orphans[0].pos = pos;
 	r->orphans[0].n = n;
 }
 
-/* Set or clear the shared sleeping word of one side. */
+/*
+ * Count this side's sleepers and tell the other side there are some. The
+ * kernel only ever raises the word: the waker lowers it, and a poller,
+ * which the kernel does not count, must not lose it to a waiter leaving.
+ */
 static void kring_sleepers(struct kipc_kring *r, bool consumer, int delta)
 {
 	struct kipc_ring_hdr *h = kring_hdr(r);
@@ -304,10 +328,10 @@ static void kring_sleepers(struct kipc_kring *r, bool consumer, int delta)
 
 	spin_lock(&r->wait_lock);
 	*nr += delta;
-	if (consumer)
-		WRITE_ONCE(h->cons_sleeping, *nr ? 1 : 0);
-	else
-		WRITE_ONCE(h->prod_sleeping, *nr ? 1 : 0);
+	if (*nr && consumer)
+		WRITE_ONCE(h->cons_sleeping, 1);
+	else if (*nr)
+		WRITE_ONCE(h->prod_sleeping, 1);
 	spin_unlock(&r->wait_lock);
 }
 
@@ -515,6 +539,35 @@ static const struct file_operations kring_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * Unregister @r and tell everyone attached; the caller holds a reference.
+ * Return: true if this call deleted it.
+ */
+static bool kring_kill(struct kipc_kring *r)
+{
+	struct kipc_ns *ns = r->obj.ns;
+	bool was;
+
+	mutex_lock(&ns->lock);
+	was = r->registered;
+	if (was) {
+		kipc_obj_unhash(&r->obj);
+		r->registered = false;
+		ns->nr_rings--;
+	}
+	mutex_unlock(&ns->lock);
+	if (!was)
+		return false;
+	mutex_lock(&r->lock);
+	WRITE_ONCE(r->deleted, true);
+	kring_set_state(r, KIPC_RING_DELETED, 0);
+	mutex_unlock(&r->lock);
+	wake_up_interruptible_all(&r->cons_wq);
+	wake_up_interruptible_all(&r->prod_wq);
+	kring_put(r);	/* the registry's reference */
+	return true;
+}
+
 /* Allocate and lay out the ring's memory. */
 static int kring_alloc(struct kipc_kring *r)
 {
@@ -564,7 +617,8 @@ static int kring_geometry(const struct kipc_ring_create *c, size_t *size)
 			       KIPC_RING_SLOT_SIZE_HARD_MAX))
 		return -EINVAL;
 	bytes = KIPC_RING_HDR_SIZE + (u64)c->slots * c->slot_size;
-	if (bytes > READ_ONCE(kipc_ring_bytes_max))
+	if (bytes > min_t(u64, READ_ONCE(kipc_ring_bytes_max),
+			  KIPC_RING_BYTES_HARD_MAX))
 		return -EINVAL;
 	*size = bytes;
 	return 0;
@@ -661,8 +715,13 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg)
 	}
 
 	karg.id = r->obj.id;
-	if (copy_to_user(uarg, &karg, usize))
-		return -EFAULT;	/* the ring exists; LIST finds it */
+	if (copy_to_user(uarg, &karg, usize)) {
+		/* The caller cannot learn the id: take the ring back. */
+		kref_get(&r->ref);
+		kring_kill(r);
+		kring_put(r);
+		return -EFAULT;
+	}
 	return 0;
 }
 
@@ -832,35 +891,6 @@ free_rf:
 put_ring:
 	kring_put(r);
 	return ret;
-}
-
-/*
- * Unregister @r and tell everyone attached; the caller holds a reference.
- * Return: true if this call deleted it.
- */
-static bool kring_kill(struct kipc_kring *r)
-{
-	struct kipc_ns *ns = r->obj.ns;
-	bool was;
-
-	mutex_lock(&ns->lock);
-	was = r->registered;
-	if (was) {
-		kipc_obj_unhash(&r->obj);
-		r->registered = false;
-		ns->nr_rings--;
-	}
-	mutex_unlock(&ns->lock);
-	if (!was)
-		return false;
-	mutex_lock(&r->lock);
-	WRITE_ONCE(r->deleted, true);
-	kring_set_state(r, KIPC_RING_DELETED, 0);
-	mutex_unlock(&r->lock);
-	wake_up_interruptible_all(&r->cons_wq);
-	wake_up_interruptible_all(&r->prod_wq);
-	kring_put(r);	/* the registry's reference */
-	return true;
 }
 
 /**

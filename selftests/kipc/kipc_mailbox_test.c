@@ -3,6 +3,9 @@
  * Mailboxes: create/open by name and id, attributes, sending through a
  * mailbox fd or an endpoint fd, many receivers, deletion.
  */
+#include <fcntl.h>
+#include <sys/resource.h>
+
 #include "kipc_util.h"
 
 #include "../kselftest_harness.h"
@@ -419,6 +422,34 @@ TEST_F(mbox, mailbox_fd_cannot_create_or_open)
 	EXPECT_EQ(-ENOTTY, kipc_mbox_create(mfd, NULL, NULL, NULL));
 	EXPECT_EQ(-ENOTTY, kipc_mbox_open(mfd, self->name, NULL));
 	close(mfd);
+}
+
+/*
+ * No fd left for the new mailbox: create fails with EMFILE and leaves no
+ * mailbox behind (the name is free, nothing is listed).
+ */
+TEST_F(mbox, create_without_a_free_fd_leaves_nothing)
+{
+	struct rlimit old, low;
+	struct kipc_info info;
+	int fd;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	low = old;
+	low.rlim_cur = 0;
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			low.rlim_cur = fd + 1;	/* highest open fd + 1 */
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
+	fd = kt_mbox(self->ep, "no-fd-left", 4, 0600, NULL);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	EXPECT_EQ(-EMFILE, fd);
+	EXPECT_EQ(-ENOENT, kipc_stat_name(self->ep, KIPC_TYPE_MAILBOX,
+					  "no-fd-left", &info));
+	fd = kt_mbox(self->ep, "no-fd-left", 4, 0600, NULL);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, kipc_mbox_delete(fd, 0));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -489,6 +489,46 @@ TEST_F(ring, poll_reports_readiness)
 	kipc_ring_detach(&c);
 }
 
+/*
+ * A producer polling for room is woken when the consumer frees a slot,
+ * even if another producer's wait came and went in between.
+ */
+TEST_F(ring, poller_survives_another_waiter)
+{
+	struct timespec zero = { 0, 0 };
+	struct kipc_ring c, p1, p2;
+	struct pollfd pfd;
+	uint32_t pos, len;
+	unsigned int i;
+	pid_t pid;
+	int status;
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "needs two producers");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p1));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p2));
+	for (i = 0; i < variant->slots; i++)
+		ASSERT_EQ(0, kipc_ring_send(&p1, "f", 1, NULL));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pfd = (struct pollfd){ .fd = kipc_ring_fd(&p1), .events = POLLOUT };
+		_exit(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLOUT) ? 0 : 1);
+	}
+	usleep(200 * 1000);	/* the child is asleep in poll */
+	ASSERT_EQ(0, kipc_ring_set_spin(&p2, 0));
+	EXPECT_EQ(-ETIMEDOUT, kipc_ring_wait_writable(&p2, 1, &zero));
+	ASSERT_NE(NULL, kipc_ring_peek(&c, &pos, &len));
+	kipc_ring_release(&c, pos);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	kipc_ring_detach(&p2);
+	kipc_ring_detach(&p1);
+	kipc_ring_detach(&c);
+}
+
 TEST(ring_create_rules)
 {
 	char name[KIPC_NAME_MAX];

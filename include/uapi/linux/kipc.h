@@ -686,8 +686,9 @@ struct kipc_list {
  * attached) and EPOLLERR | EPOLLHUP once the ring is deleted.
  *
  * The mapping is not inherited by fork() (VM_DONTCOPY): a child attaches
- * on its own. It cannot be grown by mremap(). A producer or consumer that
- * closes its ring fd or dies detaches; in an MPSC ring, slots it had
+ * on its own. It cannot be grown by mremap(). A mapping keeps its ring fd
+ * open, so a producer or consumer detaches when it has closed the fd and
+ * unmapped the ring, or when it dies; in an MPSC ring, slots it had
  * claimed and not published are published empty (len KIPC_RING_LEN_SKIP)
  * so the consumer does not wait for them.
  */
