@@ -350,6 +350,7 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg);
 void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info);
 void kipc_ring_get(struct kipc_obj *obj);
+void kipc_ring_put(struct kipc_obj *obj);
 void kipc_ring_kill_put(struct kipc_obj *obj);
 
 /* registry.c */

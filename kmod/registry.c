@@ -220,7 +220,33 @@ struct kipc_mbox *kipc_mbox_lookup(struct kipc_ns *ns, u64 id,
 	return mb;
 }
 
-/* Fill @info for @obj; caller holds obj->ns->lock or a reference. */
+/*
+ * STAT and LIST describe objects with ns->lock dropped: describing one
+ * takes its queue or ring lock, which a receiver may hold across a page
+ * fault, and that must not stall the whole namespace. These pin @obj.
+ */
+static void kipc_obj_get(struct kipc_obj *obj)
+{
+	lockdep_assert_held(&obj->ns->lock);
+	if (obj->type == KIPC_TYPE_ENDPOINT)
+		kref_get(&container_of(obj, struct kipc_endpoint, obj)->ref);
+	else if (obj->type == KIPC_TYPE_MAILBOX)
+		kref_get(&container_of(obj, struct kipc_mbox, obj)->ref);
+	else
+		kipc_ring_get(obj);
+}
+
+static void kipc_obj_put(struct kipc_obj *obj)
+{
+	if (obj->type == KIPC_TYPE_ENDPOINT)
+		kipc_ep_put(container_of(obj, struct kipc_endpoint, obj));
+	else if (obj->type == KIPC_TYPE_MAILBOX)
+		kipc_mbox_put(container_of(obj, struct kipc_mbox, obj));
+	else
+		kipc_ring_put(obj);
+}
+
+/* Fill @info for @obj; the caller holds a reference on it. */
 static void kipc_obj_info(struct kipc_obj *obj, struct kipc_info *info)
 {
 	struct user_namespace *uns = current_user_ns();
@@ -299,8 +325,12 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg)
 	if (obj && karg.type && obj->type != karg.type)
 		obj = NULL;
 	if (obj)
-		kipc_obj_info(obj, &karg.info);
+		kipc_obj_get(obj);
 	mutex_unlock(&ns->lock);
+	if (obj) {
+		kipc_obj_info(obj, &karg.info);
+		kipc_obj_put(obj);
+	}
 	if (!obj) {
 		if (ctx->mb && karg.id == ctx->mb->obj.id)
 			return -EIDRM;
@@ -323,6 +353,7 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 {
 	struct kipc_ns *ns = ctx->ep->obj.ns;
 	struct kipc_info *infos;
+	struct kipc_obj **objs;
 	struct kipc_list karg;
 	struct kipc_obj *obj;
 	unsigned long idx;
@@ -346,8 +377,11 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 		return -EINVAL;
 
 	infos = kvcalloc(karg.count, sizeof(*infos), GFP_KERNEL_ACCOUNT);
-	if (!infos)
-		return -ENOMEM;
+	objs = kvcalloc(karg.count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
+	if (!infos || !objs) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
 	if (karg.cursor != U64_MAX) {
 		mutex_lock(&ns->lock);
@@ -361,11 +395,16 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 			if (obj->type == KIPC_TYPE_RING &&
 			    !(karg.flags & KIPC_LIST_RINGS))
 				continue;
-			kipc_obj_info(obj, &infos[n]);
+			kipc_obj_get(obj);
+			objs[n] = obj;
 			if (++n == karg.count)
 				break;
 		}
 		mutex_unlock(&ns->lock);
+	}
+	for (i = 0; i < n; i++) {
+		kipc_obj_info(objs[i], &infos[i]);
+		kipc_obj_put(objs[i]);
 	}
 
 	dst = u64_to_user_ptr(karg.entries);
@@ -383,6 +422,7 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg)
 	if (copy_to_user(uarg, &karg, usize))
 		ret = -EFAULT;
 out:
+	kvfree(objs);
 	kvfree(infos);
 	return ret;
 }

@@ -903,6 +903,15 @@ void kipc_ring_get(struct kipc_obj *obj)
 }
 
 /**
+ * kipc_ring_put() - drop a reference from kipc_ring_get()
+ * @obj:	the ring's registry part
+ */
+void kipc_ring_put(struct kipc_obj *obj)
+{
+	kring_put(container_of(obj, struct kipc_kring, obj));
+}
+
+/**
  * kipc_ring_kill_put() - delete a ring, then drop the caller's reference
  * @obj:	the ring's registry part, from kipc_ring_get()
  */
@@ -964,7 +973,7 @@ int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg)
 
 /**
  * kipc_ring_info() - describe a ring for KIPC_IOC_STAT and KIPC_IOC_LIST
- * @obj:	the ring's registry part; the caller holds obj->ns->lock
+ * @obj:	the ring's registry part; the caller holds a reference
  * @info:	zeroed, with id, type and name already filled
  */
 void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info)
