@@ -26,6 +26,8 @@
 #define T_RTT_ONLY	(1U << 2)	/* no one-way stream */
 #define T_STREAM_ONLY	(1U << 3)	/* no round trip */
 #define T_SOLO		(1U << 4)	/* one party: solo() does everything */
+/* Busy-polls: meaningless on one CPU (the VM), so only run natively. */
+#define T_NATIVE	(1U << 5)
 
 enum role { ROLE_SENDER, ROLE_RECEIVER };
 

@@ -38,6 +38,6 @@ out:
 
 const struct transport transport_memcpy = {
 	.name = "memcpy",
-	.flags = T_SOLO,
+	.flags = T_SOLO | T_NATIVE,
 	.solo = memcpy_solo,
 };

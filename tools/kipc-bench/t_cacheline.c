@@ -76,7 +76,7 @@ static void line_teardown(void *chan)
 
 const struct transport transport_cacheline = {
 	.name = "cacheline",
-	.flags = T_THREADS | T_RTT_ONLY,
+	.flags = T_THREADS | T_RTT_ONLY | T_NATIVE,
 	.size_max = 8,
 	.setup = line_setup,
 	.open = line_open,

@@ -223,5 +223,5 @@ RING_TRANSPORT(transport_memfd_mpsc, "memfd-ring-mpsc", 0,
 	       .mode = KIPC_RING_MPSC);
 RING_TRANSPORT(transport_memfd_mpsc_zc, "memfd-ring-mpsc-zc", 0,
 	       .mode = KIPC_RING_MPSC, .zc = 1);
-RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll", 0,
+RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll", T_NATIVE,
 	       .mode = KIPC_RING_SPSC, .spin = SPIN_BUSY);

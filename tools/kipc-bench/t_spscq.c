@@ -118,7 +118,7 @@ static void q_teardown(void *chan)
 
 const struct transport transport_spscq = {
 	.name = "inproc-spsc",
-	.flags = T_THREADS,
+	.flags = T_THREADS | T_NATIVE,
 	.setup = q_setup,
 	.open = q_open,
 	.send = q_send,
