@@ -162,19 +162,28 @@ static int scale_all(const struct opts *o, unsigned int rep)
 	return failed;
 }
 
+/* A number with an optional k or m (binary) suffix; 0 if malformed. */
+static uint64_t parse_num(const char *arg)
+{
+	char *end;
+	uint64_t v = strtoull(arg, &end, 0);
+
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		v <<= 20, end++;
+	return *end ? 0 : v;
+}
+
 static int parse_sizes(struct opts *o, char *arg)
 {
-	char *tok, *end;
+	char *tok;
 
 	o->nsizes = 0;
 	for (tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
-		unsigned long v = strtoul(tok, &end, 0);
+		uint64_t v = parse_num(tok);
 
-		if (*end == 'k' || *end == 'K')
-			v <<= 10, end++;
-		else if (*end == 'm' || *end == 'M')
-			v <<= 20, end++;
-		if (*end || v < 8 || o->nsizes == 16)
+		if (v < 8 || v > (64U << 20) || o->nsizes == 16)
 			return -1;
 		o->sizes[o->nsizes++] = v;
 	}
@@ -222,9 +231,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'e': o.env = optarg; break;
 		case 'r': o.reps = (unsigned int)strtoul(optarg, NULL, 0); break;
-		case 'c': o.count = strtoull(optarg, NULL, 0); break;
-		case 'm': o.count_min = strtoull(optarg, NULL, 0); break;
-		case 'b': o.bytes = strtoull(optarg, NULL, 0); break;
+		case 'c': o.count = parse_num(optarg); break;
+		case 'm': o.count_min = parse_num(optarg); break;
+		case 'b': o.bytes = parse_num(optarg); break;
 		case 's':
 			if (parse_sizes(&o, optarg)) {
 				usage(stderr);
@@ -250,7 +259,7 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc || !o.reps || !o.count || !o.count_min) {
+	if (optind != argc || !o.reps || !o.count || !o.count_min || !o.bytes) {
 		usage(stderr);
 		return 2;
 	}

@@ -14,13 +14,14 @@ static inline void cpu_relax(void)
 }
 
 /*
- * One poll of a busy-wait. Every 4096 polls it yields, counted as a system
- * call: on a machine with fewer free cores than spinning threads the peer
- * would otherwise wait for a whole time slice.
+ * One poll of a busy-wait. After as many polls as a busy-polling ring
+ * makes (2^20) it yields, counted as a system call: with fewer free cores
+ * than spinning threads the peer may not be running at all. Yielding
+ * sooner would make the baseline pay for the scheduler on every wait.
  */
 static inline void spin_once(unsigned int *n, uint64_t *calls)
 {
-	if (++*n % 4096 == 0) {
+	if (++*n % (1U << 20) == 0) {
 		(*calls)++;
 		sched_yield();
 	} else {

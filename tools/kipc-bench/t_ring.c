@@ -9,7 +9,8 @@
  *  - copy (kipc_ring_send/recv) or zero-copy: the message is stamped and
  *    checked in the slot itself (reserve/commit, peek/release), so no
  *    payload byte is copied at all;
- *  - spin: the library's default polls before sleeping, or busy-polling.
+ *  - spin: the library's default polls before sleeping, or busy-polling
+ *    (round trips only: the latency floor against the cache-line baseline).
  * System calls are the ring's own count of wait and wake-up calls.
  */
 #include <errno.h>
@@ -223,5 +224,6 @@ RING_TRANSPORT(transport_memfd_mpsc, "memfd-ring-mpsc", 0,
 	       .mode = KIPC_RING_MPSC);
 RING_TRANSPORT(transport_memfd_mpsc_zc, "memfd-ring-mpsc-zc", 0,
 	       .mode = KIPC_RING_MPSC, .zc = 1);
-RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll", T_NATIVE,
+RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll",
+	       T_NATIVE | T_RTT_ONLY,
 	       .mode = KIPC_RING_SPSC, .spin = SPIN_BUSY);
