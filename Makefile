@@ -10,6 +10,9 @@
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
+#   make bench           kipc-bench in the VM (icount) and natively: table,
+#                        build/bench/latest.jsonl and charts (~6 minutes)
+#   make bench-smoke     one tiny run of every transport (part of check)
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, tools (PREFIX=/usr/local)
 #
@@ -67,6 +70,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
+	$(MAKE) bench-smoke
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -76,6 +80,16 @@ check-debug: deps
 check-runner: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/selfcheck
+
+# Timings are reported, never tested: the smoke run fails only when a
+# transport fails or loses messages.
+bench: deps
+	$(MAKE) all
+	@$(TOP)/tools/kipc-bench/bench.sh
+
+bench-smoke: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/kipc-bench/bench.sh --smoke
 
 demo: deps
 	@$(TOP)/tools/vm/run --script $(TOP)/tools/demo/demo.sh
@@ -92,4 +106,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-runner demo install clean
+	check-debug check-runner bench bench-smoke demo install clean
