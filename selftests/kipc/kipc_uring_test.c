@@ -521,6 +521,7 @@ TEST_F(uring, many_receives_in_order)
 	}
 	/* All at once: each message is received exactly once. */
 	memset(seen, 0, sizeof(seen));
+	memset(bufs, 0, sizeof(bufs));	/* payloads are not NUL-terminated */
 	for (i = 0; i < NRECV; i++) {
 		ASSERT_EQ(0, kipc_uring_recv_args(&r[i], 0, bufs[i], 16, 0,
 						  NULL));
@@ -534,7 +535,10 @@ TEST_F(uring, many_receives_in_order)
 	for (i = 0; i < NRECV; i++) {
 		cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		ASSERT_LT(data, NRECV);
-		ASSERT_GT(kipc_uring_recv_result(&cqe, &r[data], &hdr), 0);
+		n = kipc_uring_recv_result(&cqe, &r[data], &hdr);
+		ASSERT_GT(n, 1);
+		ASSERT_LT(n, 16);
+		bufs[data][n] = '\0';
 		n = atoi(bufs[data] + 1);
 		ASSERT_LT(n, NRECV);
 		ASSERT_FALSE(seen[n]);
