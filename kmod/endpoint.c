@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include "compat.h"
 #include "kipc.h"
 
 static void kipc_ep_free(struct kref *ref)
@@ -128,6 +129,17 @@ static long kipc_ep_ioctl(struct file *file, unsigned int cmd,
 	return kipc_ioctl_common(&ctx, cmd, arg);
 }
 
+static int kipc_ep_uring_cmd(struct io_uring_cmd *ioucmd,
+			     unsigned int issue_flags)
+{
+	struct kipc_ctx ctx = {
+		.file = ioucmd->file,
+		.ep = ioucmd->file->private_data,
+	};
+
+	return kipc_uring_cmd(&ctx, ioucmd, issue_flags);
+}
+
 const struct file_operations kipc_ep_fops = {
 	.owner		= THIS_MODULE,
 	.open		= kipc_ep_open,
@@ -135,6 +147,7 @@ const struct file_operations kipc_ep_fops = {
 	.poll		= kipc_ep_poll,
 	.fasync		= kipc_ep_fasync,
 	.unlocked_ioctl	= kipc_ep_ioctl,
+	.uring_cmd	= kipc_ep_uring_cmd,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
@@ -278,7 +291,7 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void __user *uarg)
 	ret = kipc_deadline_init(&dl, karg.flags, &karg.timeout, true);
 	if (ret)
 		return ret;
-	if (ctx->file->f_flags & O_NONBLOCK)
+	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
 		dl.nonblock = true;
 
 	msg = kipc_msg_new(ctx->ep->obj.id, u64_to_user_ptr(karg.buf),
@@ -317,7 +330,7 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void __user *uarg)
 	ret = kipc_deadline_init(&dl, karg.flags, &karg.timeout, true);
 	if (ret)
 		return ret;
-	if (ctx->file->f_flags & O_NONBLOCK)
+	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
 		dl.nonblock = true;
 	if (ctx->mb) {
 		ret = kipc_mbox_perm(ctx->mb, MAY_READ);

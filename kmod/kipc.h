@@ -316,11 +316,14 @@ int kipc_mbox_perm(struct kipc_mbox *mb, int want);
  * @file:	the fd's file
  * @ep:		the endpoint (for a mailbox fd, the one it was opened through)
  * @mb:		the mailbox of a mailbox fd, NULL for an endpoint fd
+ * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: SEND and
+ *		RECV must not sleep (-EAGAIN makes io_uring retry from io-wq)
  */
 struct kipc_ctx {
 	struct file *file;
 	struct kipc_endpoint *ep;
 	struct kipc_mbox *mb;
+	bool nowait;
 };
 
 long kipc_ioctl_common(struct kipc_ctx *ctx, unsigned int cmd,
@@ -340,6 +343,10 @@ int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg);
+
+struct io_uring_cmd;
+int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
+		   unsigned int issue_flags);
 
 /* Compare ioctl numbers without their size bits (structs may grow). */
 #define KIPC_CMD(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
+#include "compat.h"
 #include "kipc.h"
 
 /**
@@ -190,12 +191,26 @@ static long kipc_mbox_ioctl(struct file *file, unsigned int cmd,
 	return kipc_ioctl_common(&ctx, cmd, arg);
 }
 
+static int kipc_mbox_uring_cmd(struct io_uring_cmd *ioucmd,
+			       unsigned int issue_flags)
+{
+	struct kipc_mbox_file *mf = ioucmd->file->private_data;
+	struct kipc_ctx ctx = {
+		.file = ioucmd->file,
+		.ep = mf->ep,
+		.mb = mf->mb,
+	};
+
+	return kipc_uring_cmd(&ctx, ioucmd, issue_flags);
+}
+
 static const struct file_operations kipc_mbox_fops = {
 	.owner		= THIS_MODULE,
 	.release	= kipc_mbox_release,
 	.poll		= kipc_mbox_poll,
 	.fasync		= kipc_mbox_fasync,
 	.unlocked_ioctl	= kipc_mbox_ioctl,
+	.uring_cmd	= kipc_mbox_uring_cmd,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };

@@ -817,8 +817,36 @@ struct kipc_ring_wait {
  * Reserved for later ABI revisions (do not reuse):
  *   0x20 .. 0x2f	batched send / receive (many messages per ioctl)
  *   0x35 .. 0x3f	more ring operations
- * io_uring IORING_OP_URING_CMD will use these same ioctl numbers as
- * cmd_op with the same argument structs.
  */
+
+/*
+ * io_uring: endpoint and mailbox fds accept IORING_OP_URING_CMD for SEND,
+ * RECV, CALL and REPLY. sqe->cmd_op is the ioctl number (KIPC_IOC_SEND,
+ * ...) and the SQE's command area (sqe->cmd, 16 bytes; plain 64-byte SQEs
+ * suffice) holds a struct kipc_uring_cmd pointing at the same argument
+ * struct as the ioctl. Semantics, flags, errors and the kernel-stamped
+ * headers are those of the ioctl; the CQE's res is the ioctl's return
+ * value (0) or -errno, and the outputs (hdr, len, reply_hdr, reply_len)
+ * are in the argument struct, which must stay valid until the CQE.
+ *
+ * A command that would block (RECV on an empty queue, SEND to a full
+ * one, every CALL) never blocks the submitting task: io_uring completes it
+ * later, when a message or reply arrives, the timeout expires (-ETIMEDOUT)
+ * or the mailbox is deleted (-EIDRM). KIPC_NONBLOCK and O_NONBLOCK give
+ * -EAGAIN as with the ioctls. A pending command keeps its fd open (like
+ * any io_uring request); it ends with -ECANCELED when cancelled
+ * (IORING_OP_ASYNC_CANCEL, closing the ring, the submitting process's
+ * exit). Other cmd_op values give -ENOTTY.
+ */
+
+/**
+ * struct kipc_uring_cmd - the command area of a kipc IORING_OP_URING_CMD SQE
+ * @arg:	user pointer to the ioctl's argument struct
+ * @reserved:	zero
+ */
+struct kipc_uring_cmd {
+	__u64 arg;
+	__u64 reserved;
+};
 
 #endif /* _UAPI_LINUX_KIPC_H */
