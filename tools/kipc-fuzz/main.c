@@ -128,7 +128,12 @@ int main(int argc, char **argv)
 		if (pid == 0)
 			child(sh, i, seed, ops / procs + (i < ops % procs), timeout, verbose);
 	}
-	while ((pid = wait(&st)) > 0) {
+	for (;;) {
+		pid = wait(&st);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			continue;
 		failed++;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Process-level operations: close, dup, fcntl, poll, and forks that exit. */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -114,8 +115,10 @@ void op_fork(struct fuzz *f)
 		_exit(0);
 	}
 	note(f, "fork", pid);
-	if (waitpid(pid, &st, 0) != pid)
-		impossible(f, "waitpid of forked child failed");
+	/* SIGUSR1 has no SA_RESTART (main.c): a NOTIFY may interrupt this. */
+	while (waitpid(pid, &st, 0) != pid)
+		if (errno != EINTR)
+			impossible(f, "waitpid of forked child: %s", strerror(errno));
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		impossible(f, "forked child ended with status %#x", st);
 }
