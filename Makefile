@@ -7,6 +7,7 @@
 #   make check           everything the CI runs: deps, build, lint, host tests,
 #                        selftests in VMs on 6.1, 6.12 and the debug kernel
 #   make check-debug     the selftests on the debug kernel only
+#   make check-reliability  the fuzzer and the soak on the debug kernel
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
@@ -68,10 +69,19 @@ check: deps
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
 	@$(TOP)/tools/vm/check $(KERNELS) debug
+	@$(RELIABILITY)
 
 check-debug: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/check debug
+
+# kipc-fuzz and kipc-soak on the debug kernel, about six minutes of TCG.
+RELIABILITY = $(TOP)/tools/vm/run --kernel debug \
+	--log $(TOP)/build/vm/debug/reliability \
+	--script $(TOP)/tools/vm/reliability.sh
+check-reliability: deps
+	$(MAKE) lib tools selftests
+	@$(RELIABILITY)
 
 check-runner: deps
 	$(MAKE) lib tools selftests
@@ -92,4 +102,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-runner demo install clean
+	check-debug check-reliability check-runner demo install clean

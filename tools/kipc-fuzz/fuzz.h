@@ -23,11 +23,15 @@
 #define FUZZ_RINGS	6
 #define FUZZ_MAPS	6
 #define FUZZ_TOKENS	4
+#define FUZZ_KINDS	32	/* at least the entries of run.c's table */
 
 /* Shared by every fuzzing process (MAP_SHARED | MAP_ANONYMOUS). */
 struct fuzz_shared {
 	uint64_t ids[FUZZ_IDS];		/* endpoint, mailbox and ring ids seen */
 	uint64_t ops[FUZZ_PROCS_MAX];	/* operations issued, per process */
+	/* --stats: per kind of operation, how many and the time they took */
+	uint64_t kind_ops[FUZZ_KINDS];
+	uint64_t kind_ns[FUZZ_KINDS];
 };
 
 struct fuzz_fd {
@@ -48,6 +52,7 @@ struct fuzz {
 	unsigned int proc;
 	int forked;		/* a short-lived child of a fuzzing process */
 	int verbose;
+	int stats;
 	uint64_t opno;		/* operations issued by this process */
 	struct fuzz_shared *sh;
 	struct fuzz_fd ep[FUZZ_EPS];
@@ -135,5 +140,6 @@ void op_fork(struct fuzz *f);
 /* run.c */
 void fuzz_one(struct fuzz *f);
 void fuzz_run(struct fuzz *f, uint64_t ops);
+void fuzz_print_stats(const struct fuzz_shared *sh);
 
 #endif

@@ -6,6 +6,7 @@
  * process that crashes, and on one the watchdog alarm had to kill.
  *
  *   kipc-fuzz [--seed S] [--procs N] [--ops N] [--timeout S] [--verbose]
+ *             [--stats]
  *
  * --ops is the total over all processes. The last line is
  * "fuzz: seed=S procs=N ops=N", ops being the operations issued.
@@ -49,7 +50,7 @@ static void handle_signals(void)
 }
 
 static void child(struct fuzz_shared *sh, unsigned int proc, uint64_t seed,
-		  uint64_t ops, unsigned int timeout, int verbose)
+		  uint64_t ops, unsigned int timeout, int verbose, int stats)
 {
 	struct fuzz f;
 
@@ -57,6 +58,7 @@ static void child(struct fuzz_shared *sh, unsigned int proc, uint64_t seed,
 	f.proc = proc;
 	f.sh = sh;
 	f.verbose = verbose;
+	f.stats = stats;
 	/* Each process its own stream, a function of the seed and its number. */
 	rng_seed(&f, seed ^ (0xd1b54a32d192ed03ULL * (proc + 1)));
 	alarm(timeout);
@@ -72,7 +74,7 @@ static void child(struct fuzz_shared *sh, unsigned int proc, uint64_t seed,
 static void usage(void)
 {
 	fprintf(stderr, "usage: kipc-fuzz [--seed S] [--procs N] [--ops N] "
-		"[--timeout SECONDS] [--verbose]\n");
+		"[--timeout SECONDS] [--verbose] [--stats]\n");
 	exit(2);
 }
 
@@ -84,21 +86,23 @@ int main(int argc, char **argv)
 		{ "ops", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = 1, ops = 100000, total = 0;
 	unsigned int procs = 4, timeout = 600, i, failed = 0;
 	struct fuzz_shared *sh;
-	int verbose = 0, c, st;
+	int verbose = 0, stats = 0, c, st;
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "s:p:n:t:v", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:n:t:vS", lopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'p': procs = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'n': ops = strtoull(optarg, NULL, 0); break;
 		case 't': timeout = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'v': verbose = 1; break;
+		case 'S': stats = 1; break;
 		default: usage();
 		}
 	}
@@ -126,7 +130,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (pid == 0)
-			child(sh, i, seed, ops / procs + (i < ops % procs), timeout, verbose);
+			child(sh, i, seed, ops / procs + (i < ops % procs), timeout,
+			      verbose, stats);
 	}
 	for (;;) {
 		pid = wait(&st);
@@ -147,6 +152,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < procs; i++)
 		total += sh->ops[i];
+	if (stats)
+		fuzz_print_stats(sh);
 	printf("fuzz: seed=%llu procs=%u ops=%llu\n", (unsigned long long)seed,
 	       procs, (unsigned long long)total);
 	if (failed)
