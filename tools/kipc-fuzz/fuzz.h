@@ -23,6 +23,8 @@
 #define FUZZ_RINGS	6
 #define FUZZ_MAPS	6
 #define FUZZ_TOKENS	4
+#define FUZZ_PENDING	(-1000000L)	/* note(): the call is under way */
+#define FUZZ_TRAIL	8	/* last operations kept per process */
 #define FUZZ_KINDS	32	/* at least the entries of run.c's table */
 
 /* Shared by every fuzzing process (MAP_SHARED | MAP_ANONYMOUS). */
@@ -32,6 +34,13 @@ struct fuzz_shared {
 	/* --stats: per kind of operation, how many and the time they took */
 	uint64_t kind_ops[FUZZ_KINDS];
 	uint64_t kind_ns[FUZZ_KINDS];
+	/* What each process did last, for the report on one that hangs. */
+	struct fuzz_trail {
+		uint64_t opno[FUZZ_TRAIL];
+		const char *what[FUZZ_TRAIL];	/* a literal: same address in all */
+		long ret[FUZZ_TRAIL];
+		uint32_t next;
+	} trail[FUZZ_PROCS_MAX];
 };
 
 struct fuzz_fd {
@@ -105,6 +114,7 @@ void fuzz_close_all(struct fuzz *f);
 void impossible(struct fuzz *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void note(struct fuzz *f, const char *what, long ret);
+void trail_print(const struct fuzz_shared *sh, unsigned int proc);
 
 /* ops_*.c: one random operation of each kind */
 void op_version(struct fuzz *f);

@@ -30,6 +30,31 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
+static volatile sig_atomic_t watchdog;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	watchdog = 1;
+}
+
+/* Show where a process that hung is, in user space and in the kernel. */
+static void report_hung(const struct fuzz_shared *sh, unsigned int proc, pid_t pid)
+{
+	char path[64], line[256];
+	FILE *fp;
+
+	fprintf(stderr, "kipc-fuzz: process %u (pid %d) hung; its last operations:\n",
+		proc, (int)pid);
+	trail_print(sh, proc);
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+	fp = fopen(path, "r");
+	while (fp && fgets(line, sizeof(line), fp))
+		fprintf(stderr, "  kernel stack: %s", line);
+	if (fp)
+		fclose(fp);
+}
+
 /*
  * The signals NOTIFY and O_ASYNC may send. SIGUSR1 interrupts blocked
  * calls (-EINTR), SIGUSR2 restarts them: both paths get exercised.
@@ -50,7 +75,7 @@ static void handle_signals(void)
 }
 
 static void child(struct fuzz_shared *sh, unsigned int proc, uint64_t seed,
-		  uint64_t ops, unsigned int timeout, int verbose, int stats)
+		  uint64_t ops, int verbose, int stats)
 {
 	struct fuzz f;
 
@@ -61,7 +86,6 @@ static void child(struct fuzz_shared *sh, unsigned int proc, uint64_t seed,
 	f.stats = stats;
 	/* Each process its own stream, a function of the seed and its number. */
 	rng_seed(&f, seed ^ (0xd1b54a32d192ed03ULL * (proc + 1)));
-	alarm(timeout);
 	if (fuzz_setup(&f)) {
 		perror("kipc-fuzz: setup");
 		_exit(2);
@@ -93,7 +117,9 @@ int main(int argc, char **argv)
 	unsigned int procs = 4, timeout = 600, i, failed = 0;
 	struct fuzz_shared *sh;
 	int verbose = 0, stats = 0, c, st;
-	pid_t pid;
+	pid_t pid, pids[FUZZ_PROCS_MAX];
+	int reaped[FUZZ_PROCS_MAX] = { 0 };
+	struct sigaction sa;
 
 	while ((c = getopt_long(argc, argv, "s:p:n:t:vS", lopts, NULL)) != -1) {
 		switch (c) {
@@ -129,23 +155,43 @@ int main(int argc, char **argv)
 			perror("kipc-fuzz: fork");
 			return 2;
 		}
+		pids[i] = pid;
 		if (pid == 0)
-			child(sh, i, seed, ops / procs + (i < ops % procs), timeout,
-			      verbose, stats);
+			child(sh, i, seed, ops / procs + (i < ops % procs), verbose, stats);
 	}
+	/*
+	 * The watchdog: every blocking call is bounded, so a process still
+	 * running after --timeout seconds is stuck. Report, then kill.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(timeout);
 	for (;;) {
 		pid = wait(&st);
+		if (pid < 0 && errno == EINTR && watchdog == 1) {
+			watchdog = 2;
+			for (i = 0; i < procs; i++) {
+				if (!reaped[i]) {
+					report_hung(sh, i, pids[i]);
+					kill(pids[i], SIGKILL);
+				}
+			}
+		}
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid < 0)
 			break;
+		for (i = 0; i < procs; i++)
+			if (pids[i] == pid)
+				reaped[i] = 1;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			continue;
 		failed++;
 		if (WIFSIGNALED(st))
 			fprintf(stderr, "kipc-fuzz: process %d killed by signal %d%s\n",
 				(int)pid, WTERMSIG(st),
-				WTERMSIG(st) == SIGALRM ? " (watchdog: it hung)" : "");
+				WTERMSIG(st) == SIGKILL ? " (the watchdog: it hung)" : "");
 		else
 			fprintf(stderr, "kipc-fuzz: process %d exited with %d\n",
 				(int)pid, WEXITSTATUS(st));

@@ -15,7 +15,7 @@ struct fuzz_op {
 
 /* Heavier on the message and ring paths, where the state is. */
 static const struct fuzz_op ops[] = {
-	OP(version, 2), OP(open, 3), OP(ep_set, 4),
+	OP(version, 2), OP(open, 2), OP(ep_set, 4),
 	OP(mbox_create, 6), OP(mbox_open, 5), OP(mbox_delete, 3),
 	OP(mbox_set, 3), OP(stat, 4), OP(list, 3),
 	OP(send, 20), OP(recv, 16), OP(call, 5), OP(reply, 4),
@@ -51,6 +51,7 @@ void fuzz_one(struct fuzz *f)
 		r -= ops[i].weight;
 	f->opno++;
 	__atomic_fetch_add(&f->sh->ops[f->proc], 1, __ATOMIC_RELAXED);
+	note(f, ops[i].name, FUZZ_PENDING);
 	if (!f->stats) {
 		ops[i].fn(f);
 		return;

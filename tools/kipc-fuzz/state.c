@@ -106,13 +106,43 @@ void impossible(struct fuzz *f, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	trail_print(f->sh, f->proc);
 	_exit(3);
 }
 
+/*
+ * Record a finished system call, and one about to be made (@ret
+ * FUZZ_PENDING): the trail of a process that hangs ends with its call.
+ */
 void note(struct fuzz *f, const char *what, long ret)
 {
-	if (f->verbose)
+	struct fuzz_trail *t = &f->sh->trail[f->proc];
+	uint32_t i = t->next % FUZZ_TRAIL;
+
+	t->opno[i] = f->opno;
+	t->what[i] = what;
+	t->ret[i] = ret;
+	if (ret != FUZZ_PENDING)
+		t->next++;
+	if (f->verbose && ret != FUZZ_PENDING)
 		fprintf(stderr, "p%u%s #%llu %s = %ld\n", f->proc,
 			f->forked ? "f" : "", (unsigned long long)f->opno,
 			what, ret);
+}
+
+void trail_print(const struct fuzz_shared *sh, unsigned int proc)
+{
+	const struct fuzz_trail *t = &sh->trail[proc];
+	uint32_t i, n;
+
+	for (n = FUZZ_TRAIL; n > 0; n--) {
+		i = (t->next - n) % FUZZ_TRAIL;
+		if (t->what[i])
+			fprintf(stderr, "  process %u operation %llu: %s = %ld\n", proc,
+				(unsigned long long)t->opno[i], t->what[i], t->ret[i]);
+	}
+	i = t->next % FUZZ_TRAIL;
+	if (t->what[i] && t->ret[i] == FUZZ_PENDING)
+		fprintf(stderr, "  process %u operation %llu: %s (in progress)\n", proc,
+			(unsigned long long)t->opno[i], t->what[i]);
 }
