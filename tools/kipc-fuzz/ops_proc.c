@@ -95,7 +95,7 @@ void op_poll(struct fuzz *f)
 void op_fork(struct fuzz *f)
 {
 	uint64_t seed = rng64(f);
-	uint32_t n = 1 + rng_below(f, 16), i, go = rng_chance(f, 25);
+	uint32_t n = 1 + rng_below(f, 16), i, go = rng_chance(f, 5);
 	pid_t pid;
 	int st;
 

@@ -43,7 +43,11 @@ int fuzz_setup(struct fuzz *f)
 	if (!f->arg_area || !f->data_area || !f->ro_page || !f->unmapped)
 		return -1;
 	munmap(f->unmapped, pg);
-	for (i = 0; i < f->data_len; i++)
+	/*
+	 * Good buffers end where the area ends (pick_buf): fill that end, and
+	 * leave the rest untouched so a fork has few pages to copy.
+	 */
+	for (i = f->data_len - (64U << 10); i < f->data_len; i++)
 		f->data_area[i] = (unsigned char)(i * 131 + f->proc);
 	if (pipe2(pfd, O_CLOEXEC))
 		return -1;
@@ -137,7 +141,7 @@ void trail_print(const struct fuzz_shared *sh, unsigned int proc)
 
 	for (n = FUZZ_TRAIL; n > 0; n--) {
 		i = (t->next - n) % FUZZ_TRAIL;
-		if (t->what[i])
+		if (t->what[i] && t->ret[i] != FUZZ_PENDING)
 			fprintf(stderr, "  process %u operation %llu: %s = %ld\n", proc,
 				(unsigned long long)t->opno[i], t->what[i], t->ret[i]);
 	}
