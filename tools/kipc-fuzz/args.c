@@ -20,7 +20,7 @@ uint32_t pick_len(struct fuzz *f)
 	uint32_t kind = rng_below(f, 100), e = rng_below(f, sizeof(edge) / sizeof(edge[0]));
 	uint32_t small = rng_below(f, 512);
 
-	if (kind < 70)
+	if (kind < 70 || f->sane)
 		return small;
 	if (kind < 93)
 		return edge[e % 11];	/* the cheap edges */
@@ -33,7 +33,7 @@ uint32_t pick_flags(struct fuzz *f, uint32_t valid)
 	uint32_t kind = rng_below(f, 100);
 	uint32_t r = (uint32_t)rng64(f), bit = 1U << rng_below(f, 32);
 
-	if (kind < 80)
+	if (kind < 80 || f->sane)
 		return r & valid;
 	if (kind < 92)
 		return (r & valid) | bit;
@@ -51,8 +51,8 @@ uint64_t pick_id(struct fuzz *f)
 		return 0;
 	if (kind < 25 && f->mb[mb].id)
 		return f->mb[mb].id;
-	if (kind < 35 && f->ring[rg].id)
-		return f->ring[rg].id;
+	if (kind < 35 && f->ring_ids[rg])
+		return f->ring_ids[rg];
 	if (kind < 85)
 		return __atomic_load_n(&f->sh->ids[i], __ATOMIC_RELAXED);
 	if (kind < 92)
@@ -67,7 +67,7 @@ uint32_t pick_prio(struct fuzz *f)
 	uint32_t kind = rng_below(f, 100), p = rng_below(f, KIPC_PRIO_MAX + 1);
 	uint32_t r = (uint32_t)rng64(f);
 
-	if (kind < 90)
+	if (kind < 90 || f->sane)
 		return p;
 	return kind < 95 ? KIPC_PRIO_MAX + 1 : r;
 }
@@ -77,7 +77,7 @@ uint32_t pick_size(struct fuzz *f, uint32_t ver0, uint32_t full)
 {
 	uint32_t kind = rng_below(f, 100), r = (uint32_t)rng64(f);
 
-	if (kind < 82)
+	if (kind < 82 || f->sane)
 		return full;
 	switch (kind % 9) {
 	case 0: return ver0;
@@ -113,7 +113,7 @@ void pick_timeout(struct fuzz *f, uint32_t *flags, struct kipc_timespec *ts)
 		*flags &= ~KIPC_ABSTIME;
 		return;
 	}
-	if (kind < 85) {
+	if (kind < 85 || f->sane) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		*flags |= KIPC_ABSTIME;
 		ts->tv_sec = now.tv_sec;
@@ -142,7 +142,7 @@ void pick_name(struct fuzz *f, char name[KIPC_NAME_MAX])
 	memset(name, 0, KIPC_NAME_MAX);
 	if (kind < 40)
 		return;
-	if (kind < 95) {
+	if (kind < 95 || f->sane) {
 		snprintf(name, KIPC_NAME_MAX, "fz%u", n);
 		return;
 	}
@@ -158,7 +158,7 @@ uint64_t pick_buf(struct fuzz *f, uint32_t len)
 	uint32_t kind = rng_below(f, 100), off = rng_below(f, 4096);
 	uint64_t half = len / 2 + 1;
 
-	if (kind < 88)
+	if (kind < 88 || f->sane)
 		return (uint64_t)(uintptr_t)(len <= f->data_len ?
 			f->data_area + f->data_len - len : f->data_area);
 	switch (kind % 6) {
@@ -195,4 +195,39 @@ void publish_id(struct fuzz *f, uint64_t id)
 
 	if (id)
 		__atomic_store_n(&f->sh->ids[i % FUZZ_IDS], id, __ATOMIC_RELAXED);
+}
+
+/* The first slot of @t from @start on that holds an fd, or -1. */
+int first_used(const struct fuzz_fd *t, unsigned int n, unsigned int start)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (t[(start + i) % n].fd >= 0)
+			return (int)((start + i) % n);
+	return -1;
+}
+
+/*
+ * Mostly an fd of the kind the operation is for (an empty table would
+ * only earn EBADF), else any fd, for the wrong-kind paths.
+ */
+int pick_fd_for(struct fuzz *f, int want)
+{
+	uint32_t kind = rng_below(f, 100), i = rng_below(f, 64), mb = rng_below(f, 2);
+	int any = pick_fd(f), k;
+
+	if (kind >= 80)
+		return any;
+	if (want == FD_RING) {
+		k = first_used(f->ring, FUZZ_RINGS, i);
+		return k < 0 ? any : f->ring[k].fd;
+	}
+	if (want == FD_MSG && mb) {
+		k = first_used(f->mb, FUZZ_MBOXES, i);
+		if (k >= 0)
+			return f->mb[k].fd;
+	}
+	k = first_used(f->ep, FUZZ_EPS, i);
+	return k < 0 ? any : f->ep[k].fd;
 }

@@ -39,6 +39,7 @@ struct fuzz_shared {
 		uint64_t opno[FUZZ_TRAIL];
 		const char *what[FUZZ_TRAIL];	/* a literal: same address in all */
 		long ret[FUZZ_TRAIL];
+		uint64_t arg[FUZZ_TRAIL][4];	/* of a blocking call: flags, timeout */
 		uint32_t next;
 	} trail[FUZZ_PROCS_MAX];
 };
@@ -63,12 +64,14 @@ struct fuzz {
 	int verbose;
 	int stats;
 	uint64_t opno;		/* operations issued by this process */
+	int sane;		/* this operation's arguments are all valid */
 	struct fuzz_shared *sh;
 	struct fuzz_fd ep[FUZZ_EPS];
 	struct fuzz_fd mb[FUZZ_MBOXES];
 	struct fuzz_fd ring[FUZZ_RINGS];
 	struct fuzz_map map[FUZZ_MAPS];
 	uint64_t tokens[FUZZ_TOKENS];	/* tokens of requests received */
+	uint64_t ring_ids[FUZZ_RINGS];	/* rings this process created */
 	int other_fd;		/* a non-kipc fd (a pipe end) */
 	/* Argument and data areas, each followed by an unmapped guard page. */
 	unsigned char *arg_area;
@@ -95,6 +98,10 @@ void pick_timeout(struct fuzz *f, uint32_t *flags, struct kipc_timespec *ts);
 void pick_name(struct fuzz *f, char name[KIPC_NAME_MAX]);
 uint64_t pick_buf(struct fuzz *f, uint32_t len);
 int pick_fd(struct fuzz *f);
+/* Which fds an operation is meant for; pick_fd_for() mostly keeps to them. */
+enum { FD_EP, FD_MSG, FD_RING };
+int pick_fd_for(struct fuzz *f, int want);
+int first_used(const struct fuzz_fd *t, unsigned int n, unsigned int start);
 void publish_id(struct fuzz *f, uint64_t id);
 
 /* ioctl.c: issue an extensible-struct ioctl with a mutated argument */
@@ -114,6 +121,7 @@ void fuzz_close_all(struct fuzz *f);
 void impossible(struct fuzz *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void note(struct fuzz *f, const char *what, long ret);
+void note_wait(struct fuzz *f, int fd, uint32_t flags, const struct kipc_timespec *ts);
 void trail_print(const struct fuzz_shared *sh, unsigned int proc);
 
 /* ops_*.c: one random operation of each kind */

@@ -22,7 +22,7 @@ void *arg_place(struct fuzz *f, const void *s, size_t len, uint32_t pick,
 		struct fuzz_arg *a)
 {
 	unsigned char *p = f->arg_area + f->arg_len - ARG_TAIL - len;
-	uint32_t kind = pick % 100;
+	uint32_t kind = f->sane ? 0 : pick % 100;
 
 	a->bad = 0;
 	memcpy(p, s, len);

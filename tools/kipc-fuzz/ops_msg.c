@@ -33,7 +33,7 @@ void op_send(struct fuzz *f)
 {
 	struct kipc_send s = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	s.size = pick_size(f, KIPC_SEND_SIZE_VER0, sizeof(s));
@@ -43,6 +43,7 @@ void op_send(struct fuzz *f)
 	s.len = pick_len(f);
 	s.buf = pick_buf(f, s.len);
 	s.priority = pick_prio(f);
+	note_wait(f, fd, s.flags, &s.timeout);
 	ret = fuzz_ioctl(fd, KIPC_IOC_SEND, arg_place(f, &s, sizeof(s), arg_pick(f), &a));
 	note(f, "SEND", ret);
 	if (ret > 0)
@@ -54,7 +55,7 @@ void op_recv(struct fuzz *f)
 	struct kipc_recv r = { 0 };
 	struct fuzz_arg a;
 	uint32_t tk = rng_below(f, FUZZ_TOKENS);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	r.size = pick_size(f, KIPC_RECV_SIZE_VER0, sizeof(r));
@@ -64,6 +65,7 @@ void op_recv(struct fuzz *f)
 	r.buf_len = rng_chance(f, 60) ? 8192 : pick_len(f);
 	r.buf = pick_buf(f, r.buf_len);
 	r.len = (uint32_t)rng64(f);	/* output only: garbage must not matter */
+	note_wait(f, fd, r.flags, &r.timeout);
 	ret = fuzz_ioctl(fd, KIPC_IOC_RECV, arg_place(f, &r, sizeof(r), arg_pick(f), &a));
 	note(f, "RECV", ret);
 	if (ret > 0)
@@ -91,7 +93,7 @@ void op_call(struct fuzz *f)
 {
 	struct kipc_call c = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	c.size = pick_size(f, KIPC_CALL_SIZE_VER0, sizeof(c));
@@ -106,6 +108,7 @@ void op_call(struct fuzz *f)
 	c.priority = pick_prio(f);
 	c.reply_buf_len = rng_chance(f, 60) ? 4096 : pick_len(f);
 	c.reply_buf = pick_buf(f, c.reply_buf_len);
+	note_wait(f, fd, c.flags, &c.timeout);
 	ret = fuzz_ioctl(fd, KIPC_IOC_CALL, arg_place(f, &c, sizeof(c), arg_pick(f), &a));
 	note(f, "CALL", ret);
 	if (ret > 0)
@@ -131,7 +134,7 @@ void op_reply(struct fuzz *f)
 	struct fuzz_arg a;
 	uint32_t tk = rng_below(f, FUZZ_TOKENS), kind = rng_below(f, 100);
 	uint64_t junk = rng64(f);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	r.size = pick_size(f, KIPC_REPLY_SIZE_VER0, sizeof(r));
@@ -140,7 +143,7 @@ void op_reply(struct fuzz *f)
 		kind < 90 ? 0 : junk;
 	r.len = pick_len(f);
 	r.buf = pick_buf(f, r.len);
-	r.reserved = rng_chance(f, 5);
+	r.reserved = rng_chance(f, 5) && !f->sane;
 	ret = fuzz_ioctl(fd, KIPC_IOC_REPLY, arg_place(f, &r, sizeof(r), arg_pick(f), &a));
 	note(f, "REPLY", ret);
 	if (ret > 0)
@@ -153,13 +156,13 @@ void op_notify(struct fuzz *f)
 	static const uint32_t signos[] = { 0, SIGUSR1, SIGUSR2, 34, 40, 0, 65, 1000, 0xffffffffU };
 	struct kipc_notify n = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	n.size = pick_size(f, KIPC_NOTIFY_SIZE_VER0, sizeof(n));
 	n.flags = pick_flags(f, KIPC_NOTIFY_ONESHOT);
 	n.signo = signos[rng_below(f, sizeof(signos) / sizeof(signos[0]))];
-	n.reserved = rng_chance(f, 5);
+	n.reserved = rng_chance(f, 5) && !f->sane;
 	ret = fuzz_ioctl(fd, KIPC_IOC_NOTIFY, arg_place(f, &n, sizeof(n), arg_pick(f), &a));
 	note(f, "NOTIFY", ret);
 	if (ret > 0)

@@ -54,7 +54,7 @@ void op_ep_set(struct fuzz *f)
 {
 	struct kipc_ep_set s = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_EP);
 	long ret;
 
 	s.size = pick_size(f, KIPC_EP_SET_SIZE_VER0, sizeof(s));
@@ -62,7 +62,7 @@ void op_ep_set(struct fuzz *f)
 	s.max_msgs = rng_chance(f, 80) ? rng_below(f, 70) : (uint32_t)rng64(f);
 	s.max_bytes = rng_chance(f, 70) ? rng_below(f, 1 << 16) : pick_len(f);
 	s.msg_max = rng_chance(f, 70) ? rng_below(f, 8200) : pick_len(f);
-	s.reserved = rng_chance(f, 5);
+	s.reserved = rng_chance(f, 5) && !f->sane;
 	pick_name(f, s.name);
 	ret = fuzz_ioctl(fd, KIPC_IOC_EP_SET, arg_place(f, &s, sizeof(s), arg_pick(f), &a));
 	note(f, "EP_SET", ret);
@@ -75,7 +75,7 @@ void op_mbox_create(struct fuzz *f)
 	struct kipc_mbox_create c = { 0 };
 	struct fuzz_arg a;
 	uint32_t pick = rng_below(f, FUZZ_MBOXES);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_EP);
 	long ret;
 
 	c.size = pick_size(f, KIPC_MBOX_CREATE_SIZE_VER0, sizeof(c));
@@ -122,7 +122,7 @@ void op_mbox_open(struct fuzz *f)
 	struct kipc_mbox_ref r;
 	struct fuzz_arg a;
 	uint32_t pick = rng_below(f, FUZZ_MBOXES);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_EP);
 	long ret;
 
 	pick_ref(f, &r);
@@ -141,7 +141,7 @@ void op_mbox_delete(struct fuzz *f)
 {
 	struct kipc_mbox_ref r;
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	pick_ref(f, &r);
@@ -155,7 +155,7 @@ void op_mbox_set(struct fuzz *f)
 {
 	struct kipc_mbox_set s = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	s.size = pick_size(f, KIPC_MBOX_SET_SIZE_VER0, sizeof(s));
@@ -164,7 +164,7 @@ void op_mbox_set(struct fuzz *f)
 	s.mode = rng_chance(f, 90) ? 0666 : (uint32_t)rng64(f) % 01001;
 	s.uid = rng_chance(f, 80) ? 0 : (uint32_t)rng64(f);
 	s.gid = rng_chance(f, 80) ? 0 : (uint32_t)rng64(f);
-	s.reserved = rng_chance(f, 5);
+	s.reserved = rng_chance(f, 5) && !f->sane;
 	ret = fuzz_ioctl(fd, KIPC_IOC_MBOX_SET, arg_place(f, &s, sizeof(s), arg_pick(f), &a));
 	note(f, "MBOX_SET", ret);
 	if (ret > 0)
@@ -187,7 +187,7 @@ void op_stat(struct fuzz *f)
 	struct kipc_stat s = { 0 };
 	struct fuzz_arg a;
 	uint32_t how = rng_below(f, 100);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_MSG);
 	long ret;
 
 	s.size = pick_size(f, KIPC_STAT_SIZE_VER0, sizeof(s));

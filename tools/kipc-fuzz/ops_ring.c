@@ -33,7 +33,8 @@ void op_ring_create(struct fuzz *f)
 {
 	struct kipc_ring_create c = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	uint32_t keep = rng_below(f, FUZZ_RINGS);
+	int fd = pick_fd_for(f, FD_EP);
 	long ret;
 
 	c.size = pick_size(f, KIPC_RING_CREATE_SIZE_VER0, sizeof(c));
@@ -53,6 +54,7 @@ void op_ring_create(struct fuzz *f)
 		if (!c.id)
 			impossible(f, "RING_CREATE gave id 0");
 		publish_id(f, c.id);
+		f->ring_ids[keep] = c.id;
 	}
 }
 
@@ -61,7 +63,7 @@ void op_ring_attach(struct fuzz *f)
 	struct kipc_ring_attach r = { 0 };
 	struct fuzz_arg a;
 	uint32_t pick = rng_below(f, FUZZ_RINGS), byname = rng_below(f, 100);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_EP);
 	struct fuzz_fd *s;
 	long ret;
 
@@ -73,8 +75,8 @@ void op_ring_attach(struct fuzz *f)
 		r.id = 0;
 	else if (byname < 95)
 		r.name[0] = 0;
-	r.producer = (uint32_t)rng64(f);	/* outputs: garbage must not matter */
-	r.map_size = rng64(f);
+	/* Outputs, which the kernel wants zero on the way in. */
+	r.producer = rng_chance(f, 10) && !f->sane ? (uint32_t)rng64(f) : 0;
 	ret = fuzz_ioctl(fd, KIPC_IOC_RING_ATTACH, arg_place(f, &r, sizeof(r), arg_pick(f), &a));
 	note(f, "RING_ATTACH", ret);
 	if (ret == 0)
@@ -95,7 +97,10 @@ void op_ring_attach(struct fuzz *f)
 	if (!r.slots || (r.slots & (r.slots - 1)) ||
 	    r.slot_size < KIPC_RING_SLOT_SIZE_MIN || (r.slot_size & (r.slot_size - 1)))
 		impossible(f, "RING_ATTACH geometry %u x %u", r.slots, r.slot_size);
-	if (r.map_size != KIPC_RING_HDR_SIZE + (uint64_t)r.slots * r.slot_size)
+	/* The header page, then the slots, in whole pages. */
+	if (r.map_size != ((KIPC_RING_HDR_SIZE + (uint64_t)r.slots * r.slot_size +
+			    (uint64_t)sysconf(_SC_PAGESIZE) - 1) &
+			   ~((uint64_t)sysconf(_SC_PAGESIZE) - 1)))
 		impossible(f, "RING_ATTACH map_size %llu for %u x %u",
 			   (unsigned long long)r.map_size, r.slots, r.slot_size);
 	if (r.mode == KIPC_RING_MPSC && r.role == KIPC_RING_ROLE_PRODUCER &&
@@ -110,7 +115,7 @@ void op_ring_delete(struct fuzz *f)
 	struct kipc_mbox_ref r = { 0 };
 	struct fuzz_arg a;
 	uint32_t byname = rng_below(f, 100);
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_EP);
 	long ret;
 
 	r.size = pick_size(f, KIPC_MBOX_REF_SIZE_VER0, sizeof(r));
@@ -131,7 +136,7 @@ void op_ring_wait(struct fuzz *f)
 {
 	struct kipc_ring_wait w = { 0 };
 	struct fuzz_arg a;
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_RING);
 	long ret;
 
 	w.size = pick_size(f, KIPC_RING_WAIT_SIZE_VER0, sizeof(w));
@@ -139,7 +144,8 @@ void op_ring_wait(struct fuzz *f)
 			     KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME);
 	pick_timeout(f, &w.flags, &w.timeout);
 	w.n = rng_chance(f, 80) ? rng_below(f, 8) : (uint32_t)rng64(f);
-	w.reserved = rng_chance(f, 5);
+	w.reserved = rng_chance(f, 5) && !f->sane;
+	note_wait(f, fd, w.flags, &w.timeout);
 	ret = fuzz_ioctl(fd, KIPC_IOC_RING_WAIT, arg_place(f, &w, sizeof(w), arg_pick(f), &a));
 	note(f, "RING_WAIT", ret);
 	if (ret > 0)
@@ -148,7 +154,7 @@ void op_ring_wait(struct fuzz *f)
 
 void op_ring_wake(struct fuzz *f)
 {
-	int fd = pick_fd(f);
+	int fd = pick_fd_for(f, FD_RING);
 	long ret = fuzz_ioctl(fd, KIPC_IOC_RING_WAKE, NULL);
 
 	note(f, "RING_WAKE", ret);
@@ -162,12 +168,18 @@ void op_mmap(struct fuzz *f)
 	uint32_t ri = rng_below(f, FUZZ_RINGS), mi = rng_below(f, FUZZ_MAPS);
 	uint32_t kind = rng_below(f, 100), pages = rng_below(f, 64);
 	uint32_t prot = rng_below(f, 4), shared = rng_below(f, 100);
-	int fd = kind < 90 ? f->ring[ri].fd : pick_fd(f);
+	int any = pick_fd(f), k = first_used(f->ring, FUZZ_RINGS, ri);
 	long pg = sysconf(_SC_PAGESIZE);
-	size_t len = f->ring[ri].map_size;
+	size_t len;
+	int fd;
 	off_t off = 0;
 	int p = prot == 0 ? PROT_READ : PROT_READ | PROT_WRITE;
 	void *m;
+
+	if (k >= 0)
+		ri = (uint32_t)k;
+	fd = kind < 90 ? f->ring[ri].fd : any;
+	len = f->ring[ri].map_size;
 
 	if (kind >= 60 && kind < 70)
 		len = (size_t)pages * pg;

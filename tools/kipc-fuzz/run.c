@@ -51,6 +51,12 @@ void fuzz_one(struct fuzz *f)
 		for (i = 0; i < NOPS; i++)
 			total += ops[i].weight;
 	r = rng_below(f, total);
+	/*
+	 * Half the operations get only valid arguments: each bad field alone
+	 * would make almost every call fail with EINVAL before it reaches
+	 * any state worth fuzzing.
+	 */
+	f->sane = rng_chance(f, 50);
 	for (i = 0; r >= ops[i].weight; i++)
 		r -= ops[i].weight;
 	f->opno++;

@@ -134,6 +134,18 @@ void note(struct fuzz *f, const char *what, long ret)
 			what, ret);
 }
 
+/* How a call that may block was made, for the report if it never returns. */
+void note_wait(struct fuzz *f, int fd, uint32_t flags, const struct kipc_timespec *ts)
+{
+	struct fuzz_trail *t = &f->sh->trail[f->proc];
+	uint32_t i = t->next % FUZZ_TRAIL;
+
+	t->arg[i][0] = (uint64_t)fd;
+	t->arg[i][1] = flags;
+	t->arg[i][2] = (uint64_t)ts->tv_sec;
+	t->arg[i][3] = (uint64_t)ts->tv_nsec;
+}
+
 void trail_print(const struct fuzz_shared *sh, unsigned int proc)
 {
 	const struct fuzz_trail *t = &sh->trail[proc];
@@ -147,6 +159,9 @@ void trail_print(const struct fuzz_shared *sh, unsigned int proc)
 	}
 	i = t->next % FUZZ_TRAIL;
 	if (t->what[i] && t->ret[i] == FUZZ_PENDING)
-		fprintf(stderr, "  process %u operation %llu: %s (in progress)\n", proc,
-			(unsigned long long)t->opno[i], t->what[i]);
+		fprintf(stderr, "  process %u operation %llu: %s (in progress; fd %d "
+			"flags %#llx timeout %lld.%09lld)\n", proc,
+			(unsigned long long)t->opno[i], t->what[i], (int)t->arg[i][0],
+			(unsigned long long)t->arg[i][1], (long long)t->arg[i][2],
+			(long long)t->arg[i][3]);
 }
