@@ -76,7 +76,7 @@ check-debug: deps
 	@$(TOP)/tools/vm/check debug
 
 # kipc-fuzz and kipc-soak on the debug kernel, about six minutes of TCG.
-RELIABILITY = $(TOP)/tools/vm/run --kernel debug \
+RELIABILITY = $(TOP)/tools/vm/run --kernel debug --timeout 1500 \
 	--log $(TOP)/build/vm/debug/reliability \
 	--script $(TOP)/tools/vm/reliability.sh
 check-reliability: deps

@@ -30,6 +30,8 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
+#define WATCH_PERIOD	5	/* seconds between looks at the processes */
+
 static volatile sig_atomic_t watchdog;
 
 static void on_alarm(int sig)
@@ -125,11 +127,13 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = 1, ops = 100000, total = 0;
-	unsigned int procs = 4, timeout = 600, i, failed = 0;
+	unsigned int procs = 4, timeout = 120, i, failed = 0;
 	struct fuzz_shared *sh;
 	int verbose = 0, stats = 0, sa_restart = 0, c, st;
 	pid_t pid, pids[FUZZ_PROCS_MAX];
 	int reaped[FUZZ_PROCS_MAX] = { 0 };
+	uint64_t seen[FUZZ_PROCS_MAX] = { 0 };
+	unsigned int still[FUZZ_PROCS_MAX] = { 0 };
 	struct sigaction sa;
 
 	while ((c = getopt_long(argc, argv, "s:p:n:t:vSR", lopts, NULL)) != -1) {
@@ -172,23 +176,33 @@ int main(int argc, char **argv)
 			child(sh, i, seed, ops / procs + (i < ops % procs), verbose, stats);
 	}
 	/*
-	 * The watchdog: every blocking call is bounded, so a process still
-	 * running after --timeout seconds is stuck. Report, then kill.
+	 * The watchdog: every blocking call is bounded, so a process whose
+	 * operation count has not moved for --timeout seconds is stuck (a
+	 * slow machine only makes the run longer). Report, then kill.
 	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	alarm(timeout);
+	alarm(WATCH_PERIOD);
 	for (;;) {
 		pid = wait(&st);
-		if (pid < 0 && errno == EINTR && watchdog == 1) {
-			watchdog = 2;
+		if (pid < 0 && errno == EINTR && watchdog) {
+			watchdog = 0;
 			for (i = 0; i < procs; i++) {
-				if (!reaped[i]) {
+				uint64_t now = __atomic_load_n(&sh->ops[i], __ATOMIC_RELAXED);
+
+				if (reaped[i] || now != seen[i]) {
+					seen[i] = now;
+					still[i] = 0;
+					continue;
+				}
+				still[i] += WATCH_PERIOD;
+				if (still[i] >= timeout) {
 					report_hung(sh, i, pids[i]);
 					kill(pids[i], SIGKILL);
 				}
 			}
+			alarm(WATCH_PERIOD);
 		}
 		if (pid < 0 && errno == EINTR)
 			continue;

@@ -126,7 +126,9 @@ void note(struct fuzz *f, const char *what, long ret)
 	t->opno[i] = f->opno;
 	t->what[i] = what;
 	t->ret[i] = ret;
-	if (ret != FUZZ_PENDING)
+	if (ret == FUZZ_PENDING)
+		memset(t->arg[i], 0, sizeof(t->arg[i]));
+	else
 		t->next++;
 	if (f->verbose && ret != FUZZ_PENDING)
 		fprintf(stderr, "p%u%s #%llu %s = %ld\n", f->proc,
