@@ -75,7 +75,8 @@ check-debug: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/check debug
 
-# kipc-fuzz and kipc-soak on the debug kernel, about six minutes of TCG.
+# kipc-fuzz and kipc-soak on the debug kernel: about four minutes of TCG on
+# an idle machine (README, Reliability), hence the longer VM timeout.
 RELIABILITY = $(TOP)/tools/vm/run --kernel debug --timeout 1500 \
 	--log $(TOP)/build/vm/debug/reliability \
 	--script $(TOP)/tools/vm/reliability.sh
