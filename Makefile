@@ -7,6 +7,7 @@
 #   make check           everything the CI runs: deps, build, lint, host tests,
 #                        selftests in VMs on 6.1, 6.12 and the debug kernel
 #   make check-debug     the selftests on the debug kernel only
+#   make check-reliability  the fuzzer and the soak on the debug kernel
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
@@ -77,6 +78,16 @@ check-debug: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/check debug
 
+# kipc-fuzz and kipc-soak on the debug kernel: about four minutes of TCG on
+# an idle machine (README, Reliability), hence the longer VM timeout. Not
+# yet part of check: one unexplained RECV hang seen once is being chased.
+RELIABILITY = $(TOP)/tools/vm/run --kernel debug --timeout 1500 \
+	--log $(TOP)/build/vm/debug/reliability \
+	--script $(TOP)/tools/vm/reliability.sh
+check-reliability: deps
+	$(MAKE) lib tools selftests
+	@$(RELIABILITY)
+
 check-runner: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/selfcheck
@@ -106,4 +117,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-runner bench bench-smoke demo install clean
+	check-debug check-reliability check-runner bench bench-smoke demo install clean

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Message ioctls: SEND, RECV, CALL, REPLY, NOTIFY. Every one that can
+ * block is given KIPC_NONBLOCK or a timeout of at most 2 ms (pick_timeout).
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+#define BLOCK_FLAGS	(KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME)
+#define MSG_FLAGS	(KIPC_MSG_REQUEST | KIPC_MSG_SYNC)
+
+/* What a header the kernel stamped may hold, whoever sent the message. */
+static void check_hdr(struct fuzz *f, const char *what,
+		      const struct kipc_msg_hdr *h, uint32_t len)
+{
+	if (h->len != len)
+		impossible(f, "%s: hdr.len %u, len %u", what, h->len, len);
+	if (h->priority > KIPC_PRIO_MAX)
+		impossible(f, "%s: priority %u", what, h->priority);
+	if (h->flags & ~MSG_FLAGS)
+		impossible(f, "%s: unknown header flags %#x", what, h->flags);
+	if (h->reserved)
+		impossible(f, "%s: reserved %u", what, h->reserved);
+	if (!h->sender_id)
+		impossible(f, "%s: sender 0", what);
+	if ((h->flags & KIPC_MSG_REQUEST) && !h->token)
+		impossible(f, "%s: request without a token", what);
+}
+
+void op_send(struct fuzz *f)
+{
+	struct kipc_send s = { 0 };
+	struct fuzz_arg a;
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	s.size = pick_size(f, KIPC_SEND_SIZE_VER0, sizeof(s));
+	s.flags = pick_flags(f, BLOCK_FLAGS | KIPC_SEND_SYNC | KIPC_SEND_MAILBOX);
+	pick_timeout(f, &s.flags, &s.timeout);
+	s.dest = rng_chance(f, 35) ? 0 : pick_id(f);
+	s.len = pick_len(f);
+	s.buf = pick_buf(f, s.len);
+	s.priority = pick_prio(f);
+	note_wait(f, fd, s.flags, &s.timeout);
+	ret = fuzz_ioctl(fd, KIPC_IOC_SEND, arg_place(f, &s, sizeof(s), arg_pick(f), &a));
+	note(f, "SEND", ret);
+	if (ret > 0)
+		impossible(f, "SEND returned %ld", ret);
+}
+
+void op_recv(struct fuzz *f)
+{
+	struct kipc_recv r = { 0 };
+	struct fuzz_arg a;
+	uint32_t tk = rng_below(f, FUZZ_TOKENS);
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	r.size = pick_size(f, KIPC_RECV_SIZE_VER0, sizeof(r));
+	r.flags = pick_flags(f, BLOCK_FLAGS | KIPC_RECV_PEEK | KIPC_RECV_FROM);
+	pick_timeout(f, &r.flags, &r.timeout);
+	r.from = (r.flags & KIPC_RECV_FROM) || rng_chance(f, 3) ? pick_id(f) : 0;
+	r.buf_len = rng_chance(f, 60) ? 8192 : pick_len(f);
+	r.buf = pick_buf(f, r.buf_len);
+	r.len = (uint32_t)rng64(f);	/* output only: garbage must not matter */
+	note_wait(f, fd, r.flags, &r.timeout);
+	ret = fuzz_ioctl(fd, KIPC_IOC_RECV, arg_place(f, &r, sizeof(r), arg_pick(f), &a));
+	note(f, "RECV", ret);
+	if (ret > 0)
+		impossible(f, "RECV returned %ld", ret);
+	if (ret || a.bad || r.size < sizeof(r))
+		return;
+	{
+		struct kipc_recv out;
+
+		memcpy(&out, a.p, sizeof(out));
+		if (out.len > r.buf_len)
+			impossible(f, "RECV len %u > buf_len %u", out.len, r.buf_len);
+		check_hdr(f, "RECV", &out.hdr, out.len);
+		if ((r.flags & KIPC_RECV_FROM) && out.hdr.sender_id != r.from)
+			impossible(f, "RECV_FROM %llu got sender %llu",
+				   (unsigned long long)r.from,
+				   (unsigned long long)out.hdr.sender_id);
+		publish_id(f, out.hdr.sender_id);
+		if (out.hdr.flags & KIPC_MSG_REQUEST)
+			f->tokens[tk] = out.hdr.token;
+	}
+}
+
+void op_call(struct fuzz *f)
+{
+	struct kipc_call c = { 0 };
+	struct fuzz_arg a;
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	c.size = pick_size(f, KIPC_CALL_SIZE_VER0, sizeof(c));
+	c.flags = pick_flags(f, KIPC_TIMEOUT | KIPC_ABSTIME | KIPC_SEND_MAILBOX);
+	pick_timeout(f, &c.flags, &c.timeout);
+	/* CALL refuses KIPC_NONBLOCK: for a valid call, a timeout instead. */
+	if (rng_chance(f, 80) && (c.flags & KIPC_NONBLOCK) && !(c.flags & KIPC_ABSTIME))
+		c.flags = (c.flags & ~KIPC_NONBLOCK) | KIPC_TIMEOUT;
+	c.dest = rng_chance(f, 30) ? 0 : pick_id(f);
+	c.len = pick_len(f);
+	c.buf = pick_buf(f, c.len);
+	c.priority = pick_prio(f);
+	c.reply_buf_len = rng_chance(f, 60) ? 4096 : pick_len(f);
+	c.reply_buf = pick_buf(f, c.reply_buf_len);
+	note_wait(f, fd, c.flags, &c.timeout);
+	ret = fuzz_ioctl(fd, KIPC_IOC_CALL, arg_place(f, &c, sizeof(c), arg_pick(f), &a));
+	note(f, "CALL", ret);
+	if (ret > 0)
+		impossible(f, "CALL returned %ld", ret);
+	if (ret || a.bad || c.size < sizeof(c))
+		return;
+	{
+		struct kipc_call out;
+
+		memcpy(&out, a.p, sizeof(out));
+		if (out.reply_len > c.reply_buf_len)
+			impossible(f, "CALL reply_len %u > reply_buf_len %u",
+				   out.reply_len, c.reply_buf_len);
+		if (out.reply_hdr.mailbox_id)
+			impossible(f, "CALL reply from mailbox %llu",
+				   (unsigned long long)out.reply_hdr.mailbox_id);
+	}
+}
+
+void op_reply(struct fuzz *f)
+{
+	struct kipc_reply r = { 0 };
+	struct fuzz_arg a;
+	uint32_t tk = rng_below(f, FUZZ_TOKENS), kind = rng_below(f, 100);
+	uint64_t junk = rng64(f);
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	r.size = pick_size(f, KIPC_REPLY_SIZE_VER0, sizeof(r));
+	r.flags = pick_flags(f, 0);
+	r.token = kind < 70 ? f->tokens[tk] : kind < 80 ? f->tokens[tk] + 1 :
+		kind < 90 ? 0 : junk;
+	r.len = pick_len(f);
+	r.buf = pick_buf(f, r.len);
+	r.reserved = rng_chance(f, 5) && !f->sane;
+	ret = fuzz_ioctl(fd, KIPC_IOC_REPLY, arg_place(f, &r, sizeof(r), arg_pick(f), &a));
+	note(f, "REPLY", ret);
+	if (ret > 0)
+		impossible(f, "REPLY returned %ld", ret);
+}
+
+/* Only signals the fuzzer handles (main.c), or invalid numbers. */
+void op_notify(struct fuzz *f)
+{
+	static const uint32_t signos[] = { 0, SIGUSR1, SIGUSR2, 34, 40, 0, 65, 1000, 0xffffffffU };
+	struct kipc_notify n = { 0 };
+	struct fuzz_arg a;
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	n.size = pick_size(f, KIPC_NOTIFY_SIZE_VER0, sizeof(n));
+	n.flags = pick_flags(f, KIPC_NOTIFY_ONESHOT);
+	n.signo = signos[rng_below(f, sizeof(signos) / sizeof(signos[0]))];
+	n.reserved = rng_chance(f, 5) && !f->sane;
+	ret = fuzz_ioctl(fd, KIPC_IOC_NOTIFY, arg_place(f, &n, sizeof(n), arg_pick(f), &a));
+	note(f, "NOTIFY", ret);
+	if (ret > 0)
+		impossible(f, "NOTIFY returned %ld", ret);
+}
