@@ -201,10 +201,15 @@ static int kipc_sleep(struct kipc_queue *q, wait_queue_head_t *wq,
 	finish_wait(wq, &wait);
 	mutex_lock(&q->lock);
 
-	if (signal_pending(current))
-		return dl->restart ? -ERESTARTSYS : -EINTR;
+	/*
+	 * A passed deadline wins over a pending signal: a restarted call
+	 * keeps its absolute deadline, and a signal its own send raises
+	 * (its arrival notification) must not restart it for ever.
+	 */
 	if (dl->timed && ktime_compare(ktime_get(), dl->expires) >= 0)
 		return -ETIMEDOUT;
+	if (signal_pending(current))
+		return dl->restart ? -ERESTARTSYS : -EINTR;
 	return 0;
 }
 

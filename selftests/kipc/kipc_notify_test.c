@@ -9,6 +9,9 @@
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kipc_util.h"
 
@@ -241,6 +244,43 @@ TEST_F(notify, one_registration_per_queue)
 	self->rx = kipc_mbox_open_id(self->rx_ep, self->mb);
 	ASSERT_GE(self->rx, 0);
 	EXPECT_EQ(0, arm_elsewhere(self->mb));
+}
+
+static void on_notify(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A synchronous send to our own endpoint, whose arrival signal is ours
+ * and restarts calls (SA_RESTART), with an absolute deadline: each restart
+ * queues the message again and raises the signal again, yet the call must
+ * end at its deadline rather than restart for ever.
+ */
+TEST(own_arrival_signal_does_not_restart_past_the_deadline)
+{
+	struct sigaction sa = { .sa_handler = on_notify, .sa_flags = SA_RESTART };
+	struct timespec dl;
+	uint64_t self_id;
+	int ep;
+
+	ep = kipc_open(0);
+	ASSERT_GE(ep, 0);
+	self_id = kt_ep_id(ep);
+	ASSERT_EQ(0, sigaction(SIGUSR2, &sa, NULL));
+	ASSERT_EQ(0, kipc_notify(ep, SIGUSR2, 0));
+	alarm(20);	/* a livelock fails the test instead of hanging it */
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_nsec += 50 * 1000 * 1000;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	EXPECT_EQ(-ETIMEDOUT, kipc_send(ep, self_id, "me", 2, 0,
+					KIPC_SEND_SYNC | KIPC_ABSTIME, &dl));
+	alarm(0);
+	signal(SIGUSR2, SIG_DFL);
+	close(ep);
 }
 
 TEST_HARNESS_MAIN
