@@ -19,6 +19,7 @@ static void kipc_ep_free(struct kref *ref)
 	struct kipc_endpoint *ep = container_of(ref, struct kipc_endpoint, ref);
 
 	kipc_queue_destroy(&ep->inbox);
+	kipc_ep_user_release(ep);
 	put_pid(ep->pid);
 	kipc_ns_put(ep->obj.ns);
 	kfree(ep);
@@ -214,54 +215,73 @@ int kipc_ioc_ep_set(struct kipc_ctx *ctx, void __user *uarg)
 	return 0;
 }
 
+/**
+ * kipc_dest_get() - resolve the queue a send from @ctx goes to
+ * @ctx:	the sending fd
+ * @flags:	the send's flags (KIPC_SEND_MAILBOX)
+ * @dest:	the send's destination id
+ * @redirect:	a mailbox fd may name another mailbox (KIPC_IOC_XFER)
+ * @d:		output; release with kipc_dest_put()
+ *
+ * Return: 0, -EINVAL (a destination where none is allowed, or none where
+ * one is needed), -ENOENT (no such mailbox) or -ESRCH (no such endpoint).
+ */
+int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
+		  struct kipc_dest *d)
+{
+	struct kipc_ns *ns = ctx->ep->obj.ns;
+
+	*d = (struct kipc_dest) { };
+	if (ctx->mb && !(redirect && dest && (flags & KIPC_SEND_MAILBOX))) {
+		if (dest || (flags & KIPC_SEND_MAILBOX))
+			return -EINVAL;
+		d->q = &ctx->mb->q;
+		return 0;
+	}
+	if (!dest)
+		return -EINVAL;
+	if (flags & KIPC_SEND_MAILBOX) {
+		d->mb = kipc_mbox_lookup(ns, dest, NULL);
+		if (!d->mb)
+			return -ENOENT;
+		d->q = &d->mb->q;
+		return 0;
+	}
+	d->ep = kipc_ep_lookup(ns, dest);
+	if (!d->ep)
+		return -ESRCH;
+	d->q = &d->ep->inbox;
+	return 0;
+}
+
+/**
+ * kipc_dest_put() - drop what kipc_dest_get() took
+ * @d:		a destination filled by a successful kipc_dest_get()
+ */
+void kipc_dest_put(struct kipc_dest *d)
+{
+	if (d->mb)
+		kipc_mbox_put(d->mb);
+	if (d->ep)
+		kipc_ep_put(d->ep);
+}
+
 /* Send @msg (consumed) to where @ctx, @flags and @dest say. */
 static int kipc_send_msg(struct kipc_ctx *ctx, u32 flags, u64 dest,
 			 struct kipc_msg *msg, bool sync,
 			 const struct kipc_deadline *dl)
 {
-	struct kipc_ns *ns = ctx->ep->obj.ns;
-	struct kipc_endpoint *ep;
-	struct kipc_mbox *mb;
+	struct kipc_dest d;
 	int ret;
 
-	if (ctx->mb) {
-		if (dest || (flags & KIPC_SEND_MAILBOX)) {
-			ret = -EINVAL;
-			goto free;
-		}
-		ret = kipc_mbox_perm(ctx->mb, MAY_WRITE);
-		if (ret)
-			goto free;
-		return kipc_queue_send(&ctx->mb->q, msg, sync, dl);
-	}
-	if (!dest) {
-		ret = -EINVAL;
-		goto free;
-	}
-	if (flags & KIPC_SEND_MAILBOX) {
-		mb = kipc_mbox_lookup(ns, dest, NULL);
-		if (!mb) {
-			ret = -ENOENT;
-			goto free;
-		}
-		ret = kipc_mbox_perm(mb, MAY_WRITE);
-		if (ret)
-			kipc_msg_free(msg);
-		else
-			ret = kipc_queue_send(&mb->q, msg, sync, dl);
-		kipc_mbox_put(mb);
+	/* kipc_queue_send() checks a mailbox's permission. */
+	ret = kipc_dest_get(ctx, flags, dest, false, &d);
+	if (ret) {
+		kipc_msg_free(msg);
 		return ret;
 	}
-	ep = kipc_ep_lookup(ns, dest);
-	if (!ep) {
-		ret = -ESRCH;
-		goto free;
-	}
-	ret = kipc_queue_send(&ep->inbox, msg, sync, dl);
-	kipc_ep_put(ep);
-	return ret;
-free:
-	kipc_msg_free(msg);
+	ret = kipc_queue_send(d.q, msg, sync, dl);
+	kipc_dest_put(&d);
 	return ret;
 }
 
@@ -294,7 +314,7 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void __user *uarg)
 	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
 		dl.nonblock = true;
 
-	msg = kipc_msg_new(ctx->ep->obj.id, u64_to_user_ptr(karg.buf),
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg.buf),
 			   karg.len, karg.priority);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -332,18 +352,16 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void __user *uarg)
 		return ret;
 	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
 		dl.nonblock = true;
-	if (ctx->mb) {
-		ret = kipc_mbox_perm(ctx->mb, MAY_READ);
-		if (ret)
-			return ret;
-	}
-
 	karg.len = 0;
 	memset(&karg.hdr, 0, sizeof(karg.hdr));
 	rx = (struct kipc_rx) {
-		.karg = &karg,
-		.uarg = uarg,
-		.usize = usize,
+		.buf = karg.buf,
+		.buf_len = karg.buf_len,
+		.hdr = &karg.hdr,
+		.len = &karg.len,
+		.out = &karg,
+		.uout = uarg,
+		.out_size = usize,
 		.from = karg.from,
 		.peek = karg.flags & KIPC_RECV_PEEK,
 		.ep = ctx->ep,
@@ -382,7 +400,7 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void __user *uarg)
 	txn = kipc_txn_new(karg.reply_buf_len);
 	if (!txn)
 		return -ENOMEM;
-	msg = kipc_msg_new(ctx->ep->obj.id, u64_to_user_ptr(karg.buf),
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg.buf),
 			   karg.len, karg.priority);
 	if (IS_ERR(msg)) {
 		ret = PTR_ERR(msg);
@@ -435,7 +453,7 @@ int kipc_ioc_reply(struct kipc_ctx *ctx, void __user *uarg)
 		return -EINVAL;
 	if (!karg.token)
 		return -ENOENT;
-	msg = kipc_msg_new(ctx->ep->obj.id, u64_to_user_ptr(karg.buf),
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg.buf),
 			   karg.len, 0);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);

@@ -89,12 +89,15 @@ struct kipc_obj {
  * @nonblock:	never wait (-EAGAIN)
  * @timed:	@expires is valid
  * @restart:	a signal gives -ERESTARTSYS rather than -EINTR
+ * @once:	the call has done what a restart would do again: even task
+ *		work without a signal gives -EINTR
  * @expires:	absolute CLOCK_MONOTONIC deadline
  */
 struct kipc_deadline {
 	bool nonblock;
 	bool timed;
 	bool restart;
+	bool once;
 	ktime_t expires;
 };
 
@@ -144,8 +147,8 @@ struct kipc_msg {
 	u8 data[];
 };
 
-struct kipc_msg *kipc_msg_new(u64 sender_id, const void __user *buf, u32 len,
-			      u32 prio);
+struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
+			      u32 len, u32 prio);
 void kipc_msg_free(struct kipc_msg *msg);
 void kipc_fill_hdr(struct kipc_msg_hdr *hdr, const struct kipc_msg *msg);
 
@@ -182,7 +185,9 @@ int kipc_limits_check(struct kipc_limits *l);
  * @notify_file: fd that armed @notify_pid
  * @notify_sig:	signal to send
  * @notify_oneshot: disarm after one signal
- * @mbox_id:	stamped into messages, 0 for an inbox; immutable
+ * @mbox_id:	stamped into messages, 0 for an inbox; immutable. A queue
+ *		with a non-zero @mbox_id is the @q of a struct kipc_mbox:
+ *		send and receive check its permissions under @lock
  * @recv_wq:	receivers and pollers: woken when a message arrives
  * @send_wq:	senders and pollers: woken on room, take, new receiver
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
@@ -212,17 +217,26 @@ struct kipc_queue {
 
 /**
  * struct kipc_rx - what a receiver asked for and where it goes
- * @karg:	kernel copy of the RECV argument; hdr and len are filled
- * @uarg:	user copy of the RECV argument
- * @usize:	bytes of @karg to copy back to @uarg
+ * @buf:	user payload buffer
+ * @buf_len:	its size
+ * @hdr:	kernel copy of the header to fill (inside @out)
+ * @len:	kernel copy of the length to fill (inside @out)
+ * @out:	kernel struct holding @hdr and @len: the RECV argument, or
+ *		one struct kipc_mmsg of KIPC_IOC_XFER
+ * @uout:	where @out is copied back in user space
+ * @out_size:	bytes of @out to copy back
  * @from:	sender filter, 0 = any
  * @peek:	do not dequeue
  * @ep:		receiving endpoint (requests are attached to it)
  */
 struct kipc_rx {
-	struct kipc_recv *karg;
-	void __user *uarg;
-	size_t usize;
+	u64 buf;
+	u32 buf_len;
+	struct kipc_msg_hdr *hdr;
+	u32 *len;
+	const void *out;
+	void __user *uout;
+	size_t out_size;
 	u64 from;
 	bool peek;
 	struct kipc_endpoint *ep;
@@ -236,6 +250,12 @@ int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		    const struct kipc_deadline *dl);
 int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl);
+int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
+			 const struct kipc_deadline *dl, u32 *sent);
+int kipc_queue_recv_many(struct kipc_queue *q,
+			 int (*next)(void *arg, u32 i, struct kipc_rx *rx),
+			 void *arg, u32 n, const struct kipc_deadline *dl,
+			 u32 *got);
 void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l);
 void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info);
 __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
@@ -256,6 +276,8 @@ void kipc_queue_release_file(struct kipc_queue *q, struct file *file);
  * @owned:	mailboxes created KIPC_MBOX_OWNED by this endpoint, under
  *		@obj.ns->lock
  * @txns:	requests received and not yet answered, under kipc_txn_lock
+ * @user:	quota account of the euid that last sent through this
+ *		endpoint (a reference held), under kipc_users_lock
  */
 struct kipc_endpoint {
 	struct kipc_obj obj;
@@ -266,6 +288,7 @@ struct kipc_endpoint {
 	kgid_t gid;
 	struct list_head owned;
 	struct list_head txns;
+	struct kipc_user *user;
 };
 
 void kipc_ep_put(struct kipc_endpoint *ep);
@@ -310,6 +333,7 @@ void kipc_mbox_put(struct kipc_mbox *mb);
 bool kipc_mbox_kill(struct kipc_mbox *mb);
 void kipc_ep_kill_owned(struct kipc_endpoint *ep);
 int kipc_mbox_perm(struct kipc_mbox *mb, int want);
+int kipc_mbox_perm_locked(struct kipc_mbox *mb, int want);
 
 /**
  * struct kipc_ctx - what an ioctl runs on
@@ -326,6 +350,24 @@ struct kipc_ctx {
 	bool nowait;
 };
 
+/**
+ * struct kipc_dest - the queue a send goes to, pinned
+ * @q:		the queue
+ * @ep:		destination endpoint (a reference held), or NULL
+ * @mb:		destination mailbox looked up by id (a reference held), or
+ *		NULL (also for the mailbox of the sending mailbox fd itself,
+ *		which the fd pins)
+ */
+struct kipc_dest {
+	struct kipc_queue *q;
+	struct kipc_endpoint *ep;
+	struct kipc_mbox *mb;
+};
+
+int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
+		  struct kipc_dest *d);
+void kipc_dest_put(struct kipc_dest *d);
+
 long kipc_ioctl_common(struct kipc_ctx *ctx, unsigned int cmd,
 		       unsigned long arg);
 int kipc_copy_arg(void *karg, size_t ksize, size_t ver0,
@@ -336,6 +378,7 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_recv(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_call(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_reply(struct kipc_ctx *ctx, void __user *uarg);
+int kipc_ioc_xfer(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_notify(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void __user *uarg);
 int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void __user *uarg);
@@ -385,6 +428,7 @@ int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg);
 void kipc_ep_fail_txns(struct kipc_endpoint *ep);
 
 /* msg.c: per-user byte quota */
+void kipc_ep_user_release(struct kipc_endpoint *ep);
 void kipc_users_exit(void);
 
 #endif /* _KIPC_INTERNAL_H */

@@ -121,16 +121,32 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep)
  */
 int kipc_mbox_perm(struct kipc_mbox *mb, int want)
 {
+	int ret;
+
+	mutex_lock(&mb->q.lock);
+	ret = kipc_mbox_perm_locked(mb, want);
+	mutex_unlock(&mb->q.lock);
+	return ret;
+}
+
+/**
+ * kipc_mbox_perm_locked() - kipc_mbox_perm() with @mb->q.lock held
+ * @mb:		the mailbox
+ * @want:	MAY_READ and/or MAY_WRITE
+ *
+ * Return: 0 or -EACCES.
+ */
+int kipc_mbox_perm_locked(struct kipc_mbox *mb, int want)
+{
 	kuid_t euid = current_euid();
 	int granted;
 
-	mutex_lock(&mb->q.lock);
+	lockdep_assert_held(&mb->q.lock);
 	granted = mb->mode;
 	if (uid_eq(euid, mb->uid) || uid_eq(euid, mb->cuid))
 		granted >>= 6;
 	else if (in_group_p(mb->gid) || in_group_p(mb->cgid))
 		granted >>= 3;
-	mutex_unlock(&mb->q.lock);
 
 	if ((granted & want & 7) == want)
 		return 0;

@@ -18,15 +18,19 @@
  * struct kipc_user - queued-bytes account of one user
  * @node:	in kipc_users, under kipc_users_lock
  * @uid:	the user; immutable
- * @nr_msgs:	messages charged (the entry is freed when it drops to zero)
+ * @refs:	one per message charged and one per endpoint caching this
+ *		account (kipc_endpoint.user); freed when it drops to zero
  * @bytes:	payload bytes charged
  *
- * All fields are protected by kipc_users_lock.
+ * All fields are protected by kipc_users_lock. An endpoint keeps the
+ * account of its last sender's euid, so a steady stream of sends finds it
+ * without a hash lookup or an allocation, even when every message is
+ * received (and uncharged) before the next is sent.
  */
 struct kipc_user {
 	struct hlist_node node;
 	kuid_t uid;
-	unsigned long nr_msgs;
+	unsigned long refs;
 	unsigned long bytes;
 };
 
@@ -43,50 +47,103 @@ static struct kipc_user *kipc_user_find(kuid_t uid)
 	return NULL;
 }
 
-static struct kipc_user *kipc_user_charge(kuid_t uid, u32 len)
+/* Drop a reference; returns the account if it must be freed. */
+static struct kipc_user *kipc_user_unref(struct kipc_user *u)
 {
-	unsigned long limit = READ_ONCE(kipc_user_bytes_max);
-	struct kipc_user *u, *fresh;
+	lockdep_assert_held(&kipc_users_lock);
+	if (--u->refs)
+		return NULL;
+	hash_del(&u->node);
+	return u;
+}
 
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
-	if (!fresh)
-		return ERR_PTR(-ENOMEM);
+/*
+ * Make @ep->user the account of @uid, creating it from @fresh if needed.
+ * Returns an account that lost its last reference (to be freed), or NULL.
+ */
+static struct kipc_user *kipc_user_cache(struct kipc_endpoint *ep,
+					 kuid_t uid,
+					 struct kipc_user **fresh)
+{
+	struct kipc_user *old = ep->user, *u;
 
-	spin_lock(&kipc_users_lock);
+	lockdep_assert_held(&kipc_users_lock);
 	u = kipc_user_find(uid);
 	if (!u) {
-		u = fresh;
-		fresh = NULL;
+		u = *fresh;
+		*fresh = NULL;
 		u->uid = uid;
 		hash_add(kipc_users, &u->node, __kuid_val(uid));
 	}
-	if (limit && u->bytes + len > limit) {
-		if (!u->nr_msgs) {
-			hash_del(&u->node);
-			kfree(u);
+	u->refs++;
+	ep->user = u;
+	return old ? kipc_user_unref(old) : NULL;
+}
+
+/*
+ * Charge @len bytes of a message sent through @ep to the current euid.
+ * Allocates only the first time a euid sends through an endpoint.
+ */
+static struct kipc_user *kipc_user_charge(struct kipc_endpoint *ep, u32 len)
+{
+	unsigned long limit = READ_ONCE(kipc_user_bytes_max);
+	struct kipc_user *u, *fresh = NULL, *dead = NULL;
+	kuid_t uid = current_euid();
+
+	spin_lock(&kipc_users_lock);
+	u = ep->user;
+	if (!u || !uid_eq(u->uid, uid)) {
+		if (!kipc_user_find(uid)) {
+			spin_unlock(&kipc_users_lock);
+			fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+			if (!fresh)
+				return ERR_PTR(-ENOMEM);
+			spin_lock(&kipc_users_lock);
 		}
+		/* Another sender may have cached or created it meanwhile. */
+		u = ep->user;
+		if (!u || !uid_eq(u->uid, uid)) {
+			dead = kipc_user_cache(ep, uid, &fresh);
+			u = ep->user;
+		}
+	}
+	if (limit && u->bytes + len > limit) {
 		u = ERR_PTR(-EDQUOT);
 	} else {
-		u->nr_msgs++;
+		u->refs++;
 		u->bytes += len;
 	}
 	spin_unlock(&kipc_users_lock);
 	kfree(fresh);
+	kfree(dead);
 	return u;
 }
 
 static void kipc_user_uncharge(struct kipc_user *u, u32 len)
 {
-	bool last;
+	struct kipc_user *dead;
 
 	spin_lock(&kipc_users_lock);
 	u->bytes -= len;
-	last = !--u->nr_msgs;
-	if (last)
-		hash_del(&u->node);
+	dead = kipc_user_unref(u);
 	spin_unlock(&kipc_users_lock);
-	if (last)
-		kfree(u);
+	kfree(dead);
+}
+
+/**
+ * kipc_ep_user_release() - drop the quota account an endpoint caches
+ * @ep:		the endpoint, being freed
+ */
+void kipc_ep_user_release(struct kipc_endpoint *ep)
+{
+	struct kipc_user *dead = NULL;
+
+	spin_lock(&kipc_users_lock);
+	if (ep->user)
+		dead = kipc_user_unref(ep->user);
+	ep->user = NULL;
+	spin_unlock(&kipc_users_lock);
+	kfree(dead);
 }
 
 /**
@@ -112,7 +169,7 @@ u32 kipc_msg_size_cap(void)
 
 /**
  * kipc_msg_new() - allocate a message and copy its payload from user space
- * @sender_id:	endpoint the message is stamped with
+ * @ep:		sending endpoint: the message is stamped with its id
  * @buf:	user payload
  * @len:	payload length
  * @prio:	priority, already checked to be <= KIPC_PRIO_MAX
@@ -121,18 +178,22 @@ u32 kipc_msg_size_cap(void)
  *
  * Return: the message, or ERR_PTR(-EMSGSIZE, -EDQUOT, -ENOMEM, -EFAULT).
  */
-struct kipc_msg *kipc_msg_new(u64 sender_id, const void __user *buf, u32 len,
-			      u32 prio)
+struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
+			      u32 len, u32 prio)
 {
 	struct kipc_user *u;
 	struct kipc_msg *msg;
 
 	if (len > kipc_msg_size_cap())
 		return ERR_PTR(-EMSGSIZE);
-	u = kipc_user_charge(current_euid(), len);
+	u = kipc_user_charge(ep, len);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
-	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	/* kvmalloc() costs more even when it ends in kmalloc(). */
+	if (struct_size(msg, data, len) <= KMALLOC_MAX_CACHE_SIZE)
+		msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	else
+		msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
 	if (!msg) {
 		kipc_user_uncharge(u, len);
 		return ERR_PTR(-ENOMEM);
@@ -145,7 +206,7 @@ struct kipc_msg *kipc_msg_new(u64 sender_id, const void __user *buf, u32 len,
 		return ERR_PTR(-EFAULT);
 	}
 	msg->user = u;
-	msg->sender_id = sender_id;
+	msg->sender_id = ep->obj.id;
 	msg->pid = get_pid(task_tgid(current));
 	msg->uid = current_euid();
 	msg->gid = current_egid();
@@ -183,14 +244,23 @@ void kipc_msg_free(struct kipc_msg *msg)
 void kipc_fill_hdr(struct kipc_msg_hdr *hdr, const struct kipc_msg *msg)
 {
 	struct user_namespace *ns = current_user_ns();
+	u32 uid, gid;
 
+	/* The initial namespace maps every id to itself. */
+	if (ns == &init_user_ns) {
+		uid = __kuid_val(msg->uid);
+		gid = __kgid_val(msg->gid);
+	} else {
+		uid = from_kuid_munged(ns, msg->uid);
+		gid = from_kgid_munged(ns, msg->gid);
+	}
 	*hdr = (struct kipc_msg_hdr) {
 		.sender_id = msg->sender_id,
 		.mailbox_id = msg->mbox_id,
 		.token = msg->token,
 		.sender_pid = pid_vnr(msg->pid),
-		.sender_uid = from_kuid_munged(ns, msg->uid),
-		.sender_gid = from_kgid_munged(ns, msg->gid),
+		.sender_uid = uid,
+		.sender_gid = gid,
 		.priority = msg->prio,
 		.len = msg->len,
 		.flags = msg->flags,

@@ -93,17 +93,43 @@ static bool kipc_match(const struct kipc_msg *msg, u64 from)
 
 static struct kipc_msg *kipc_find(struct kipc_queue *q, u64 from)
 {
+	unsigned long levels = q->nonempty;
 	struct kipc_msg *msg;
-	int lvl;
+	unsigned int lvl;
 
-	for (lvl = KIPC_PRIO_MAX; lvl >= 0; lvl--) {
-		if (!test_bit(lvl, &q->nonempty))
-			continue;
+	/* Highest non-empty level first; only filters look further. */
+	while (levels) {
+		lvl = __fls(levels);
 		list_for_each_entry(msg, &q->levels[lvl], node)
 			if (kipc_match(msg, from))
 				return msg;
+		__clear_bit(lvl, &levels);
 	}
 	return NULL;
+}
+
+/*
+ * Wake @wq only if someone sleeps on it. Blocked senders and receivers
+ * queue themselves under q->lock, which the waker holds; pollers queue
+ * themselves without it and pair with the barrier in kipc_queue_poll().
+ */
+static void kipc_wake(wait_queue_head_t *wq, __poll_t mask)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, mask);
+}
+
+/*
+ * A queue with a mailbox id is the queue of a mailbox: check the caller's
+ * permission under q->lock, which also protects the mailbox's mode and
+ * owner. Endpoint inboxes need none.
+ */
+static int kipc_queue_perm(struct kipc_queue *q, int want)
+{
+	if (!q->mbox_id)
+		return 0;
+	return kipc_mbox_perm_locked(container_of(q, struct kipc_mbox, q),
+				     want);
 }
 
 static void kipc_signal_arrival(struct kipc_queue *q)
@@ -140,7 +166,7 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	/* Every waiter must rescan before it may be handed anything. */
 	list_for_each_entry_safe(w, tmp, &q->recv_waiters, node)
 		list_del_init(&w->node);
-	wake_up_interruptible_poll(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 	if (was_empty)
 		kipc_signal_arrival(q);
 }
@@ -208,49 +234,45 @@ static int kipc_sleep(struct kipc_queue *q, wait_queue_head_t *wq,
 	 */
 	if (dl->timed && ktime_compare(ktime_get(), dl->expires) >= 0)
 		return -ETIMEDOUT;
-	if (signal_pending(current))
-		return dl->restart ? -ERESTARTSYS : -EINTR;
+	if (signal_pending(current)) {
+		if (dl->restart)
+			return -ERESTARTSYS;
+		/*
+		 * Only task work (io_uring queues it on its users) and no
+		 * signal: restart quietly, unless the call already did
+		 * something a restart would repeat.
+		 */
+		if (!task_sigpending(current) && !dl->once)
+			return -ERESTARTSYS;
+		return -EINTR;
+	}
 	return 0;
 }
 
-/**
- * kipc_queue_send() - queue a message, waiting as the deadline allows
- * @q:		destination
- * @msg:	the message; always consumed (queued, handed over or freed)
- * @sync:	complete only once a receiver took it (KIPC_SEND_SYNC); implied
- *		by a rendezvous queue
- * @dl:		blocking mode
- *
- * Return: 0 once queued (or taken when synchronous), -EMSGSIZE, @q->dead,
- * -EAGAIN, -ETIMEDOUT, -EINTR or -ERESTARTSYS. On error nothing was sent.
+/*
+ * Send *@msgp with q->lock held (kipc_sleep() drops it while waiting).
+ * Clears *@msgp once the message is queued, handed over or taken.
  */
-int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
-		    const struct kipc_deadline *dl)
+static int kipc_send_locked(struct kipc_queue *q, struct kipc_msg **msgp,
+			    bool sync, const struct kipc_deadline *dl)
 {
+	struct kipc_msg *msg = *msgp;
 	struct kipc_sync s = { .done = 0 };
 	int ret;
 
-	mutex_lock(&q->lock);
 	msg->mbox_id = q->mbox_id;
 	for (;;) {
-		if (q->dead) {
-			ret = q->dead;
-			break;
-		}
-		if (msg->len > q->lim.msg_max) {
-			ret = -EMSGSIZE;
-			break;
-		}
+		if (q->dead)
+			return q->dead;
+		if (msg->len > q->lim.msg_max)
+			return -EMSGSIZE;
 		if (kipc_handoff(q, msg)) {
-			msg = NULL;
-			ret = 0;
-			break;
+			*msgp = NULL;
+			return 0;
 		}
 		if (sync || !q->lim.max_msgs) {
-			if (dl->nonblock) {
-				ret = -EAGAIN;
-				break;
-			}
+			if (dl->nonblock)
+				return -EAGAIN;
 			msg->flags |= KIPC_MSG_SYNC;
 			msg->sync = &s;
 			kipc_enqueue(q, msg, false);
@@ -261,54 +283,106 @@ int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 			q->nr_send_wait--;
 			if (s.done) {
 				/* Taken (1) or discarded by the queue (< 0). */
-				ret = s.done > 0 ? 0 : s.done;
-				msg = NULL;
-			} else {
-				/* Timed out or interrupted: withdraw it. */
-				kipc_unlink(q, msg);
-				msg->sync = NULL;
+				*msgp = NULL;
+				return s.done > 0 ? 0 : s.done;
 			}
-			break;
+			/* Timed out or interrupted: withdraw it. */
+			kipc_unlink(q, msg);
+			msg->sync = NULL;
+			msg->flags &= ~KIPC_MSG_SYNC;
+			return ret;
 		}
 		if (kipc_has_room(q, msg->len)) {
 			kipc_enqueue(q, msg, false);
-			msg = NULL;
-			ret = 0;
-			break;
+			*msgp = NULL;
+			return 0;
 		}
-		if (dl->nonblock) {
-			ret = -EAGAIN;
-			break;
-		}
+		if (dl->nonblock)
+			return -EAGAIN;
 		q->nr_send_wait++;
 		ret = kipc_sleep(q, &q->send_wq, dl);
 		q->nr_send_wait--;
 		if (ret)
-			break;
+			return ret;
 	}
+}
+
+/**
+ * kipc_queue_send() - queue a message, waiting as the deadline allows
+ * @q:		destination
+ * @msg:	the message; always consumed (queued, handed over or freed)
+ * @sync:	complete only once a receiver took it (KIPC_SEND_SYNC); implied
+ *		by a rendezvous queue
+ * @dl:		blocking mode
+ *
+ * Return: 0 once queued (or taken when synchronous), -EACCES, -EMSGSIZE,
+ * @q->dead, -EAGAIN, -ETIMEDOUT, -EINTR or -ERESTARTSYS. On error nothing
+ * was sent.
+ */
+int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
+		    const struct kipc_deadline *dl)
+{
+	int ret;
+
+	mutex_lock(&q->lock);
+	ret = kipc_queue_perm(q, MAY_WRITE);
+	if (!ret)
+		ret = kipc_send_locked(q, &msg, sync, dl);
 	mutex_unlock(&q->lock);
 	kipc_msg_free(msg);
 	return ret;
 }
 
+/**
+ * kipc_queue_send_many() - queue messages in order under one lock hold
+ * @q:		destination
+ * @msgs:	@n messages; all consumed (those not sent are freed)
+ * @n:		how many, >= 1
+ * @dl:		blocking mode of the first; the others never wait
+ * @sent:	out: messages sent, a prefix of @msgs
+ *
+ * A receiver woken by the first message finds the others queued when it
+ * runs, instead of being woken once per message.
+ *
+ * Return: 0, or the error that stopped the sends (as kipc_queue_send()).
+ */
+int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
+			 const struct kipc_deadline *dl, u32 *sent)
+{
+	const struct kipc_deadline nb = { .nonblock = true };
+	u32 i = 0;
+	int ret;
+
+	mutex_lock(&q->lock);
+	ret = kipc_queue_perm(q, MAY_WRITE);
+	for (; !ret && i < n; i++) {
+		ret = kipc_send_locked(q, &msgs[i], false, i ? &nb : dl);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&q->lock);
+	*sent = i;
+	for (; i < n; i++)
+		kipc_msg_free(msgs[i]);
+	return ret;
+}
+
 /*
- * Copy @msg to the receiver: header and length into rx->karg, payload to
- * the user buffer, then rx->karg back to user space. Nothing is dequeued
+ * Copy @msg to the receiver: header and length into rx->out, payload to
+ * the user buffer, then rx->out back to user space. Nothing is dequeued
  * here, so a failure leaves the message where it was.
  */
 static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 {
-	struct kipc_recv *karg = rx->karg;
-
-	kipc_fill_hdr(&karg->hdr, msg);
-	karg->len = msg->len;
-	if (msg->len > karg->buf_len)
-		return copy_to_user(rx->uarg, karg, rx->usize) ?
+	kipc_fill_hdr(rx->hdr, msg);
+	*rx->len = msg->len;
+	if (msg->len > rx->buf_len)
+		return copy_to_user(rx->uout, rx->out, rx->out_size) ?
 			-EFAULT : -EMSGSIZE;
 	if (msg->len &&
-	    copy_to_user(u64_to_user_ptr(karg->buf), msg->data, msg->len))
+	    copy_to_user(u64_to_user_ptr(rx->buf), msg->data, msg->len))
 		return -EFAULT;
-	if (copy_to_user(rx->uarg, karg, rx->usize))
+	if (copy_to_user(rx->uout, rx->out, rx->out_size))
 		return -EFAULT;
 	return 0;
 }
@@ -323,60 +397,48 @@ static void kipc_taken(struct kipc_queue *q, struct kipc_msg *msg,
 	}
 	if (msg->txn)
 		kipc_txn_received(msg->txn, ep);
-	wake_up_interruptible_poll(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 }
 
-/**
- * kipc_queue_recv() - receive or peek at the best matching message
- * @q:		source
- * @rx:		receiver's arguments; rx->karg->hdr/len are filled
- * @dl:		blocking mode
- *
- * The payload and the argument struct are copied out before the message is
- * dequeued, so on -EMSGSIZE or -EFAULT it stays queued.
- *
- * Return: 0, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT, -EINTR or
- * -ERESTARTSYS.
+/*
+ * Receive for @rx with q->lock held (kipc_sleep() drops it while waiting).
+ * A message taken off the queue is returned in *@done for the caller to
+ * free once the lock is dropped.
  */
-int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
-		    const struct kipc_deadline *dl)
+static int kipc_recv_locked(struct kipc_queue *q, struct kipc_rx *rx,
+			    const struct kipc_deadline *dl,
+			    struct kipc_msg **done)
 {
 	struct kipc_waiter w = {
 		.task = current,
 		.from = rx->from,
-		.buf_len = rx->karg->buf_len,
+		.buf_len = rx->buf_len,
 	};
-	struct kipc_msg *msg, *done = NULL;
+	struct kipc_msg *msg;
 	int ret;
 
 	INIT_LIST_HEAD(&w.node);
-	mutex_lock(&q->lock);
 	for (;;) {
-		if (q->dead) {
-			ret = q->dead;
-			break;
-		}
+		if (q->dead)
+			return q->dead;
 		msg = kipc_find(q, rx->from);
 		if (msg) {
 			ret = kipc_deliver(rx, msg);
 			if (!ret && !rx->peek) {
 				kipc_unlink(q, msg);
 				kipc_taken(q, msg, rx->ep);
-				done = msg;
+				*done = msg;
 			}
-			break;
+			return ret;
 		}
-		if (dl->nonblock) {
-			ret = -EAGAIN;
-			break;
-		}
+		if (dl->nonblock)
+			return -EAGAIN;
 		/* A peeker waits like a receiver but takes no hand-off. */
 		if (!rx->peek)
 			list_add_tail(&w.node, &q->recv_waiters);
 		q->nr_recv_wait++;
 		if (!q->lim.max_msgs)
-			wake_up_interruptible_poll(&q->send_wq,
-						   EPOLLOUT | EPOLLWRNORM);
+			kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 		ret = kipc_sleep(q, &q->recv_wq, dl);
 		q->nr_recv_wait--;
 		list_del_init(&w.node);
@@ -389,21 +451,91 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 				if (q->dead) {
 					if (msg->txn)
 						kipc_txn_fail(msg->txn, -EIDRM);
-					done = msg;
+					*done = msg;
 				} else {
 					kipc_enqueue(q, msg, true);
 				}
 			} else {
 				kipc_taken(q, msg, rx->ep);
-				done = msg;
+				*done = msg;
 			}
-			break;
+			return ret;
 		}
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * kipc_queue_recv() - receive or peek at the best matching message
+ * @q:		source
+ * @rx:		receiver's arguments; rx->hdr and rx->len are filled
+ * @dl:		blocking mode
+ *
+ * The payload and the argument struct are copied out before the message is
+ * dequeued, so on -EMSGSIZE or -EFAULT it stays queued.
+ *
+ * Return: 0, -EACCES, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT,
+ * -EINTR or -ERESTARTSYS.
+ */
+int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
+		    const struct kipc_deadline *dl)
+{
+	struct kipc_msg *done = NULL;
+	int ret;
+
+	mutex_lock(&q->lock);
+	ret = kipc_queue_perm(q, MAY_READ);
+	if (!ret)
+		ret = kipc_recv_locked(q, rx, dl, &done);
+	mutex_unlock(&q->lock);
+	kipc_msg_free(done);
+	return ret;
+}
+
+/**
+ * kipc_queue_recv_many() - receive messages under one lock hold
+ * @q:		source
+ * @next:	fills the struct kipc_rx of receive @i (reading the caller's
+ *		i-th entry); returns 0 or -errno, which stops the receives
+ * @arg:	passed to @next
+ * @n:		receives wanted, >= 1
+ * @dl:		blocking mode of the first; the others never wait
+ * @got:	out: messages received
+ *
+ * Return: 0, or the error that stopped the receives (as kipc_queue_recv()).
+ */
+int kipc_queue_recv_many(struct kipc_queue *q,
+			 int (*next)(void *arg, u32 i, struct kipc_rx *rx),
+			 void *arg, u32 n, const struct kipc_deadline *dl,
+			 u32 *got)
+{
+	const struct kipc_deadline nb = { .nonblock = true };
+	struct kipc_msg *msg, *tmp, *done;
+	LIST_HEAD(taken);
+	struct kipc_rx rx;
+	u32 i = 0;
+	int ret;
+
+	mutex_lock(&q->lock);
+	ret = kipc_queue_perm(q, MAY_READ);
+	for (; !ret && i < n; i++) {
+		ret = next(arg, i, &rx);
+		if (ret)
+			break;
+		done = NULL;
+		ret = kipc_recv_locked(q, &rx, i ? &nb : dl, &done);
+		if (done)
+			list_add_tail(&done->node, &taken);
 		if (ret)
 			break;
 	}
 	mutex_unlock(&q->lock);
-	kipc_msg_free(done);
+	*got = i;
+	list_for_each_entry_safe(msg, tmp, &taken, node) {
+		list_del(&msg->node);
+		kipc_msg_free(msg);
+	}
 	return ret;
 }
 
@@ -505,6 +637,10 @@ __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
 
 	poll_wait(file, &q->recv_wq, pt);
 	poll_wait(file, &q->send_wq, pt);
+	/* Pairs with wq_has_sleeper() in kipc_wake(): see our entry or we
+	 * see the new state.
+	 */
+	smp_mb();
 
 	if (READ_ONCE(q->dead))
 		return EPOLLHUP | EPOLLERR;
