@@ -112,6 +112,40 @@ int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 int kipc_reply(int fd, uint64_t token, const void *buf, size_t len);
 
 /*
+ * Batches and one-call round trips (KIPC_IOC_XFER). Only the first message
+ * of a batch may wait (as @flags and @timeout allow); the others go only
+ * while they fit or are queued.
+ */
+
+/*
+ * Send msgs[0 .. count) in order to one destination, as kipc_send() does
+ * (count <= KIPC_XFER_MAX). Returns the number sent, >= 1; -errno when
+ * none was (the first message's error).
+ */
+int kipc_send_batch(int fd, uint64_t dest, const struct kipc_mmsg *msgs,
+		    unsigned int count, unsigned int flags,
+		    const struct timespec *timeout);
+/*
+ * Receive up to @count messages into msgs[i].buf (msgs[i].buf_len bytes);
+ * fills msgs[i].len and .hdr. Returns the number received, >= 1, or the
+ * first receive's -errno.
+ */
+int kipc_recv_batch(int fd, struct kipc_mmsg *msgs, unsigned int count,
+		    unsigned int flags, const struct timespec *timeout);
+/*
+ * Send one message to @dest (as kipc_send()), then receive one from the
+ * fd's own queue (as kipc_recv()), in one system call: both halves of a
+ * request/response exchange. Returns the received length. *@sent (may be
+ * NULL) says whether the message went, also when -errno is returned.
+ */
+int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
+		  unsigned int prio, void *rbuf, size_t rlen,
+		  struct kipc_msg_hdr *hdr, unsigned int flags,
+		  const struct timespec *timeout, unsigned int *sent);
+/* KIPC_IOC_XFER as is; zero size/entry_size are filled in. Returns 0. */
+int kipc_xfer(int fd, struct kipc_xfer *x);
+
+/*
  * Notification and introspection.
  */
 

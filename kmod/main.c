@@ -109,6 +109,8 @@ long kipc_ioctl_common(struct kipc_ctx *ctx, unsigned int cmd,
 		return kipc_ioc_call(ctx, uarg);
 	case KIPC_CMD(KIPC_IOC_REPLY):
 		return kipc_ioc_reply(ctx, uarg);
+	case KIPC_CMD(KIPC_IOC_XFER):
+		return kipc_ioc_xfer(ctx, uarg);
 	case KIPC_CMD(KIPC_IOC_NOTIFY):
 		return kipc_ioc_notify(ctx, uarg);
 	case KIPC_CMD(KIPC_IOC_MBOX_CREATE):
@@ -159,6 +161,8 @@ static void __init kipc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct kipc_info) != KIPC_INFO_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct kipc_stat) != KIPC_STAT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct kipc_list) != KIPC_LIST_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct kipc_mmsg) != KIPC_MMSG_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct kipc_xfer) != KIPC_XFER_SIZE_VER0);
 	/* The size field is what kipc_copy_arg() reads first. */
 	BUILD_BUG_ON(offsetof(struct kipc_send, size) != 0);
 	BUILD_BUG_ON(offsetof(struct kipc_stat, size) != 0);

@@ -401,7 +401,8 @@ static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
 			break;
 		}
 		if (signal_pending(current)) {
-			ret = -EINTR;
+			/* Task work alone (io_uring) is no reason to fail. */
+			ret = task_sigpending(current) ? -EINTR : -ERESTARTSYS;
 			break;
 		}
 		until = ktime_add_ns(ktime_get(), KIPC_RING_RECHECK_NS);

@@ -186,7 +186,6 @@ struct kipc_msg_hdr {
 /* KIPC_IOC_SEND flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
 #define KIPC_SEND_SYNC		(1U << 8)	/* complete only once taken */
 #define KIPC_SEND_MAILBOX	(1U << 9)	/* @dest is a mailbox id */
-/* Bit 10 is reserved for batched sends. */
 
 /**
  * struct kipc_send - argument of KIPC_IOC_SEND
@@ -217,7 +216,6 @@ struct kipc_send {
 /* KIPC_IOC_RECV flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
 #define KIPC_RECV_PEEK		(1U << 8)	/* copy out, do not dequeue */
 #define KIPC_RECV_FROM		(1U << 9)	/* only messages from @from */
-/* Bit 10 is reserved for batched receives. */
 
 /**
  * struct kipc_recv - argument of KIPC_IOC_RECV
@@ -298,6 +296,75 @@ struct kipc_reply {
 };
 
 #define KIPC_REPLY_SIZE_VER0	32
+
+/* Upper bound on kipc_xfer.send_count and .recv_count. */
+#define KIPC_XFER_MAX		1024
+
+/**
+ * struct kipc_mmsg - one message of a KIPC_IOC_XFER vector
+ * @buf:	user pointer to the payload (send) or to the buffer (receive)
+ * @len:	send: payload length; receive: out, the payload length, or on
+ *		-EMSGSIZE the size @buf needs
+ * @buf_len:	receive: size of @buf; ignored by send
+ * @priority:	send: 0 .. KIPC_PRIO_MAX; ignored by receive
+ * @reserved:	ignored; set to zero
+ * @hdr:	receive: out, the kernel-stamped header; ignored by send
+ *
+ * A receive writes back the whole entry (@buf, @buf_len and @priority
+ * unchanged), so one array can be reused call after call.
+ */
+struct kipc_mmsg {
+	__u64 buf;
+	__u32 len;
+	__u32 buf_len;
+	__u32 priority;
+	__u32 reserved;
+	struct kipc_msg_hdr hdr;
+};
+
+#define KIPC_MMSG_SIZE_VER0	80
+
+/**
+ * struct kipc_xfer - argument of KIPC_IOC_XFER: send a vector of messages
+ *		to one queue, then receive a vector from this fd's queue
+ * @size:	sizeof(struct kipc_xfer), at least KIPC_XFER_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_MAILBOX
+ * @dest:	destination of the sends, as in struct kipc_send; on a mailbox
+ *		fd it may also name another mailbox (with KIPC_SEND_MAILBOX),
+ *		so that one call can send to a server's mailbox and wait on
+ *		the caller's own. Ignored when @send_count is 0.
+ * @from:	receive only messages from this sender (as KIPC_RECV_FROM
+ *		does for RECV, whose bit KIPC_SEND_MAILBOX shares); 0 = any
+ * @send_msgs:	user pointer to @send_count entries, @entry_size bytes apart
+ * @recv_msgs:	user pointer to @recv_count entries, @entry_size bytes apart
+ * @send_count:	messages to send, 0 .. KIPC_XFER_MAX
+ * @recv_count:	messages wanted, 0 .. KIPC_XFER_MAX
+ * @entry_size:	sizeof(struct kipc_mmsg) as the caller knows it, at least
+ *		KIPC_MMSG_SIZE_VER0 and at most 4096; kipc reads and writes the
+ *		first KIPC_MMSG_SIZE_VER0 bytes of each entry
+ * @reserved:	zero
+ * @timeout:	see KIPC_TIMEOUT; bounds the whole call
+ * @sent:	out: messages sent (set it to 0 before the call: it is left
+ *		alone when the argument is rejected)
+ * @received:	out: messages received, likewise
+ */
+struct kipc_xfer {
+	__u32 size;
+	__u32 flags;
+	__u64 dest;
+	__u64 from;
+	__u64 send_msgs;
+	__u64 recv_msgs;
+	__u32 send_count;
+	__u32 recv_count;
+	__u32 entry_size;
+	__u32 reserved;
+	struct kipc_timespec timeout;
+	__u32 sent;
+	__u32 received;
+};
+
+#define KIPC_XFER_SIZE_VER0	80
 
 /* struct kipc_ep_set.flags: which fields to apply */
 #define KIPC_EP_SET_NAME	(1U << 0)
@@ -622,6 +689,38 @@ struct kipc_list {
 #define KIPC_IOC_REPLY		_IOW(KIPC_IOC_MAGIC, 0x05, struct kipc_reply)
 
 /*
+ * Send and receive many messages in one call, like sendmmsg() and
+ * recvmmsg() together; the batched path of the kernel queues, and with
+ * one message each way a request/response round trip in one call per side
+ * (send the request and wait for the answer; answer and wait for the
+ * next request). Endpoint or mailbox fd.
+ *
+ * First the sends, in order, all to @dest: the first may wait as the
+ * blocking flags allow; the others are sent only while they fit without
+ * waiting. Then, if every message was sent, the receives from this fd's
+ * queue: the first may wait (within what is left of the deadline), the
+ * others are taken only while messages are queued. Each message is sent
+ * or received exactly once; a message that fails to go stops its phase
+ * and is neither sent nor dequeued.
+ *
+ * @sent and @received are written back with what was transferred, on
+ * success and on error alike (not when the argument itself is rejected:
+ * EFAULT, EINVAL, E2BIG before anything moved): check @sent before
+ * sending again. Returns 0 when every send went through and, if any receive was
+ * asked for, at least one message was received; 0 also when some but not
+ * all sends went through (the receives are then skipped). Otherwise the
+ * error that stopped the call: that of the first send (nothing was sent),
+ * or that of the first receive (all sends went through). A signal
+ * restarts the call only when nothing had been sent (SA_RESTART rules of
+ * SEND and RECV); afterwards it gives -EINTR.
+ * Errors: those of SEND and RECV, and EINVAL (counts above KIPC_XFER_MAX,
+ * both counts 0, bad entry_size, KIPC_SEND_SYNC or KIPC_RECV_PEEK given;
+ * a priority above KIPC_PRIO_MAX stops the send phase at that entry).
+ * Not available as an io_uring command (submit one SQE per message).
+ */
+#define KIPC_IOC_XFER		_IOWR(KIPC_IOC_MAGIC, 0x20, struct kipc_xfer)
+
+/*
  * Arm or disarm a signal on message arrival on an empty queue of this fd
  * (endpoint inbox or mailbox). Errors: EINVAL (bad signo), EBUSY.
  */
@@ -815,7 +914,7 @@ struct kipc_ring_wait {
 
 /*
  * Reserved for later ABI revisions (do not reuse):
- *   0x20 .. 0x2f	batched send / receive (many messages per ioctl)
+ *   0x21 .. 0x2f	more batched message operations
  *   0x35 .. 0x3f	more ring operations
  */
 
