@@ -60,6 +60,8 @@ struct transport {
 	int (*send)(struct side *s, uint64_t seq, const void *buf, size_t len);
 	/* Receive the next message and check it is @seq of @len bytes. */
 	int (*recv)(struct side *s, uint64_t seq, void *buf, size_t len);
+	/* Optional: after the last send of a stream, push out what is held. */
+	int (*flush)(struct side *s);
 	void (*close)(struct side *s);
 	void (*teardown)(void *chan);
 	/* Request/reply transports: one round trip, client and server. */

@@ -111,6 +111,8 @@ int run_stream(const struct transport *t, size_t size, uint64_t count,
 		msg_stamp(buf, i, size);
 		ret = t->send(&s, i, buf, size);
 	}
+	if (!ret && t->flush)
+		ret = t->flush(&s);
 	if (!ret)
 		ret = read_full(peer.up_r, &rep, sizeof(rep));
 	t1 = now_ns();
