@@ -90,6 +90,34 @@ static void kipc_user_uncharge(struct kipc_user *u, u32 len)
 }
 
 /**
+ * kipc_user_charge_bytes() - charge memory that is not a message to a user
+ * @uid:	the user to charge
+ * @bytes:	how much (a ring's pages)
+ *
+ * The charge shares user_bytes_max with the user's queued messages and
+ * counts as one entry of the account, so the account lives until it is
+ * released with kipc_user_uncharge_bytes().
+ *
+ * Return: the account to release later, or ERR_PTR(-EDQUOT, -ENOMEM).
+ */
+struct kipc_user *kipc_user_charge_bytes(kuid_t uid, size_t bytes)
+{
+	if (bytes > U32_MAX)
+		return ERR_PTR(-EDQUOT);
+	return kipc_user_charge(uid, bytes);
+}
+
+/**
+ * kipc_user_uncharge_bytes() - release a kipc_user_charge_bytes() charge
+ * @u:		the account it returned
+ * @bytes:	the same @bytes
+ */
+void kipc_user_uncharge_bytes(struct kipc_user *u, size_t bytes)
+{
+	kipc_user_uncharge(u, bytes);
+}
+
+/**
  * kipc_users_exit() - check that every quota account was released
  *
  * Called at module exit, when no message can exist any more.
