@@ -160,7 +160,7 @@ struct kipc_msg *kipc_msg_new(u64 sender_id, const void __user *buf, u32 len,
 	u = kipc_user_charge(current_euid(), len);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
-	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kvmalloc(struct_size(msg, data, len), KIPC_GFP_HELD);
 	if (!msg) {
 		kipc_user_uncharge(u, len);
 		return ERR_PTR(-ENOMEM);
