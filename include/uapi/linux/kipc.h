@@ -564,11 +564,13 @@ struct kipc_list {
  *   ENOSPC	max_mailboxes mailboxes already exist in the IPC namespace
  *   ENOBUFS	requested max_bytes above the queue_bytes_max parameter
  *   EDQUOT	the sender's user would exceed user_bytes_max queued bytes
+ *		(RING_CREATE: with the ring's memory)
  *   ECONNRESET	CALL: the server endpoint closed after receiving the
  *		request and before replying, or while the request was still
  *		queued in its inbox
  *   ENAMETOOLONG a name without a NUL within KIPC_NAME_MAX bytes
- *   ENOMEM	out of memory
+ *   ENOMEM	out of memory, or the caller's memory cgroup is full (SEND,
+ *		CALL, REPLY: the payload is charged to it; no OOM kill)
  */
 
 /* Fill struct kipc_version. Any fd. */
@@ -783,7 +785,9 @@ struct kipc_ring_wait {
 /*
  * Create a ring. Endpoint fd only. Errors: EEXIST, ENOSPC (ring_max rings
  * exist in the IPC namespace), EDQUOT (the creator's euid would exceed
- * user_bytes_max with the ring's map_size bytes: see "Quota" above), ENAMETOOLONG, ENOMEM, EINVAL (geometry, mode, perm).
+ * user_bytes_max with the ring's map_size bytes: see "Quota" above),
+ * ENAMETOOLONG, ENOMEM (also: the creator's memory cgroup is full), EINVAL
+ * (geometry, mode, perm).
  */
 #define KIPC_IOC_RING_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x30, struct kipc_ring_create)
 
