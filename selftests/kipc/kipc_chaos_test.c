@@ -469,6 +469,90 @@ TEST_F(ringw, sigkill_waiting_producer)
 	kipc_ring_detach(&c);
 }
 
+/* A thread asleep in RING_WAIT, and what it returned. */
+struct ring_waiter {
+	pthread_t thread;
+	struct kipc_ring *r;
+	int ret;
+};
+
+static void *ring_wait(void *arg)
+{
+	struct ring_waiter *w = arg;
+
+	if (w->r->role == KIPC_RING_CONSUMER)
+		w->ret = kipc_ring_wait_readable(w->r, &kt_bound);
+	else
+		w->ret = kipc_ring_wait_writable(w->r, 1, &kt_bound);
+	return NULL;
+}
+
+/* Deleting the ring wakes both sides asleep in RING_WAIT with EIDRM. */
+TEST_F(ringw, delete_wakes_sleeping_consumer_and_producer)
+{
+	struct ring_waiter wc = { 0 }, wp = { 0 };
+	struct kipc_ring p, c;
+	struct kipc_info info;
+	unsigned int i;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	wc.r = &c;
+	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
+	/* Wake it once with a message, then sleep it again. */
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
+	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
+	ASSERT_EQ(0, wc.ret);
+	for (i = 1; i < RING_SLOTS; i++)
+		ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
+	wp.r = &p;
+	ASSERT_EQ(0, pthread_create(&wp.thread, NULL, ring_wait, &wp));
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 1, 0));
+
+	ASSERT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	ASSERT_EQ(0, pthread_join(wp.thread, NULL));
+	EXPECT_EQ(-EIDRM, wp.ret);
+	/* The consumer still reads what was committed, then sees EIDRM. */
+	for (i = 0; i < RING_SLOTS; i++)
+		ASSERT_EQ(1, kipc_ring_recv(&c, (char[8]){ 0 }, 8, NULL));
+	wc.ret = 1;
+	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
+	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
+	EXPECT_EQ(-EIDRM, wc.ret);
+	EXPECT_EQ(-ENOENT, kipc_stat(self->ep, self->id, &info));
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+/*
+ * Another thread closes the ring fd a consumer thread sleeps on, keeping
+ * the mapping: the wait goes on and is woken by the next message; the
+ * role is given up only once the mapping is gone too.
+ */
+TEST_F(ringw, close_ring_fd_under_a_sleeping_consumer)
+{
+	struct ring_waiter wc = { 0 };
+	struct kipc_ring p, c, c2;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	wc.r = &c;
+	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
+	ASSERT_EQ(0, close(kipc_ring_fd(&c)));
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
+	ASSERT_EQ(0, kipc_ring_send(&p, "wake", 4, NULL));
+	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
+	EXPECT_EQ(0, wc.ret);
+	EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
+	ASSERT_EQ(0, munmap(c.hdr, c.map_size));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
+	ASSERT_EQ(4, kipc_ring_recv(&c2, (char[8]){ 0 }, 8, NULL));
+	kipc_ring_detach(&c2);
+	kipc_ring_detach(&p);
+}
+
 /* A thread blocked in one call, and what it returned. */
 struct blocked {
 	pthread_t thread;
