@@ -393,6 +393,11 @@ static void ns_both_ways(struct __test_metadata *_metadata, int flags, bool nobo
 		KT_CHILD_CHECK(ns_create(shared, &cep) == 0);
 		KT_CHILD_CHECK(write(go[1], "c", 1) == 1);
 		KT_CHILD_CHECK(read(done[0], &c, 1) == 0);
+		/*
+		 * Nothing deletes a ring of a namespace nobody is left in:
+		 * it would stay, charged to this user, until kipc is unloaded.
+		 */
+		KT_CHILD_CHECK(kipc_ring_delete(cep, NULL, shared->ring) == 0);
 		_exit(0);
 	}
 	close(go[1]);
