@@ -13,6 +13,7 @@
 #define _KIPC_INTERNAL_H
 
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/ktime.h>
@@ -40,6 +41,13 @@ extern unsigned int kipc_ep_max_bytes;
 #define KIPC_MSG_SIZE_HARD_MAX	(64U << 20)
 /* Largest extensible ioctl struct we accept (bounds the zero-tail check). */
 #define KIPC_USIZE_MAX		PAGE_SIZE
+
+/*
+ * Memory held on behalf of a user's request (message payloads, rings):
+ * charged to the caller's memory cgroup, and when that is full the call
+ * fails with -ENOMEM instead of invoking the cgroup's OOM killer.
+ */
+#define KIPC_GFP_HELD	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
 
 u32 kipc_msg_size_cap(void);
 u64 kipc_next_id(void);
@@ -429,6 +437,8 @@ void kipc_ep_fail_txns(struct kipc_endpoint *ep);
 
 /* msg.c: per-user byte quota */
 void kipc_ep_user_release(struct kipc_endpoint *ep);
+struct kipc_user *kipc_user_charge_bytes(kuid_t uid, size_t bytes);
+void kipc_user_uncharge_bytes(struct kipc_user *u, size_t bytes);
 void kipc_users_exit(void);
 
 #endif /* _KIPC_INTERNAL_H */

@@ -33,7 +33,7 @@ MODULE_PARM_DESC(queue_bytes_max,
 unsigned long kipc_user_bytes_max = 64UL << 20;
 module_param_named(user_bytes_max, kipc_user_bytes_max, ulong, 0644);
 MODULE_PARM_DESC(user_bytes_max,
-		 "Queued payload bytes per sending user across all queues; a send beyond it fails with EDQUOT; 0 = unlimited (default 64 MiB)");
+		 "Queued payload bytes per sending user across all queues, plus the memory of the rings the user created; a send or ring creation beyond it fails with EDQUOT; 0 = unlimited (default 64 MiB)");
 
 unsigned int kipc_ep_max_msgs = 64;
 module_param_named(ep_max_msgs, kipc_ep_max_msgs, uint, 0644);

@@ -95,7 +95,7 @@ static struct kipc_user *kipc_user_charge(struct kipc_endpoint *ep, u32 len)
 	if (!u || !uid_eq(u->uid, uid)) {
 		if (!kipc_user_find(uid)) {
 			spin_unlock(&kipc_users_lock);
-			fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+			fresh = kzalloc(sizeof(*fresh), KIPC_GFP_HELD);
 			if (!fresh)
 				return ERR_PTR(-ENOMEM);
 			spin_lock(&kipc_users_lock);
@@ -147,6 +147,60 @@ void kipc_ep_user_release(struct kipc_endpoint *ep)
 }
 
 /**
+ * kipc_user_charge_bytes() - charge memory that is not a message to a user
+ * @uid:	the user to charge
+ * @bytes:	how much (a ring's pages)
+ *
+ * The charge shares user_bytes_max with the user's queued messages and
+ * holds a reference on the account until kipc_user_uncharge_bytes().
+ *
+ * Return: the account to release later, or ERR_PTR(-EDQUOT, -ENOMEM).
+ */
+struct kipc_user *kipc_user_charge_bytes(kuid_t uid, size_t bytes)
+{
+	unsigned long limit = READ_ONCE(kipc_user_bytes_max);
+	struct kipc_user *u, *fresh, *dead = NULL;
+
+	if (bytes > U32_MAX)
+		return ERR_PTR(-EDQUOT);
+	fresh = kzalloc(sizeof(*fresh), KIPC_GFP_HELD);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+	spin_lock(&kipc_users_lock);
+	u = kipc_user_find(uid);
+	if (!u) {
+		u = fresh;
+		fresh = NULL;
+		u->uid = uid;
+		hash_add(kipc_users, &u->node, __kuid_val(uid));
+	}
+	if (limit && u->bytes + bytes > limit) {
+		if (!u->refs) {
+			hash_del(&u->node);
+			dead = u;
+		}
+		u = ERR_PTR(-EDQUOT);
+	} else {
+		u->refs++;
+		u->bytes += bytes;
+	}
+	spin_unlock(&kipc_users_lock);
+	kfree(fresh);
+	kfree(dead);
+	return u;
+}
+
+/**
+ * kipc_user_uncharge_bytes() - release a kipc_user_charge_bytes() charge
+ * @u:		the account it returned
+ * @bytes:	the same @bytes
+ */
+void kipc_user_uncharge_bytes(struct kipc_user *u, size_t bytes)
+{
+	kipc_user_uncharge(u, bytes);
+}
+
+/**
  * kipc_users_exit() - check that every quota account was released
  *
  * Called at module exit, when no message can exist any more.
@@ -191,9 +245,9 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 		return ERR_CAST(u);
 	/* kvmalloc() costs more even when it ends in kmalloc(). */
 	if (struct_size(msg, data, len) <= KMALLOC_MAX_CACHE_SIZE)
-		msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+		msg = kmalloc(struct_size(msg, data, len), KIPC_GFP_HELD);
 	else
-		msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+		msg = kvmalloc(struct_size(msg, data, len), KIPC_GFP_HELD);
 	if (!msg) {
 		kipc_user_uncharge(u, len);
 		return ERR_PTR(-ENOMEM);

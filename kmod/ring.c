@@ -79,6 +79,8 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
  * @slot_size:	bytes per slot; immutable
  * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC; immutable
  * @creator_ep:	endpoint that created it; immutable
+ * @user:	the creator's quota account, charged with the ring's pages
+ *		until it is freed; immutable
  * @cuid:	creator; immutable
  * @cgid:	creator group; immutable
  * @uid:	owner
@@ -112,6 +114,7 @@ struct kipc_kring {
 	u32 slot_size;
 	u32 mode;
 	u64 creator_ep;
+	struct kipc_user *user;
 	kuid_t cuid;
 	kgid_t cgid;
 	kuid_t uid;
@@ -166,6 +169,9 @@ static void kring_free(struct kref *ref)
 		if (r->pages[i])
 			__free_page(r->pages[i]);
 	kvfree(r->pages);
+	if (r->user)
+		kipc_user_uncharge_bytes(r->user,
+					 (size_t)r->nr_pages << PAGE_SHIFT);
 	kipc_ns_put(r->obj.ns);
 	kfree(r);
 }
@@ -575,11 +581,11 @@ static int kring_alloc(struct kipc_kring *r)
 	struct kipc_ring_hdr *h;
 	unsigned int i;
 
-	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
+	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), KIPC_GFP_HELD);
 	if (!r->pages)
 		return -ENOMEM;
 	for (i = 0; i < r->nr_pages; i++) {
-		r->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		r->pages[i] = alloc_page(KIPC_GFP_HELD | __GFP_ZERO);
 		if (!r->pages[i])
 			return -ENOMEM;
 	}
@@ -658,7 +664,7 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg)
 	if (ret)
 		return ret;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	r = kzalloc(sizeof(*r), KIPC_GFP_HELD);
 	if (!r)
 		return -ENOMEM;
 	ret = kipc_name_copy(r->obj.name, karg.name);
@@ -687,6 +693,20 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg)
 	r->cgid = r->gid;
 	r->perm = karg.perm;
 	r->creator_ep = ctx->ep->obj.id;
+
+	/*
+	 * Charged to the creator like queued messages: otherwise a user could
+	 * pin ring_bytes_max for each of ring_max rings in every IPC
+	 * namespace it can create.
+	 */
+	r->user = kipc_user_charge_bytes(r->cuid,
+					 (size_t)r->nr_pages << PAGE_SHIFT);
+	if (IS_ERR(r->user)) {
+		ret = PTR_ERR(r->user);
+		r->user = NULL;
+		kring_put(r);
+		return ret;
+	}
 
 	ret = kring_alloc(r);
 	if (ret) {

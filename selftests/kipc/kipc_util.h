@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +40,9 @@
 #define KT_POISON		0xa5
 
 #define KT_PARAM_DIR		"/sys/module/kipc/parameters"
+
+/* The unprivileged second user of the permission and quota tests. */
+#define KT_NOBODY		65534
 
 #define KT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -175,6 +179,39 @@ static inline int kt_wait_depth(int fd, uint64_t id, unsigned int depth)
 		if (ret < 0)
 			return ret;
 		if (info.depth >= depth)
+			return 0;
+		if (kt_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+}
+
+/* In a forked child: become uid/gid KT_NOBODY with no supplementary groups. */
+static inline void kt_child_become_nobody(void)
+{
+	KT_CHILD_CHECK(setgroups(0, NULL) == 0);
+	KT_CHILD_CHECK(setgid(KT_NOBODY) == 0);
+	KT_CHILD_CHECK(setuid(KT_NOBODY) == 0);
+	KT_CHILD_CHECK(geteuid() == KT_NOBODY);
+}
+
+/*
+ * Wait until exactly @senders tasks are blocked sending to, and exactly
+ * @receivers receiving from, the queue or ring @id (0: the fd's own).
+ */
+static inline int kt_wait_blocked_exact(int fd, uint64_t id,
+					unsigned int senders,
+					unsigned int receivers)
+{
+	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
+	struct kipc_info info;
+	int ret;
+
+	for (;;) {
+		ret = kipc_stat(fd, id, &info);
+		if (ret < 0)
+			return ret;
+		if (info.nr_senders == senders && info.nr_receivers == receivers)
 			return 0;
 		if (kt_now_ns() > end)
 			return -ETIMEDOUT;

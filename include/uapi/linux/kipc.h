@@ -631,11 +631,13 @@ struct kipc_list {
  *   ENOSPC	max_mailboxes mailboxes already exist in the IPC namespace
  *   ENOBUFS	requested max_bytes above the queue_bytes_max parameter
  *   EDQUOT	the sender's user would exceed user_bytes_max queued bytes
+ *		(RING_CREATE: with the ring's memory)
  *   ECONNRESET	CALL: the server endpoint closed after receiving the
  *		request and before replying, or while the request was still
  *		queued in its inbox
  *   ENAMETOOLONG a name without a NUL within KIPC_NAME_MAX bytes
- *   ENOMEM	out of memory
+ *   ENOMEM	out of memory, or the caller's memory cgroup is full (SEND,
+ *		CALL, REPLY: the payload is charged to it; no OOM kill)
  */
 
 /* Fill struct kipc_version. Any fd. */
@@ -784,6 +786,13 @@ struct kipc_list {
  * side is gone (every producer, or the consumer, detached after having
  * attached) and EPOLLERR | EPOLLHUP once the ring is deleted.
  *
+ * Quota: besides the memory cgroup, a ring's map_size bytes are charged to
+ * its creator's euid under the user_bytes_max parameter, which rings share
+ * with the user's queued messages; RING_CREATE beyond it fails with EDQUOT,
+ * in whatever IPC or user namespace the creator is. The charge is released
+ * when the ring's memory is freed: once it is deleted and its last fd and
+ * mapping are gone.
+ *
  * The mapping is not inherited by fork() (VM_DONTCOPY): a child attaches
  * on its own. It cannot be grown by mremap(). A mapping keeps its ring fd
  * open, so a producer or consumer detaches when it has closed the fd and
@@ -874,8 +883,10 @@ struct kipc_ring_wait {
 
 /*
  * Create a ring. Endpoint fd only. Errors: EEXIST, ENOSPC (ring_max rings
- * exist in the IPC namespace), EDQUOT (the creator's user would exceed
- * user_bytes_max), ENAMETOOLONG, ENOMEM, EINVAL (geometry, mode, perm).
+ * exist in the IPC namespace), EDQUOT (the creator's euid would exceed
+ * user_bytes_max with the ring's map_size bytes: see "Quota" above),
+ * ENAMETOOLONG, ENOMEM (also: the creator's memory cgroup is full), EINVAL
+ * (geometry, mode, perm).
  */
 #define KIPC_IOC_RING_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x30, struct kipc_ring_create)
 
