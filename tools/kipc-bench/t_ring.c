@@ -10,7 +10,8 @@
  *    checked in the slot itself (reserve/commit, peek/release), so no
  *    payload byte is copied at all;
  *  - spin: the library's default polls before sleeping, or busy-polling
- *    (round trips only: the latency floor against the cache-line baseline).
+ *    (natively only): the latency floor against the cache-line baseline,
+ *    and a stream's rate when neither side ever sleeps.
  * System calls are the ring's own count of wait and wake-up calls.
  */
 #include <errno.h>
@@ -225,5 +226,5 @@ RING_TRANSPORT(transport_memfd_mpsc, "memfd-ring-mpsc", 0,
 RING_TRANSPORT(transport_memfd_mpsc_zc, "memfd-ring-mpsc-zc", 0,
 	       .mode = KIPC_RING_MPSC, .zc = 1);
 RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll",
-	       T_NATIVE | T_RTT_ONLY,
+	       T_NATIVE,
 	       .mode = KIPC_RING_SPSC, .spin = SPIN_BUSY);
