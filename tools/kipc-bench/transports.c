@@ -10,7 +10,7 @@ extern const struct transport transport_pipe, transport_seqpacket,
 	transport_kipc_call, transport_ring_spsc, transport_ring_spsc_zc,
 	transport_ring_mpsc, transport_ring_mpsc_zc, transport_memfd_spsc,
 	transport_memfd_spsc_zc, transport_memfd_mpsc, transport_memfd_mpsc_zc,
-	transport_memfd_spsc_poll, transport_spscq, transport_cacheline,
+	transport_memfd_spsc_1copy, transport_memfd_spsc_poll, transport_spscq, transport_cacheline,
 	transport_memcpy;
 
 const struct transport *const bench_transports[] = {
@@ -31,6 +31,7 @@ const struct transport *const bench_transports[] = {
 	&transport_memfd_spsc_zc,
 	&transport_memfd_mpsc,
 	&transport_memfd_mpsc_zc,
+	&transport_memfd_spsc_1copy,
 	&transport_memfd_spsc_poll,
 	&transport_spscq,
 	&transport_cacheline,
