@@ -53,30 +53,12 @@ extern "C" {
 #define kipc_smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
-/*
- * Asymmetric fence (memfd rings). Publishing and then reading the other
- * side's sleeping word needs a store-load barrier, and on x86 a full
- * barrier waits for the store buffer to drain: for the slot and index
- * lines the other core holds, a cache-line transfer on every message.
- * Where the process is registered for membarrier(2) global expedited
- * barriers, its fast path uses only a compiler barrier, and every sleeper
- * of a memfd ring calls membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)
- * between raising its sleeping word and looking at the ring a last time:
- * that runs a full barrier on every CPU executing a registered process,
- * which is what the skipped barrier would have given. The cost moves to
- * the side that is about to sleep anyway. Kernel-owned rings, whose
- * sleepers are in the kernel, keep the full barrier.
- */
-#define kipc_compiler_barrier()	__asm__ __volatile__("" ::: "memory")
-
 /* Polls of the other side before sleeping, unless kipc_ring_set_spin(). */
 #define KIPC_RING_SPIN_DEFAULT	128
 
 /* kipc_ring roles */
 #define KIPC_RING_PRODUCER	1
 #define KIPC_RING_CONSUMER	2
-/* Set by attach in struct kipc_ring.role: the fast path's fence is light. */
-#define KIPC_RING__LIGHT_FENCE	(1U << 16)
 
 /**
  * struct kipc_ring - one attachment to a ring, in one role
@@ -92,8 +74,7 @@ struct kipc_ring {
 	uint32_t slot_shift;	/* log2(slot_size) */
 	uint32_t payload_max;	/* slot_size - sizeof(struct kipc_ring_slot) */
 	uint32_t mode;		/* KIPC_RING_SPSC / KIPC_RING_MPSC */
-	uint32_t role;		/* KIPC_RING_PRODUCER / KIPC_RING_CONSUMER,
-				 * | KIPC_RING__LIGHT_FENCE */
+	uint32_t role;		/* KIPC_RING_PRODUCER / KIPC_RING_CONSUMER */
 	uint32_t producer;	/* MPSC: this producer's number */
 	uint32_t next;		/* SPSC producer: next position to reserve;
 				 * consumer: next position to read */
@@ -202,22 +183,10 @@ static inline void kipc_ring_set_len(struct kipc_ring *r, uint32_t pos,
 	kipc_ring__slot(r, pos)->len = len;
 }
 
-/*
- * Between publishing and reading the other side's sleeping word: a full
- * barrier, or only a compiler barrier where sleepers call membarrier().
- */
-static inline void kipc_ring__publish_fence(const struct kipc_ring *r)
-{
-	if (r->role & KIPC_RING__LIGHT_FENCE)
-		kipc_compiler_barrier();
-	else
-		kipc_smp_mb();
-}
-
 static inline void kipc_ring__notify_consumer(struct kipc_ring *r)
 {
 	/* Pairs with the barrier in kipc_ring_wait_readable(). */
-	kipc_ring__publish_fence(r);
+	kipc_smp_mb();
 	if (kipc_load_relaxed(&r->hdr->cons_sleeping))
 		kipc_ring__wake_consumer(r);
 }
@@ -281,7 +250,7 @@ static inline void kipc_ring__free(struct kipc_ring *r, uint32_t end)
 					   p + r->count);
 	kipc_store_release(&h->head, end);
 	/* Pairs with the barrier in kipc_ring_wait_writable(). */
-	kipc_ring__publish_fence(r);
+	kipc_smp_mb();
 	if (kipc_load_relaxed(&h->prod_sleeping))
 		kipc_ring__wake_producers(r);
 }

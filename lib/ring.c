@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/futex.h>
-#include <linux/membarrier.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -57,41 +56,6 @@ static void futex_wake_all(uint32_t *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-/*
- * A memfd sleeper's half of the asymmetric fence (kipc_ring.h): a full
- * barrier on every CPU running a process registered for global expedited
- * barriers, where the peers' fast paths skip theirs. If the call fails
- * (a seccomp filter on this process only: the peers that registered run
- * on the same kernel), a peer's publication may go unseen; the caller
- * then sleeps in short slices that look at the ring again.
- */
-static int heavy_fence(struct kipc_ring *r)
-{
-	r->syscalls++;
-	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0) == 0)
-		return 0;
-	kipc_smp_mb();
-	return -1;
-}
-
-/* How long a sleeper without membarrier() sleeps before looking again. */
-#define BLIND_SLEEP_NS	1000000L
-
-static void deadline_min_blind(const struct timespec *deadline,
-			       struct timespec *slice)
-{
-	clock_gettime(CLOCK_MONOTONIC, slice);
-	slice->tv_nsec += BLIND_SLEEP_NS;
-	if (slice->tv_nsec >= 1000000000L) {
-		slice->tv_sec++;
-		slice->tv_nsec -= 1000000000L;
-	}
-	if (deadline && (deadline->tv_sec < slice->tv_sec ||
-			 (deadline->tv_sec == slice->tv_sec &&
-			  deadline->tv_nsec < slice->tv_nsec)))
-		*slice = *deadline;
-}
-
 static bool readable(struct kipc_ring *r)
 {
 	return kipc_ring__ready(r, r->next);
@@ -106,29 +70,11 @@ static bool writable(struct kipc_ring *r, unsigned int n)
 	return tail - kipc_load_acquire(&h->head) + n <= r->count;
 }
 
-/*
- * Sleep while *@word == @seen, until @deadline. @blind: the fence before
- * the last look at the ring was not a heavy one, so wake up within
- * BLIND_SLEEP_NS to look again (a timed-out slice is not a timeout).
- */
 static int sleep_on(struct kipc_ring *r, uint32_t *word, uint32_t seen,
-		    const struct timespec *deadline, bool blind)
+		    const struct timespec *deadline)
 {
-	struct timespec slice, now;
-	int ret;
-
 	r->syscalls++;
-	if (!blind)
-		return futex_wait_until(word, seen, deadline);
-	deadline_min_blind(deadline, &slice);
-	ret = futex_wait_until(word, seen, &slice);
-	if (ret != -ETIMEDOUT || !deadline)
-		return ret == -ETIMEDOUT ? 0 : ret;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > deadline->tv_sec ||
-	    (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))
-		return -ETIMEDOUT;
-	return 0;
+	return futex_wait_until(word, seen, deadline);
 }
 
 /*
@@ -169,7 +115,6 @@ int kipc_ring_wait_readable(struct kipc_ring *r, const struct timespec *timeout)
 	struct timespec dl, *deadline = NULL;
 	unsigned int i;
 	uint32_t seen;
-	bool blind;
 	int ret;
 
 	if (!(r->role & KIPC_RING_CONSUMER))
@@ -191,8 +136,8 @@ int kipc_ring_wait_readable(struct kipc_ring *r, const struct timespec *timeout)
 	for (;;) {
 		seen = kipc_load_acquire(&h->cons_wake);
 		kipc_store_relaxed(&h->cons_sleeping, 1);
-		/* Pairs with the fence in kipc_ring__notify_consumer(). */
-		blind = heavy_fence(r) != 0;
+		/* Pairs with the barrier in kipc_ring__notify_consumer(). */
+		kipc_smp_mb();
 		if (readable(r)) {
 			ret = 0;
 			break;
@@ -202,7 +147,7 @@ int kipc_ring_wait_readable(struct kipc_ring *r, const struct timespec *timeout)
 			ret = -EPIPE;
 			break;
 		}
-		ret = sleep_on(r, &h->cons_wake, seen, deadline, blind);
+		ret = sleep_on(r, &h->cons_wake, seen, deadline);
 		if (ret)
 			break;
 	}
@@ -217,7 +162,6 @@ int kipc_ring_wait_writable(struct kipc_ring *r, unsigned int n,
 	struct timespec dl, *deadline = NULL;
 	unsigned int i;
 	uint32_t seen;
-	bool blind;
 	int ret;
 
 	if (!(r->role & KIPC_RING_PRODUCER) || n == 0 || n > r->count)
@@ -239,8 +183,8 @@ int kipc_ring_wait_writable(struct kipc_ring *r, unsigned int n,
 	__atomic_fetch_add(&h->prod_sleeping, 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		seen = kipc_load_acquire(&h->prod_wake);
-		/* Pairs with the fence in kipc_ring__free(). */
-		blind = heavy_fence(r) != 0;
+		/* Pairs with the barrier in kipc_ring__free(). */
+		kipc_smp_mb();
 		if (writable(r, n)) {
 			ret = 0;
 			break;
@@ -250,7 +194,7 @@ int kipc_ring_wait_writable(struct kipc_ring *r, unsigned int n,
 			ret = -EPIPE;
 			break;
 		}
-		ret = sleep_on(r, &h->prod_wake, seen, deadline, blind);
+		ret = sleep_on(r, &h->prod_wake, seen, deadline);
 		if (ret)
 			break;
 	}

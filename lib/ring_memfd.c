@@ -11,8 +11,6 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <linux/membarrier.h>
 
 #include "kipc_ring.h"
 
@@ -78,18 +76,6 @@ fail:
 	ret = -errno;
 	close(fd);
 	return ret;
-}
-
-/*
- * The fast path may use the light fence only once this process is
- * registered for the global expedited barriers memfd sleepers issue
- * (kipc_ring.h). Registering again is harmless and cheap; it is done at
- * every attach because a child made by fork() is not registered.
- */
-static bool light_fence_ok(void)
-{
-	return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
-		       0, 0) == 0;
 }
 
 /* Claim a producer number (bit) or the consumer role in the header. */
@@ -170,8 +156,6 @@ int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
 	ret = claim_role(r);
 	if (ret)
 		goto fail;
-	if (light_fence_ok())
-		r->role |= KIPC_RING__LIGHT_FENCE;
 	return 0;
 fail:
 	munmap(base, (size_t)st.st_size);
@@ -188,7 +172,7 @@ void kipc_ring_detach(struct kipc_ring *r)
 	h = r->hdr;
 	if (r->fd < 0) {
 		/* memfd ring: tell the other side, which may be asleep. */
-		if (r->role & KIPC_RING_CONSUMER) {
+		if (r->role == KIPC_RING_CONSUMER) {
 			__atomic_fetch_or(&h->state, KIPC_RING_CONSUMER_GONE, __ATOMIC_SEQ_CST);
 			__atomic_store_n(&h->consumers, 0, __ATOMIC_SEQ_CST);
 			kipc_ring__wake_producers(r);

@@ -32,10 +32,7 @@
  * the word is set. Either the sleeper sees the new state or the publisher
  * sees the sleeper, so no wake-up is lost and no call is made while both
  * sides are busy. The *_wake words count wake-ups; a futex-based home
- * waits on them. A home may make the barrier asymmetric instead (libkipc's
- * memfd rings: membarrier(2) on the sleeper's side, a compiler barrier on
- * the publisher's); the kernel's sleepers use full barriers, so the
- * publishers of a kernel-owned ring keep theirs.
+ * waits on them.
  *
  * Nothing here is trusted by the kernel: it reads each index once, bounds
  * it by the geometry it keeps privately, and never dereferences a value
