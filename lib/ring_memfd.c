@@ -58,9 +58,10 @@ int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
 		goto fail;
 	/*
 	 * All of the ring's memory now, as a kernel-owned ring has it: not
-	 * a page fault per 4 KiB in the producer's first lap.
+	 * a page fault per 4 KiB in the producer's first lap. A kernel
+	 * without shmem (memfd on ramfs) cannot; its pages come by faults.
 	 */
-	if (fallocate(fd, 0, 0, (off_t)size) < 0) {
+	if (fallocate(fd, 0, 0, (off_t)size) < 0 && errno != EOPNOTSUPP) {
 		/* shmem says ENOSPC when memory runs out. */
 		if (errno == ENOSPC)
 			errno = ENOMEM;
