@@ -66,6 +66,30 @@ static void mpsc_producer_limit(void)
 	close(fd);
 }
 
+/*
+ * A memfd ring's memory is allocated when it is created, as a kernel-owned
+ * ring's is: every page is resident before anything is written to it.
+ */
+static void memory_allocated_at_create(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char vec[128];	/* this ring is 65 pages of 4 KiB */
+	struct kipc_ring r;
+	size_t i, pages;
+	int fd;
+
+	fd = kipc_ring_memfd_create(64, 4096, KIPC_RING_SPSC);
+	CHECK(fd >= 0);
+	CHECK_EQ(0, kipc_ring_memfd_attach(fd, KIPC_RING_CONSUMER, &r));
+	pages = r.map_size / (size_t)page;
+	CHECK(pages <= sizeof(vec));
+	CHECK_EQ(0, mincore(r.hdr, r.map_size, vec));
+	for (i = 0; i < pages; i++)
+		CHECK_EQ(1, vec[i] & 1);
+	kipc_ring_detach(&r);
+	close(fd);
+}
+
 static void full_empty_sizes(unsigned int mode)
 {
 	struct kipc_ring c, p;
@@ -167,6 +191,7 @@ int main(void)
 {
 	geometry();
 	mpsc_producer_limit();
+	memory_allocated_at_create();
 	full_empty_sizes(KIPC_RING_SPSC);
 	full_empty_sizes(KIPC_RING_MPSC);
 	wraparound(KIPC_RING_SPSC);

@@ -163,5 +163,8 @@ END {
 	goal("native: memfd-ring-spsc (copy) 1 MiB GB/s vs pipe", "native", "memfd-ring-spsc", 1048576, "gbytes_per_s", "pipe", 1048576, "gbytes_per_s")
 	goal("native: memfd-ring-spsc (copy) 64 KiB GB/s vs memcpy", "native", "memfd-ring-spsc", 65536, "gbytes_per_s", "memcpy", 65536, "gbytes_per_s")
 	goal("native: memfd-ring-spsc (copy) 64 KiB GB/s vs pipe", "native", "memfd-ring-spsc", 65536, "gbytes_per_s", "pipe", 65536, "gbytes_per_s")
+	goal("native: memfd-ring-spsc-poll (copy, never sleeping) 1 MiB GB/s vs memcpy", "native", "memfd-ring-spsc-poll", 1048576, "gbytes_per_s", "memcpy", 1048576, "gbytes_per_s")
+	goal("native: memfd-ring-spsc-1copy (copy in, read in place) 1 MiB GB/s vs memcpy", "native", "memfd-ring-spsc-1copy", 1048576, "gbytes_per_s", "memcpy", 1048576, "gbytes_per_s")
+	goal("native: memfd-ring-spsc-1copy (copy in, read in place) 1 MiB GB/s vs pipe", "native", "memfd-ring-spsc-1copy", 1048576, "gbytes_per_s", "pipe", 1048576, "gbytes_per_s")
 	printf("\nThe batched transport (send/receive many messages per ioctl) is not measured: those ioctls do not exist yet.\n") > md
 }

@@ -11,7 +11,7 @@ extern const struct transport transport_pipe, transport_seqpacket,
 	transport_kipc_mbox_sendrecv, transport_ring_spsc, transport_ring_spsc_zc,
 	transport_ring_mpsc, transport_ring_mpsc_zc, transport_memfd_spsc,
 	transport_memfd_spsc_zc, transport_memfd_mpsc, transport_memfd_mpsc_zc,
-	transport_memfd_spsc_poll, transport_spscq, transport_cacheline,
+	transport_memfd_spsc_1copy, transport_memfd_spsc_poll, transport_spscq, transport_cacheline,
 	transport_memcpy;
 
 const struct transport *const bench_transports[] = {
@@ -34,6 +34,7 @@ const struct transport *const bench_transports[] = {
 	&transport_memfd_spsc_zc,
 	&transport_memfd_mpsc,
 	&transport_memfd_mpsc_zc,
+	&transport_memfd_spsc_1copy,
 	&transport_memfd_spsc_poll,
 	&transport_spscq,
 	&transport_cacheline,
