@@ -44,6 +44,8 @@
 
 /* How long the SQPOLL thread polls an empty queue before it sleeps. */
 #define SQPOLL_IDLE_MS	10
+/* Commands per batch, at most: the rings' size. */
+#define BATCH_MAX	64
 
 struct uring_chan {
 	int ep, mb;
@@ -52,7 +54,7 @@ struct uring_chan {
 };
 
 struct uring_side {
-	struct io_uring ring;
+	struct io_uring *ring;
 	unsigned int batch;	/* commands per chain, at most */
 	unsigned int chain;	/* commands in the current chain */
 	unsigned int n;		/* prepared (producer) or consumed (consumer) */
@@ -62,6 +64,7 @@ struct uring_side {
 	struct kipc_recv *ra;
 	int *res;		/* the consumer's completions, by position */
 	uint64_t helper0;	/* helper_cpu_ns() when the stream started */
+	int failed;		/* the ring may hold requests: close it */
 };
 
 /* CPU time of the process's threads other than the caller: io-wq, SQPOLL. */
@@ -90,6 +93,48 @@ static int ring_make(struct io_uring *ring, unsigned int entries,
 	return io_uring_queue_init_params(entries, ring, &p);
 }
 
+/*
+ * A process's rings, one without and one with SQPOLL, made on first use
+ * and kept until the process exits. Closing a ring is not finished when
+ * close() returns: the kernel's teardown later interrupts every task that
+ * used the ring (task work queued with TWA_SIGNAL), and kipc's waits take
+ * that for a signal and return -EINTR, so the next transport measured in
+ * the runner would fail at random. A ring is closed only after an error,
+ * when requests may still be queued in it.
+ */
+struct ring_cache {
+	struct io_uring ring;
+	pid_t pid;		/* 0, or the process that made it */
+};
+
+static struct ring_cache rings[2];
+
+/* This process's ring for @flags; a forked peer makes its own. */
+static struct io_uring *ring_get(unsigned int flags)
+{
+	struct ring_cache *rc = &rings[!!(flags & IORING_SETUP_SQPOLL)];
+
+	if (rc->pid != getpid()) {
+		if (ring_make(&rc->ring, BATCH_MAX, flags) < 0)
+			return NULL;
+		rc->pid = getpid();
+	}
+	return &rc->ring;
+}
+
+static void ring_put(struct io_uring *ring, int failed)
+{
+	unsigned int i;
+
+	if (!failed && !io_uring_cq_ready(ring) && !io_uring_sq_ready(ring))
+		return;
+	/* Cancels whatever an error left queued. */
+	io_uring_queue_exit(ring);
+	for (i = 0; i < 2; i++)
+		if (&rings[i].ring == ring)
+			rings[i].pid = 0;
+}
+
 static int uring_make(void **chan, size_t size, const char **why,
 		      unsigned int batch, unsigned int setup_flags)
 {
@@ -101,17 +146,14 @@ static int uring_make(void **chan, size_t size, const char **why,
 		.mode = 0600,
 	};
 	struct uring_chan *c;
-	struct io_uring probe;
 	int ret;
 
 	/* io_uring may be compiled out, disabled by sysctl or short of SQPOLL. */
-	ret = ring_make(&probe, 4, setup_flags);
-	if (ret < 0) {
+	if (!ring_get(setup_flags)) {
 		*why = setup_flags & IORING_SETUP_SQPOLL ?
 			       "no io_uring with SQPOLL here" : "no io_uring here";
 		return BENCH_SKIP;
 	}
-	io_uring_queue_exit(&probe);
 	c = malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -163,7 +205,6 @@ static int uring_open(struct side *s)
 {
 	struct uring_chan *c = s->chan;
 	struct uring_side *u;
-	int ret;
 
 	/* A batch needs to know where the stream ends: no round trips. */
 	if (!s->count)
@@ -183,10 +224,10 @@ static int uring_open(struct side *s)
 		uring_free(u);
 		return -ENOMEM;
 	}
-	ret = ring_make(&u->ring, u->batch, c->setup_flags);
-	if (ret < 0) {
+	u->ring = ring_get(c->setup_flags);
+	if (!u->ring) {
 		uring_free(u);
-		return ret;
+		return -ENOMEM;
 	}
 	s->priv = u;
 	return 0;
@@ -249,15 +290,15 @@ static int uq_reap(struct uring_side *u, unsigned int n)
 	uint64_t pos;
 
 	for (i = 0; i < n; i++) {
-		if (io_uring_peek_cqe(&u->ring, &cqe))
+		if (io_uring_peek_cqe(u->ring, &cqe))
 			return -EPROTO;
 		pos = io_uring_cqe_get_data64(cqe);
 		if (pos >= n) {
-			io_uring_cqe_seen(&u->ring, cqe);
+			io_uring_cqe_seen(u->ring, cqe);
 			return -EPROTO;
 		}
 		u->res[pos] = cqe->res;
-		io_uring_cqe_seen(&u->ring, cqe);
+		io_uring_cqe_seen(u->ring, cqe);
 	}
 	return 0;
 }
@@ -288,13 +329,15 @@ static int uring_send(struct side *s, uint64_t seq, const void *buf, size_t len)
 	int ret;
 
 	(void)buf;
+	if (u->failed)
+		return -EPROTO;
 	if (!u->n)
 		chain_start(u, s, seq);
 	i = u->n++;
 	slot = u->bufs + (size_t)i * s->size;
 	msg_stamp(slot, seq, len);
 	kipc_uring_send_args(&u->sa[i], 0, slot, len, 0, 0, NULL);
-	sqe = io_uring_get_sqe(&u->ring);
+	sqe = io_uring_get_sqe(u->ring);
 	kipc_uring_prep_send(sqe, c->mb, &u->sa[i]);
 	io_uring_sqe_set_data64(sqe, i);
 	if (u->n < u->chain) {
@@ -302,13 +345,14 @@ static int uring_send(struct side *s, uint64_t seq, const void *buf, size_t len)
 		return 0;
 	}
 	u->n = 0;
-	ret = uq_submit_wait(&u->ring, u->chain, &s->calls);
+	ret = uq_submit_wait(u->ring, u->chain, &s->calls);
 	if (!ret)
 		ret = uq_reap(u, u->chain);
 	for (i = 0; i < u->chain && !ret; i++)
 		if (u->res[i] < 0)
 			ret = u->res[i];
 	chain_end(u, s, seq);
+	u->failed = ret != 0;
 	return ret;
 }
 
@@ -324,16 +368,17 @@ static int recv_chain(struct side *s, struct uring_side *u, uint64_t seq)
 	for (i = 0; i < u->chain; i++) {
 		kipc_uring_recv_args(&u->ra[i], 0, u->bufs + (size_t)i * s->size,
 				     s->size, 0, NULL);
-		sqe = io_uring_get_sqe(&u->ring);
+		sqe = io_uring_get_sqe(u->ring);
 		kipc_uring_prep_recv(sqe, c->mb, &u->ra[i]);
 		io_uring_sqe_set_data64(sqe, i);
 		if (i + 1 < u->chain)
 			sqe->flags |= IOSQE_IO_LINK;
 	}
-	ret = uq_submit_wait(&u->ring, u->chain, &s->calls);
+	ret = uq_submit_wait(u->ring, u->chain, &s->calls);
 	if (!ret)
 		ret = uq_reap(u, u->chain);
 	chain_end(u, s, seq + u->chain - 1);
+	u->failed = ret != 0;
 	return ret;
 }
 
@@ -359,8 +404,8 @@ static void uring_close(struct side *s)
 {
 	struct uring_side *u = s->priv;
 
-	/* Cancels whatever an error left queued, before its buffers go. */
-	io_uring_queue_exit(&u->ring);
+	/* Before the buffers go: an error may have left requests queued. */
+	ring_put(u->ring, u->failed);
 	uring_free(u);
 	s->priv = NULL;
 }
