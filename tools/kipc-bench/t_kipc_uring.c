@@ -24,8 +24,9 @@
  * SQEs are handed to the kernel here (uq_publish) rather than by
  * io_uring_submit(), so each io_uring_enter is made, and counted, here:
  * without SQPOLL one per batch (submit and wait together); with SQPOLL one
- * to wake the submission thread if it went to sleep and one to wait when
- * the batch has not completed by the time the process looks. The CPU time
+ * when the submission thread has gone to sleep and must be woken, or the
+ * batch has not completed by the time the process looks (one call does
+ * both). The CPU time
  * of the io-wq workers and of the SQPOLL thread (threads of the process)
  * is added to the caller's.
  */
