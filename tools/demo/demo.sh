@@ -41,6 +41,18 @@ else
 	step "direct messages and request/reply need the 'demo' program (tools/demo/demo.c)"
 fi
 
+if command -v kipc-uring-echo > /dev/null; then
+	step "io_uring: one server loop echoes 3 client processes, 2 calls in flight each"
+	kipc-uring-echo serve echo --slots 8 --count 6 > /tmp/echo.out &
+	i=0; until kipcctl stat echo > /dev/null 2>&1; do   # the mailbox is there
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "no mailbox echo" >&2; exit 1; }; sleep 0.1; done
+	for who in alice bob carol; do
+		kipc-uring-echo client echo --clients 2 --count 1 --tag $who --show &
+	done | sort | sed 's/^/  /'             # they run at once; sorted to read
+	wait
+	sed 's/^/  server: /' /tmp/echo.out     # "serving echo", then "served=6"
+fi
+
 step "shared-memory ring: 200000 checksummed messages in place, almost no syscalls"
 kipcctl ring create stream --slots 1024 --slot-size 128 > /dev/null
 kipcctl ring consume stream --count 200000 --verify --batch 32 | sed 's/^/  consumer: /' &

@@ -38,6 +38,9 @@ struct side {
 	enum role role;
 	size_t size;		/* the message size of this run */
 	uint64_t calls;		/* system calls made for messages so far */
+	uint64_t count;		/* messages in this stream, 0 in a round trip */
+	/* CPU time of the transport's helper threads (io-wq, SQPOLL). */
+	uint64_t helper_cpu_ns;
 };
 
 struct solo_result {

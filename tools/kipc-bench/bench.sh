@@ -25,7 +25,7 @@ esac
 # Kernel-owned 1 MiB messages need a 2 MiB slot.
 vm=("$top/tools/vm/run" --icount --kernel 6.12 --timeout 540
 	--module-args "ring_slot_size_max=2097152")
-kipc_transports=kipc-direct,kipc-mbox,kipc-mbox-batch,kipc-mbox-sendrecv,kipc-rendezvous,kipc-call,ring-spsc,ring-spsc-zc,ring-mpsc,ring-mpsc-zc
+kipc_transports=kipc-direct,kipc-mbox,kipc-mbox-batch,kipc-mbox-sendrecv,kipc-rendezvous,kipc-call,kipc-uring-b16,kipc-uring-b64,kipc-uring-sqpoll,ring-spsc,ring-spsc-zc,ring-mpsc,ring-mpsc-zc
 export LD_LIBRARY_PATH=$top/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
 # The guest's console: JSON lines are the figures, the rest is its log.

@@ -166,5 +166,11 @@ END {
 	goal("native: memfd-ring-spsc-poll (copy, never sleeping) 1 MiB GB/s vs memcpy", "native", "memfd-ring-spsc-poll", 1048576, "gbytes_per_s", "memcpy", 1048576, "gbytes_per_s")
 	goal("native: memfd-ring-spsc-1copy (copy in, read in place) 1 MiB GB/s vs memcpy", "native", "memfd-ring-spsc-1copy", 1048576, "gbytes_per_s", "memcpy", 1048576, "gbytes_per_s")
 	goal("native: memfd-ring-spsc-1copy (copy in, read in place) 1 MiB GB/s vs pipe", "native", "memfd-ring-spsc-1copy", 1048576, "gbytes_per_s", "pipe", 1048576, "gbytes_per_s")
+	goal("VM: kipc-uring-b16 64 B thousand msgs/s vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b16", 64, "msgs_per_s", "kipc-mbox", 64, "msgs_per_s")
+	goal("VM: kipc-uring-b64 64 B thousand msgs/s vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b64", 64, "msgs_per_s", "kipc-mbox", 64, "msgs_per_s")
+	goal("VM: kipc-uring-sqpoll 64 B thousand msgs/s vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-sqpoll", 64, "msgs_per_s", "kipc-mbox", 64, "msgs_per_s")
+	goal("VM: kipc-uring-b16 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b16", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
+	goal("VM: kipc-uring-b64 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b64", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
+	goal("VM: kipc-uring-sqpoll 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-sqpoll", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
 	printf("\nThe batched transport (send/receive many messages per ioctl) is not measured: those ioctls do not exist yet.\n") > md
 }

@@ -53,7 +53,8 @@ static int runner_wait_ready(struct peer *p)
 static int stream_peer(void *arg)
 {
 	struct job *j = arg;
-	struct side s = { .chan = j->ab, .role = ROLE_RECEIVER, .size = j->size };
+	struct side s = { .chan = j->ab, .role = ROLE_RECEIVER, .size = j->size,
+			  .count = j->count };
 	uint64_t i = 0, c0;
 	void *buf = msg_alloc(j->size);
 	int ret = buf ? j->t->open(&s) : -ENOMEM;
@@ -64,7 +65,8 @@ static int stream_peer(void *arg)
 	c0 = cpu_ns();
 	for (i = 0; i < j->count && !ret; i++)
 		ret = j->t->recv(&s, i, buf, j->size);
-	ret = send_report(j->peer, ret, i, s.calls, cpu_ns() - c0) ?: ret;
+	ret = send_report(j->peer, ret, i, s.calls,
+			  cpu_ns() - c0 + s.helper_cpu_ns) ?: ret;
 	j->t->close(&s);
 out:
 	msg_free(buf, j->size);
@@ -75,7 +77,7 @@ int run_stream(const struct transport *t, size_t size, uint64_t count,
 	       struct run_result *res, const char **why)
 {
 	struct job j = { .t = t, .size = size, .count = count };
-	struct side s = { .role = ROLE_SENDER, .size = size };
+	struct side s = { .role = ROLE_SENDER, .size = size, .count = count };
 	struct peer_report rep = { 0 };
 	struct peer peer;
 	uint64_t i, t0, t1, c0, c1;
@@ -131,7 +133,8 @@ int run_stream(const struct transport *t, size_t size, uint64_t count,
 	res->msgs_per_s = (double)count * 1e9 / (double)(t1 - t0);
 	res->gbytes_per_s = res->msgs_per_s * (double)size / 1e9;
 	res->syscalls_per_msg = (double)(s.calls + rep.calls) / (double)count;
-	res->cpu_ns_per_msg = (double)(c1 - c0 + rep.cpu_ns) / (double)count;
+	res->cpu_ns_per_msg = (double)(c1 - c0 + s.helper_cpu_ns + rep.cpu_ns) /
+			      (double)count;
 out:
 	msg_free(buf, size);
 	t->teardown(j.ab);

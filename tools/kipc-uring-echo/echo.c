@@ -7,10 +7,13 @@
  *	Create mailbox NAME and answer every request with its own payload
  *	(kipc_call() gets back what it sent); a plain message is sent back
  *	to its sender's endpoint. N receives are kept queued in the kernel at
- *	once. Stops after --count messages, or when the mailbox is deleted.
- *   kipc-uring-echo client NAME [--clients C] [--count N]
+ *	once. Stops once it has answered --count messages, or when the
+ *	mailbox is deleted.
+ *   kipc-uring-echo client NAME [--clients C] [--count N] [--tag T] [--show]
  *	C endpoints each make N calls to mailbox NAME, all in flight in one
- *	ring, and check every reply. Prints "calls=... errors=...".
+ *	ring, and check every reply. Requests read "T-i call n" (T defaults
+ *	to "client"); --show prints each reply. Prints "calls=... errors=...",
+ *	after "T: " when --tag is given.
  *
  * Exit status: 0 on success, 1 on an error, 2 on a usage error.
  */
@@ -60,7 +63,7 @@ static int serve(const char *name, unsigned int nslots, long count)
 	struct kipc_msg_hdr hdr = { 0 };
 	struct io_uring ring;
 	struct slot *slots;
-	long served = 0;
+	long served = 0, answered = 0;
 	int ep, mb, ret;
 	unsigned int i;
 
@@ -88,7 +91,8 @@ static int serve(const char *name, unsigned int nslots, long count)
 	printf("serving %s\n", name);
 	fflush(stdout);
 
-	while (count < 0 || served < count) {
+	/* Until the last answer is out, so its caller gets it. */
+	while (count < 0 || answered < count) {
 		struct io_uring_cqe *cqe;
 		struct io_uring_sqe *sqe;
 		struct slot *s;
@@ -111,6 +115,8 @@ static int serve(const char *name, unsigned int nslots, long count)
 				fprintf(stderr, "kipc-uring-echo: answer: %s\n",
 					kipc_strerror(cqe->res));
 			io_uring_cqe_seen(&ring, cqe);
+			if (count >= 0 && ++answered >= count)
+				break;
 			post_recv(&ring, mb, s, i);
 			continue;
 		}
@@ -156,13 +162,15 @@ struct client {
 };
 
 static void post_call(struct io_uring *ring, struct client *c,
-		      unsigned int i, uint64_t mbox)
+		      unsigned int i, uint64_t mbox, const char *tag)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	int len;
 
-	len = snprintf(c->req, sizeof(c->req), "client %u call %ld", i,
+	len = snprintf(c->req, sizeof(c->req), "%s-%u call %ld", tag, i,
 		       c->sent);
+	if (len >= (int)sizeof(c->req))
+		len = sizeof(c->req) - 1;
 	memset(c->reply, 0, sizeof(c->reply));
 	kipc_uring_call_args(&c->call, mbox, c->req, len, 0, c->reply,
 			     sizeof(c->reply), KIPC_SEND_MAILBOX, NULL);
@@ -170,7 +178,8 @@ static void post_call(struct io_uring *ring, struct client *c,
 	io_uring_sqe_set_data64(sqe, i);
 }
 
-static int client(const char *name, unsigned int nclients, long count)
+static int client(const char *name, unsigned int nclients, long count,
+		  const char *tag, int show)
 {
 	long calls = 0, errors = 0, left;
 	struct kipc_msg_hdr hdr;
@@ -203,7 +212,7 @@ static int client(const char *name, unsigned int nclients, long count)
 		cl[i].ep = kipc_open(0);
 		if (cl[i].ep < 0)
 			return die("open", cl[i].ep);
-		post_call(&ring, &cl[i], i, mbox);
+		post_call(&ring, &cl[i], i, mbox, tag ? tag : "client");
 	}
 	left = (long)nclients * count;
 	while (left > 0) {
@@ -227,12 +236,16 @@ static int client(const char *name, unsigned int nclients, long count)
 			if (n < 0)
 				fprintf(stderr, "kipc-uring-echo: call: %s\n",
 					kipc_strerror(n));
+		} else if (show) {
+			printf("%s-%u: got \"%.*s\" back\n", tag ? tag : "client",
+			       i, n, c->reply);
 		}
 		if (++c->sent < count)
-			post_call(&ring, c, i, mbox);
+			post_call(&ring, c, i, mbox, tag ? tag : "client");
 	}
 	io_uring_queue_exit(&ring);
-	printf("calls=%ld errors=%ld\n", calls, errors);
+	printf("%s%scalls=%ld errors=%ld\n", tag ? tag : "", tag ? ": " : "",
+	       calls, errors);
 	for (i = 0; i < nclients; i++)
 		close(cl[i].ep);
 	free(cl);
@@ -242,7 +255,7 @@ static int client(const char *name, unsigned int nclients, long count)
 
 static const char usage_text[] =
 "usage: kipc-uring-echo serve NAME [--slots N] [--count N]\n"
-"       kipc-uring-echo client NAME [--clients C] [--count N]\n";
+"       kipc-uring-echo client NAME [--clients C] [--count N] [--tag T] [--show]\n";
 
 int main(int argc, char **argv)
 {
@@ -250,14 +263,16 @@ int main(int argc, char **argv)
 		{ "slots", required_argument, NULL, 's' },
 		{ "clients", required_argument, NULL, 'c' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "show", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long count = -1, n = 16;
-	const char *cmd;
-	int opt;
+	const char *cmd, *tag = NULL;
+	int opt, show = 0;
 
-	while ((opt = getopt_long(argc, argv, "s:c:n:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:c:n:t:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 		case 'c':
@@ -265,6 +280,17 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			count = strtol(optarg, NULL, 0);
+			break;
+		case 't':
+			/* Leaves room in a 64-byte request for "-i call n". */
+			if (strlen(optarg) > 32) {
+				fputs(usage_text, stderr);
+				return 2;
+			}
+			tag = optarg;
+			break;
+		case 'v':
+			show = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -283,7 +309,7 @@ int main(int argc, char **argv)
 		return serve(argv[optind + 1], (unsigned int)n, count);
 	if (!strcmp(cmd, "client"))
 		return client(argv[optind + 1], (unsigned int)n,
-			      count < 0 ? 100 : count);
+			      count < 0 ? 100 : count, tag, show);
 	fputs(usage_text, stderr);
 	return 2;
 }
