@@ -143,13 +143,15 @@ static inline int kt_mbox(int ep, const char *name, unsigned int max_msgs,
 }
 
 /*
- * Wait until at least @senders tasks are blocked sending to, and at least
- * @receivers tasks are blocked receiving from, the queue @id (0: the fd's
- * own). This is how a test knows another process is really blocked before
- * it acts, without sleeping and hoping.
+ * Poll the queue or ring @id (0: the fd's own) with kipc_stat() until
+ * @done says so, or fail with -ETIMEDOUT after KT_WAIT_MS. This is how a
+ * test knows another process is really blocked before it acts, without
+ * sleeping and hoping.
  */
-static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
-				  unsigned int receivers)
+static inline int kt_wait_info(int fd, uint64_t id,
+			       bool (*done)(const struct kipc_info *info,
+					    unsigned int a, unsigned int b),
+			       unsigned int a, unsigned int b)
 {
 	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
 	struct kipc_info info;
@@ -159,7 +161,7 @@ static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
 		ret = kipc_stat(fd, id, &info);
 		if (ret < 0)
 			return ret;
-		if (info.nr_senders >= senders && info.nr_receivers >= receivers)
+		if (done(&info, a, b))
 			return 0;
 		if (kt_now_ns() > end)
 			return -ETIMEDOUT;
@@ -167,23 +169,49 @@ static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
 	}
 }
 
+static inline bool kt_at_least_blocked(const struct kipc_info *info,
+				       unsigned int senders,
+				       unsigned int receivers)
+{
+	return info->nr_senders >= senders && info->nr_receivers >= receivers;
+}
+
+static inline bool kt_exactly_blocked(const struct kipc_info *info,
+				      unsigned int senders,
+				      unsigned int receivers)
+{
+	return info->nr_senders == senders && info->nr_receivers == receivers;
+}
+
+static inline bool kt_at_least_deep(const struct kipc_info *info,
+				    unsigned int depth, unsigned int unused)
+{
+	(void)unused;
+	return info->depth >= depth;
+}
+
+/*
+ * Wait until at least @senders tasks are blocked sending to, and at least
+ * @receivers tasks are blocked receiving from, the queue @id.
+ */
+static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
+				  unsigned int receivers)
+{
+	return kt_wait_info(fd, id, kt_at_least_blocked, senders, receivers);
+}
+
 /* Wait until the queue @id (0: the fd's own) holds at least @depth messages. */
 static inline int kt_wait_depth(int fd, uint64_t id, unsigned int depth)
 {
-	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
-	struct kipc_info info;
-	int ret;
+	return kt_wait_info(fd, id, kt_at_least_deep, depth, 0);
+}
 
-	for (;;) {
-		ret = kipc_stat(fd, id, &info);
-		if (ret < 0)
-			return ret;
-		if (info.depth >= depth)
-			return 0;
-		if (kt_now_ns() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
+/* As kt_wait_blocked(), for exactly @senders and @receivers. */
+static inline int kt_wait_blocked_exact(int fd, uint64_t id,
+					unsigned int senders,
+					unsigned int receivers)
+{
+	return kt_wait_info(fd, id, kt_exactly_blocked, senders, receivers);
 }
 
 /* In a forked child: become uid/gid KT_NOBODY with no supplementary groups. */
@@ -195,29 +223,6 @@ static inline void kt_child_become_nobody(void)
 	KT_CHILD_CHECK(geteuid() == KT_NOBODY);
 }
 
-/*
- * Wait until exactly @senders tasks are blocked sending to, and exactly
- * @receivers receiving from, the queue or ring @id (0: the fd's own).
- */
-static inline int kt_wait_blocked_exact(int fd, uint64_t id,
-					unsigned int senders,
-					unsigned int receivers)
-{
-	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
-	struct kipc_info info;
-	int ret;
-
-	for (;;) {
-		ret = kipc_stat(fd, id, &info);
-		if (ret < 0)
-			return ret;
-		if (info.nr_senders == senders && info.nr_receivers == receivers)
-			return 0;
-		if (kt_now_ns() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-}
 
 /* Exit status of @pid, 128 + signal if it was killed, -1 on error. */
 static inline int kt_wait_exit(pid_t pid)
