@@ -122,10 +122,12 @@ static int text_range(const char *ko, unsigned long *start, unsigned long *end)
 }
 
 /*
+ * With @dump the kernel logs the stack of every injected failure (except
+ * those of __GFP_NOWARN allocations), which names each site.
  * Returns 0 when set up, 1 when this kernel cannot do the sweep (the
  * reason is printed), -1 on an error.
  */
-int inject_setup(const char *ko_path)
+int inject_setup(const char *ko_path, int dump)
 {
 	static const char *const caps[] = { "failslab", "fail_page_alloc", "fail_usercopy" };
 	unsigned long start, end;
@@ -153,7 +155,7 @@ int inject_setup(const char *ko_path)
 	for (unsigned int i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		const char *c = caps[i];
 
-		if (put(c, "probability", "0") || put(c, "verbose", "0") ||
+		if (put(c, "probability", "0") || put(c, "verbose", dump ? "2" : "0") ||
 		    put(c, "task-filter", "N") || put(c, "stacktrace-depth", "32"))
 			return -1;
 		snprintf(val, sizeof(val), "%lu", start);

@@ -24,7 +24,7 @@
 #define SWEEP_PAYLOAD	100	/* bytes of every message the fixture sends */
 
 /* inject.c: fault-injection set-up and fail-nth */
-int inject_setup(const char *ko_path);
+int inject_setup(const char *ko_path, int dump);
 int inject_arm(unsigned int nth);
 int inject_fired(void);		/* reads and disarms: 1 fired, 0 not, <0 error */
 
@@ -96,6 +96,11 @@ struct sweep_op {
 	int (*check)(struct fixture *fx, long ret, char *why, size_t len);
 	/* errnos an injected failure may give besides ENOMEM and EFAULT */
 	int also_errno;
+	/*
+	 * EFAULT may come after the server answered: CALL copies the reply
+	 * out last, and a reply cannot be given back.
+	 */
+	int served_on_efault;
 };
 extern const struct sweep_op sweep_ops[];
 extern const unsigned int sweep_nr_ops;
