@@ -5,9 +5,11 @@
 #   make                 module (against KDIR), libkipc, tools, selftests
 #   make demo            boot the test VM and show kipc at work
 #   make check           everything the CI runs: deps, build, lint, host tests,
-#                        selftests in VMs on 6.1, 6.12 and the debug kernel
+#                        selftests in VMs on 6.1, 6.12 and the debug kernel,
+#                        then the reliability run on the debug kernel
 #   make check-debug     the selftests on the debug kernel only
-#   make check-reliability  the fuzzer and the soak on the debug kernel
+#   make check-reliability  the allocation-failure sweep, the fuzzer and the
+#                        soak on the debug kernel
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
@@ -78,15 +80,12 @@ check-debug: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/check debug
 
-# kipc-fuzz and kipc-soak on the debug kernel: about four minutes of TCG on
-# an idle machine (README, Reliability), hence the longer VM timeout. Not
-# yet part of check: one unexplained RECV hang seen once is being chased.
-RELIABILITY = $(TOP)/tools/vm/run --kernel debug --timeout 1500 \
-	--log $(TOP)/build/vm/debug/reliability \
-	--script $(TOP)/tools/vm/reliability.sh
+# kipc-faultsweep, kipc-fuzz and kipc-soak on the debug kernel: about five
+# minutes of TCG on an idle machine (README, Reliability). tools/vm/check
+# runs the same after the debug kernel's selftests.
 check-reliability: deps
 	$(MAKE) lib tools selftests
-	@$(RELIABILITY)
+	@$(TOP)/tools/vm/reliability
 
 check-runner: deps
 	$(MAKE) lib tools selftests

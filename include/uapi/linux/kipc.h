@@ -680,7 +680,9 @@ struct kipc_list {
  * ECONNRESET (server endpoint closed), EIDRM (mailbox deleted while the
  * request was queued in it), ESRCH (destination endpoint closed while the
  * request was being queued). After ETIMEDOUT or EINTR the request may
- * still be received; the server's REPLY then fails with ENOENT.
+ * still be received; the server's REPLY then fails with ENOENT. EFAULT
+ * while writing the reply out comes after the server answered: the
+ * request was served and the reply is lost.
  */
 #define KIPC_IOC_CALL		_IOWR(KIPC_IOC_MAGIC, 0x04, struct kipc_call)
 
