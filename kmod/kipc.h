@@ -45,9 +45,12 @@ extern unsigned int kipc_ep_max_bytes;
 /*
  * Memory held on behalf of a user's request (message payloads, rings):
  * charged to the caller's memory cgroup, and when that is full the call
- * fails with -ENOMEM instead of invoking the cgroup's OOM killer.
+ * fails with -ENOMEM instead of invoking the cgroup's OOM killer. The
+ * caller hears of a failure; the kernel log does not (a user could fill
+ * it with allocation-failure traces).
  */
-#define KIPC_GFP_HELD	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+#define KIPC_GFP_HELD	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+			 __GFP_NOWARN)
 
 u32 kipc_msg_size_cap(void);
 u64 kipc_next_id(void);
