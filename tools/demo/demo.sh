@@ -23,6 +23,13 @@ kipcctl recv jobs --count 6 | sed 's/^/  consumer got: /'   # highest priority f
 wait
 kipcctl rm jobs
 
+step "batches: 10000 messages, up to 64 per system call each way (KIPC_IOC_XFER)"
+kipcctl create batch --capacity 256 > /dev/null
+kipcctl recv batch --count 10000 --batch 64 | wc -c | sed 's/^/  consumer got bytes: /' &
+kipcctl send batch --count 10000 --batch 64 "tick" | sed 's/^/  producer: /'
+wait
+kipcctl rm batch
+
 if command -v demo > /dev/null; then
 	step "direct messages: alice names her endpoint, bob sends to it by name"
 	demo listen alice 2 &
