@@ -100,15 +100,12 @@ struct kipc_obj {
  * @nonblock:	never wait (-EAGAIN)
  * @timed:	@expires is valid
  * @restart:	a signal gives -ERESTARTSYS rather than -EINTR
- * @once:	the call has done what a restart would do again: even task
- *		work without a signal gives -EINTR
  * @expires:	absolute CLOCK_MONOTONIC deadline
  */
 struct kipc_deadline {
 	bool nonblock;
 	bool timed;
 	bool restart;
-	bool once;
 	ktime_t expires;
 };
 

@@ -234,18 +234,13 @@ static int kipc_sleep(struct kipc_queue *q, wait_queue_head_t *wq,
 	 */
 	if (dl->timed && ktime_compare(ktime_get(), dl->expires) >= 0)
 		return -ETIMEDOUT;
-	if (signal_pending(current)) {
-		if (dl->restart)
-			return -ERESTARTSYS;
-		/*
-		 * Only task work (io_uring queues it on its users) and no
-		 * signal: restart quietly, unless the call already did
-		 * something a restart would repeat.
-		 */
-		if (!task_sigpending(current) && !dl->once)
-			return -ERESTARTSYS;
-		return -EINTR;
-	}
+	/*
+	 * Task work alone (io_uring queues it on its users) also makes a
+	 * signal pending: a restartable call restarts quietly after it, as
+	 * after a signal with SA_RESTART.
+	 */
+	if (signal_pending(current))
+		return dl->restart ? -ERESTARTSYS : -EINTR;
 	return 0;
 }
 

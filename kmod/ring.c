@@ -407,8 +407,14 @@ static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
 			break;
 		}
 		if (signal_pending(current)) {
-			/* Task work alone (io_uring) is no reason to fail. */
-			ret = task_sigpending(current) ? -EINTR : -ERESTARTSYS;
+			/*
+			 * Task work alone (io_uring) is no reason to fail: the
+			 * wait restarts after it, unless its timeout is
+			 * relative (a restart would start it again).
+			 */
+			ret = !task_sigpending(current) &&
+			      (!dl.timed || (karg.flags & KIPC_ABSTIME)) ?
+			      -ERESTARTSYS : -EINTR;
 			break;
 		}
 		until = ktime_add_ns(ktime_get(), KIPC_RING_RECHECK_NS);

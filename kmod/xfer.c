@@ -176,6 +176,10 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void __user *uarg)
 		return ret;
 	if (ctx->file->f_flags & O_NONBLOCK)
 		dl.nonblock = true;
+	/* The counts must be writable before anything moves. */
+	if (put_user(0, &((struct kipc_xfer __user *)uarg)->sent) ||
+	    put_user(0, &((struct kipc_xfer __user *)uarg)->received))
+		return -EFAULT;
 
 	if (x.send_count) {
 		ret = kipc_xfer_send(ctx, &x, &dl, &sent);
@@ -189,10 +193,8 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void __user *uarg)
 	}
 	if (x.recv_count) {
 		/* Restarting now would send the messages a second time. */
-		if (sent) {
+		if (sent)
 			dl.restart = false;
-			dl.once = true;
-		}
 		ret = kipc_xfer_recv(ctx, &x, &dl, &got);
 		if (got)
 			ret = 0;
@@ -200,7 +202,8 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void __user *uarg)
 out:
 	x.sent = sent;
 	x.received = got;
-	if (copy_to_user(uarg, &x, usize))
+	/* Messages moved: their count matters more than this late fault. */
+	if (copy_to_user(uarg, &x, usize) && !sent && !got)
 		return -EFAULT;
 	return ret;
 }

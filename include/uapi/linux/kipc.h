@@ -64,9 +64,11 @@
  * never restarted (-EINTR), since its request may already be queued. An
  * interrupted SEND has not sent its message (a rendezvous/SYNC message not
  * yet taken is withdrawn); an interrupted RECV has not dequeued anything.
- * A wait interrupted only by task work (io_uring queues it on the tasks
- * that use it) and no signal restarts transparently; CALL, whose request
- * is already queued, fails with -EINTR then too.
+ * Task work (io_uring queues it on the tasks that use it) interrupts a
+ * wait like a signal: calls that restart under SA_RESTART, and RING_WAIT
+ * without a relative timeout, restart transparently after it; the others
+ * (a relative timeout would start again; CALL's request is already
+ * queued) fail with -EINTR.
  *
  * Common errors, valid for every ioctl below:
  *   -EFAULT	bad user pointer
