@@ -108,6 +108,14 @@ int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 	      unsigned int prio, void *reply, size_t reply_len,
 	      struct kipc_msg_hdr *reply_hdr, unsigned int flags,
 	      const struct timespec *timeout);
+/*
+ * Collect the reply of a kipc_call() that a signal handler without
+ * SA_RESTART interrupted (-EINTR) after its request was queued: that call
+ * left the request's token in reply_hdr->token. Waits with the first
+ * call's deadline. @reply_len must be at least the first call's.
+ */
+int kipc_call_resume(int fd, uint64_t token, void *reply, size_t reply_len,
+		     struct kipc_msg_hdr *reply_hdr);
 /* Answer the request whose header carried @token. Never blocks. */
 int kipc_reply(int fd, uint64_t token, const void *buf, size_t len);
 
@@ -163,6 +171,9 @@ int kipc_stat_name(int fd, unsigned int type, const char *name,
  */
 int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
 	      struct kipc_info *entries, unsigned int count);
+
+/* What the caller's user holds in kipc and its limits (KIPC_IOC_USAGE). */
+int kipc_usage(int fd, struct kipc_usage *usage);
 
 /* Message for a -errno returned by libkipc, worded for kipc. */
 const char *kipc_strerror(int err);

@@ -8,12 +8,19 @@
  * caller sleeps on the transaction until it is DONE: answered, or failed
  * because the server endpoint closed (-ECONNRESET) or the request was
  * discarded from its queue (-ECONNRESET, -EIDRM). A caller that gives up
- * marks it ABANDONED; a later REPLY then finds nothing (-ENOENT).
+ * (its deadline passed) marks it ABANDONED; a later REPLY then finds
+ * nothing (-ENOENT).
+ *
+ * A caller interrupted by a signal or task work does not give up: its
+ * request may already be running on the server. The transaction is parked
+ * on the caller's endpoint (@calls) with its deadline, and the caller's
+ * struct is marked KIPC_CALL_RESUME with the token; the restarted (or
+ * re-issued) CALL finds it there and waits again, so no reply is lost to
+ * a signal. An endpoint keeps at most KIPC_CALLS_PARKED_MAX of them; a
+ * further one abandons the oldest.
  */
 #include <linux/atomic.h>
-#include <linux/hrtimer.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "kipc.h"
@@ -25,21 +32,30 @@ enum kipc_txn_state {
 	KIPC_TXN_ABANDONED,	/* caller gave up */
 };
 
-/* Protects state, err, reply, server and node of every transaction and
- * the kipc_endpoint.txns lists.
+/* Interrupted calls one endpoint keeps for a restart. */
+#define KIPC_CALLS_PARKED_MAX	16
+
+/* Protects state, err, reply, node and call_node of every transaction
+ * and the kipc_endpoint.txns, .calls and .nr_calls of every endpoint.
  */
 static DEFINE_SPINLOCK(kipc_txn_lock);
 static atomic64_t kipc_next_token = ATOMIC64_INIT(0);
 
 /**
  * struct kipc_txn - one CALL in flight
- * @refs:	the caller and the request message hold one each
+ * @refs:	the caller, the request message and a parked call hold one
+ *		each
  * @token:	unique for the life of the system; immutable
  * @reply_max:	caller's reply buffer size; immutable
  * @state:	enum kipc_txn_state, under kipc_txn_lock
  * @err:	outcome when DONE without a reply, under kipc_txn_lock
  * @reply:	the reply when DONE with 0, under kipc_txn_lock
  * @node:	in the server's txns while RECEIVED, under kipc_txn_lock
+ * @call_node:	in the caller's calls while parked, under kipc_txn_lock
+ * @caller:	the calling endpoint while parked (no reference: it drops
+ *		its parked calls when it closes), under kipc_txn_lock
+ * @dl:		the deadline, kept while parked
+ * @charge:	the caller's accounts, charged for this struct
  * @wq:		the caller waits here
  */
 struct kipc_txn {
@@ -50,26 +66,46 @@ struct kipc_txn {
 	int err;
 	struct kipc_msg *reply;
 	struct list_head node;
+	struct list_head call_node;
+	struct kipc_endpoint *caller;
+	struct kipc_deadline dl;
+	struct kipc_charge charge;
 	wait_queue_head_t wq;
 };
 
 /**
  * kipc_txn_new() - start a transaction
+ * @caller:	the calling endpoint; its sender's accounts are charged
  * @reply_max:	caller's reply buffer size
  *
- * Return: the transaction with one reference, or NULL.
+ * Return: the transaction with one reference, or ERR_PTR(-ENOMEM,
+ * -EDQUOT).
  */
-struct kipc_txn *kipc_txn_new(u32 reply_max)
+struct kipc_txn *kipc_txn_new(struct kipc_endpoint *caller, u32 reply_max)
 {
-	struct kipc_txn *txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+	struct kipc_txn *txn;
+	int ret;
 
+	txn = kzalloc(sizeof(*txn), KIPC_GFP_HELD);
 	if (!txn)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
+	ret = kipc_ep_charge(caller, &txn->charge);
+	if (!ret) {
+		ret = kipc_charge_add(&txn->charge, KIPC_CHARGE_BYTES,
+				      kmalloc_size_roundup(sizeof(*txn)));
+		if (ret)
+			kipc_charge_release(&txn->charge);
+	}
+	if (ret) {
+		kfree(txn);
+		return ERR_PTR(ret);
+	}
 	refcount_set(&txn->refs, 1);
 	txn->token = atomic64_inc_return(&kipc_next_token);
 	txn->reply_max = reply_max;
 	txn->state = KIPC_TXN_QUEUED;
 	INIT_LIST_HEAD(&txn->node);
+	INIT_LIST_HEAD(&txn->call_node);
 	init_waitqueue_head(&txn->wq);
 	return txn;
 }
@@ -97,6 +133,9 @@ void kipc_txn_put(struct kipc_txn *txn)
 	if (!refcount_dec_and_test(&txn->refs))
 		return;
 	kipc_msg_free(txn->reply);
+	kipc_charge_sub(&txn->charge, KIPC_CHARGE_BYTES,
+			kmalloc_size_roundup(sizeof(*txn)));
+	kipc_charge_release(&txn->charge);
 	kfree(txn);
 }
 
@@ -109,6 +148,17 @@ void kipc_txn_put(struct kipc_txn *txn)
 u64 kipc_txn_token(const struct kipc_txn *txn)
 {
 	return txn->token;
+}
+
+/**
+ * kipc_txn_reply_max() - the largest reply the caller accepts
+ * @txn:	the transaction
+ *
+ * Return: the caller's reply buffer size.
+ */
+u32 kipc_txn_reply_max(const struct kipc_txn *txn)
+{
+	return txn->reply_max;
 }
 
 /**
@@ -195,42 +245,52 @@ int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg)
 	return ret;
 }
 
+static int kipc_txn_done(void *arg)
+{
+	struct kipc_txn *txn = arg;
+
+	return READ_ONCE(txn->state) == KIPC_TXN_DONE;
+}
+
+/* The caller gives up; under kipc_txn_lock. */
+static void kipc_txn_abandon(struct kipc_txn *txn)
+{
+	lockdep_assert_held(&kipc_txn_lock);
+	if (txn->state == KIPC_TXN_DONE)
+		return;
+	list_del_init(&txn->node);
+	txn->state = KIPC_TXN_ABANDONED;
+}
+
+/**
+ * kipc_txn_cancel() - the caller gives up on an unfinished transaction
+ * @txn:	the transaction; a later REPLY to it finds nothing
+ */
+void kipc_txn_cancel(struct kipc_txn *txn)
+{
+	spin_lock(&kipc_txn_lock);
+	kipc_txn_abandon(txn);
+	spin_unlock(&kipc_txn_lock);
+}
+
 /**
  * kipc_txn_wait() - caller side: wait for the outcome
  * @txn:	the transaction, whose request has been sent
- * @dl:		deadline (never restartable)
+ * @dl:		deadline
  * @reply:	on 0, the reply message, now owned by the caller
  *
- * Return: 0, the failure errno, -ETIMEDOUT or -EINTR. On -ETIMEDOUT and
- * -EINTR the transaction is abandoned.
+ * Return: 0, the failure errno, -ETIMEDOUT (the transaction is then
+ * abandoned) or -ERESTARTSYS (interrupted: it is not abandoned, park it
+ * with kipc_txn_park() or drop it).
  */
 int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 		  struct kipc_msg **reply)
 {
-	ktime_t expires = dl->expires;
-	DEFINE_WAIT(wait);
-	int ret = 0;
+	int ret;
 
-	for (;;) {
-		prepare_to_wait(&txn->wq, &wait, TASK_INTERRUPTIBLE);
-		if (READ_ONCE(txn->state) == KIPC_TXN_DONE)
-			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		if (dl->timed) {
-			if (!schedule_hrtimeout_range(&expires,
-						      current->timer_slack_ns,
-						      HRTIMER_MODE_ABS)) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-		} else {
-			schedule();
-		}
-	}
-	finish_wait(&txn->wq, &wait);
+	do {
+		ret = kipc_wait(&txn->wq, dl, kipc_txn_done, txn);
+	} while (!ret);
 
 	*reply = NULL;
 	spin_lock(&kipc_txn_lock);
@@ -238,10 +298,88 @@ int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 		ret = txn->err;
 		*reply = txn->reply;
 		txn->reply = NULL;
-	} else {
-		list_del_init(&txn->node);
-		txn->state = KIPC_TXN_ABANDONED;
+	} else if (ret != -ERESTARTSYS) {
+		kipc_txn_abandon(txn);
 	}
 	spin_unlock(&kipc_txn_lock);
 	return ret;
+}
+
+/**
+ * kipc_txn_park() - keep an interrupted call for its restart
+ * @txn:	the transaction; the caller's reference moves to the parking
+ * @caller:	the calling endpoint
+ * @dl:		the call's deadline, kept for the restart
+ */
+void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
+		   const struct kipc_deadline *dl)
+{
+	struct kipc_txn *old = NULL;
+
+	spin_lock(&kipc_txn_lock);
+	txn->dl = *dl;
+	txn->caller = caller;
+	list_add_tail(&txn->call_node, &caller->calls);
+	if (++caller->nr_calls > KIPC_CALLS_PARKED_MAX) {
+		old = list_first_entry(&caller->calls, struct kipc_txn,
+				       call_node);
+		list_del_init(&old->call_node);
+		old->caller = NULL;
+		caller->nr_calls--;
+		kipc_txn_abandon(old);
+	}
+	spin_unlock(&kipc_txn_lock);
+	if (old)
+		kipc_txn_put(old);
+}
+
+/**
+ * kipc_txn_resume() - take back a parked call
+ * @caller:	the endpoint the call was made through
+ * @token:	its token
+ * @dl:		output: its deadline
+ *
+ * Return: the transaction with the parking's reference, or NULL.
+ */
+struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
+				 struct kipc_deadline *dl)
+{
+	struct kipc_txn *txn;
+
+	spin_lock(&kipc_txn_lock);
+	list_for_each_entry(txn, &caller->calls, call_node) {
+		if (txn->token != token)
+			continue;
+		list_del_init(&txn->call_node);
+		txn->caller = NULL;
+		caller->nr_calls--;
+		*dl = txn->dl;
+		spin_unlock(&kipc_txn_lock);
+		return txn;
+	}
+	spin_unlock(&kipc_txn_lock);
+	return NULL;
+}
+
+/**
+ * kipc_ep_drop_calls() - a caller endpoint closes: abandon its parked calls
+ * @ep:		the closing endpoint
+ */
+void kipc_ep_drop_calls(struct kipc_endpoint *ep)
+{
+	struct kipc_txn *txn, *tmp;
+	LIST_HEAD(dropped);
+
+	spin_lock(&kipc_txn_lock);
+	list_for_each_entry_safe(txn, tmp, &ep->calls, call_node) {
+		list_move_tail(&txn->call_node, &dropped);
+		txn->caller = NULL;
+		kipc_txn_abandon(txn);
+	}
+	ep->nr_calls = 0;
+	spin_unlock(&kipc_txn_lock);
+	list_for_each_entry_safe(txn, tmp, &dropped, call_node) {
+		list_del_init(&txn->call_node);
+		kipc_txn_put(txn);
+	}
 }

@@ -2,12 +2,21 @@
 /*
  * kipc internal interfaces.
  *
- * Lock order (outer first):
+ * The message path reads in one direction: ioctl.c (the front end: one
+ * table of commands, argument copy, fd-kind checks) -> msg_ioctl.c (SEND,
+ * RECV, CALL, REPLY, XFER, NOTIFY) -> queue.c (the priority queue) and
+ * call.c (transactions). Every object (endpoint, mailbox, ring) starts with
+ * a struct kipc_obj (object.c) holding its id, name, namespace, reference
+ * count, permissions and quota charge; what differs per type is a struct
+ * kipc_obj_ops.
+ *
+ * Locks, outer first:
  *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
  *                                                     -> kipc_users_lock
- * Only kipc_ns.lock is ever held while taking a kipc_queue.lock (STAT and
- * LIST); no path holds two queue locks at once. Message memory is freed
- * outside every lock.
+ * Only kipc_ns_mutex and kipc_ns.lock are sleeping locks, taken killably on
+ * system-call paths and never on the message path (lookups use RCU). The
+ * queue lock is a spinlock: no user memory is touched and nothing sleeps
+ * under it. Message memory is freed outside every lock.
  */
 #ifndef _KIPC_INTERNAL_H
 #define _KIPC_INTERNAL_H
@@ -15,25 +24,31 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/hashtable.h>
-#include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/kipc.h>
 
 struct ipc_namespace;
 struct pid;
+struct io_uring_cmd;
 
 /* Module parameters, see main.c. Read with READ_ONCE(). */
 extern unsigned int kipc_max_mailboxes;
 extern unsigned int kipc_msg_size_max;
 extern unsigned int kipc_queue_bytes_max;
 extern unsigned long kipc_user_bytes_max;
+extern unsigned int kipc_user_mailboxes_max;
+extern unsigned int kipc_user_rings_max;
+extern unsigned int kipc_ring_max;
 extern unsigned int kipc_ep_max_msgs;
 extern unsigned int kipc_ep_max_bytes;
 
@@ -53,25 +68,63 @@ extern unsigned int kipc_ep_max_bytes;
 			 __GFP_NOWARN)
 
 u32 kipc_msg_size_cap(void);
-u64 kipc_next_id(void);
+
+/* ---- account.c: what each user makes the kernel hold ---- */
+
+struct kipc_user;
+
+/**
+ * struct kipc_charge - the accounts one object or message is charged to
+ * @acct:	[0] the euid of the task that made it; [1] the owner of the
+ *		outermost user namespace that task was in, or NULL when that
+ *		is the same account (a task of the initial namespace). Every
+ *		charge goes to both, so a user gains no quota by creating
+ *		user namespaces, whatever uids it maps (as ucounts do).
+ */
+struct kipc_charge {
+	struct kipc_user *acct[2];
+};
+
+/* What a charge counts against. */
+enum kipc_charge_kind {
+	KIPC_CHARGE_BYTES,	/* user_bytes_max */
+	KIPC_CHARGE_MBOX,	/* user_mailboxes_max, and the bytes */
+	KIPC_CHARGE_RING,	/* user_rings_max, and the bytes */
+};
+
+int kipc_charge_current(struct kipc_charge *c);
+void kipc_charge_copy(struct kipc_charge *dst, const struct kipc_charge *src);
+void kipc_charge_release(struct kipc_charge *c);
+int kipc_charge_add(const struct kipc_charge *c, enum kipc_charge_kind kind,
+		    size_t bytes);
+void kipc_charge_sub(const struct kipc_charge *c, enum kipc_charge_kind kind,
+		     size_t bytes);
+void kipc_users_exit(void);
+
+/* ---- namespace.c ---- */
 
 /**
  * struct kipc_ns - kipc state of one IPC namespace
  * @node:	in kipc_ns_list, under kipc_ns_mutex
  * @ipc_ns:	the IPC namespace; pinned while this struct exists; immutable
- * @refs:	one per endpoint and mailbox of this namespace
- * @lock:	protects @objs, @names, @nr_mboxes and the registration state
- *		(name, name_node, kipc_mbox.registered, .owner, .owner_node)
- *		of every object of the namespace
- * @objs:	id -> struct kipc_obj of live endpoints and mailboxes
- * @names:	named objects, hashed by name
- * @nr_mboxes:	registered mailboxes, bounded by kipc_max_mailboxes
- * @nr_rings:	registered rings, bounded by the ring_max parameter
+ * @refs:	one per object of this namespace
+ * @nr_files:	open endpoint and ring files of this namespace (a mailbox
+ *		file holds its endpoint's file); while there are none and
+ *		only kipc holds @ipc_ns, nothing can reach this namespace's
+ *		objects again and the sweep deletes them
+ * @lock:	serialises registration: @names, @nr_mboxes, @nr_rings and
+ *		kipc_obj.registered of every object here. Lookups do not
+ *		take it (RCU over @objs and @names).
+ * @objs:	id -> struct kipc_obj of registered objects (own lock, RCU)
+ * @names:	registered named objects, hashed by name (RCU readers)
+ * @nr_mboxes:	registered mailboxes, bounded by max_mailboxes
+ * @nr_rings:	registered rings, bounded by ring_max
  */
 struct kipc_ns {
 	struct list_head node;
 	struct ipc_namespace *ipc_ns;
 	refcount_t refs;
+	atomic_t nr_files;
 	struct mutex lock;	/* see @lock above */
 	struct xarray objs;
 	DECLARE_HASHTABLE(names, 6);
@@ -79,47 +132,158 @@ struct kipc_ns {
 	unsigned int nr_rings;
 };
 
+struct kipc_ns *kipc_ns_get_current(void);
+void kipc_ns_get(struct kipc_ns *ns);
+void kipc_ns_put(struct kipc_ns *ns);
+void kipc_ns_file_open(struct kipc_ns *ns);
+void kipc_ns_file_close(struct kipc_ns *ns);
+void kipc_ns_exit(void);
+
+/* ---- object.c: the object model ---- */
+
+struct kipc_obj;
+
 /**
- * struct kipc_obj - registry part shared by endpoints and mailboxes
+ * struct kipc_obj_ops - what differs between object types
+ * @type:	KIPC_TYPE_*
+ * @kill:	the object was just deleted (unregistered): fail and wake its
+ *		waiters. Called once, without locks; may sleep.
+ * @free:	the last reference is gone: release what the object holds.
+ *		The memory itself is freed by object.c after an RCU grace
+ *		period (lookups may still be looking at it).
+ * @info:	fill the type-specific fields of a struct kipc_info from a
+ *		lockless snapshot; the caller holds a reference
+ * @unregister:	optional: the object leaves the registry; called under the
+ *		namespace's lock
+ */
+struct kipc_obj_ops {
+	u32 type;
+	void (*unregister)(struct kipc_obj *obj);
+	void (*kill)(struct kipc_obj *obj);
+	void (*free)(struct kipc_obj *obj);
+	void (*info)(struct kipc_obj *obj, struct kipc_info *info);
+};
+
+/**
+ * struct kipc_perm - owner and permission bits, as kern_ipc_perm
+ * @uid:	owner
+ * @gid:	owner group
+ * @cuid:	creator; immutable
+ * @cgid:	creator group; immutable
+ * @mode:	permission bits (r = receive/consume, w = send/produce)
+ *
+ * @uid, @gid and @mode change under the namespace's lock (MBOX_SET) with
+ * WRITE_ONCE() and are read without it: each check sees every field old or
+ * new, and a check made before a change may pass once (as in SysV IPC).
+ */
+struct kipc_perm {
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t cuid;
+	kgid_t cgid;
+	umode_t mode;
+};
+
+/**
+ * struct kipc_obj - the header every kipc object starts with
  * @id:		never reused; immutable
- * @type:	KIPC_TYPE_ENDPOINT or KIPC_TYPE_MAILBOX; immutable
- * @ns:		namespace the object lives in (holds a reference); immutable
- * @name:	"" if anonymous; set once under @ns->lock, then immutable
+ * @ops:	type operations; immutable
+ * @ns:		namespace (a reference held); immutable
+ * @ref:	lifetime; the registry holds one while registered, every fd
+ *		and every lookup one
+ * @registered:	reachable by id and name, under @ns->lock
+ * @name:	"" if anonymous; immutable once registered
  * @name_node:	in @ns->names while named and registered, under @ns->lock
+ * @perm:	owner and permissions
+ * @creator_ep:	id of the creating endpoint; immutable
+ * @charge:	accounts charged with @footprint; immutable
+ * @kind:	what @charge counts against; immutable
+ * @footprint:	bytes charged for the object itself; immutable
+ * @rcu:	frees the memory after lookups are done with it
+ *
+ * Must be the first member of the object's struct: object.c frees the
+ * object through it.
  */
 struct kipc_obj {
 	u64 id;
-	u32 type;
+	const struct kipc_obj_ops *ops;
 	struct kipc_ns *ns;
+	refcount_t ref;
+	bool registered;
 	char name[KIPC_NAME_MAX];
 	struct hlist_node name_node;
+	struct kipc_perm perm;
+	u64 creator_ep;
+	struct kipc_charge charge;
+	enum kipc_charge_kind kind;
+	size_t footprint;
+	struct rcu_head rcu;
 };
+
+int kipc_obj_init(struct kipc_obj *obj, const struct kipc_obj_ops *ops,
+		  struct kipc_ns *ns, const char *uname, umode_t mode,
+		  u64 creator_ep);
+int kipc_obj_charge(struct kipc_obj *obj, enum kipc_charge_kind kind,
+		    size_t footprint);
+int kipc_obj_register(struct kipc_obj *obj);
+bool kipc_obj_delete(struct kipc_obj *obj);
+int kipc_obj_set_name(struct kipc_obj *obj, const char *name);
+struct kipc_obj *kipc_obj_lookup(struct kipc_ns *ns, u32 type, u64 id,
+				 const char *name);
+struct kipc_obj *kipc_obj_lookup_ref(struct kipc_ns *ns, u32 type,
+				     const struct kipc_mbox_ref *ref,
+				     struct kipc_obj *self);
+void kipc_obj_get(struct kipc_obj *obj);
+void kipc_obj_put(struct kipc_obj *obj);
+int kipc_perm_check(struct kipc_obj *obj, int want);
+int kipc_owner_check(struct kipc_obj *obj);
+int kipc_name_copy(char *dst, const char *src);
+u64 kipc_next_id(void);
+void kipc_obj_delete_all(struct kipc_ns *ns);
+
+/* ---- wait.c: deadlines and the one wait helper ---- */
 
 /**
  * struct kipc_deadline - how long a blocking call may wait
  * @nonblock:	never wait (-EAGAIN)
  * @timed:	@expires is valid
- * @restart:	a signal gives -ERESTARTSYS rather than -EINTR
+ * @relative:	the caller gave a relative timeout: on interruption, the
+ *		time left is written back so that a restart keeps the deadline
  * @expires:	absolute CLOCK_MONOTONIC deadline
+ * @recheck:	if non-zero, sleep at most this long at a time (the waiter
+ *		looks again on its own: rings, whose wake-ups user space owes)
  */
 struct kipc_deadline {
 	bool nonblock;
 	bool timed;
-	bool restart;
+	bool relative;
 	ktime_t expires;
+	u64 recheck;
 };
 
 int kipc_deadline_init(struct kipc_deadline *dl, u32 flags,
-		       const struct kipc_timespec *ts, bool restartable);
+		       const struct kipc_timespec *ts);
+int kipc_deadline_save(const struct kipc_deadline *dl,
+		       struct kipc_timespec __user *uts);
+int kipc_wait(wait_queue_head_t *wq, const struct kipc_deadline *dl,
+	      int (*ready)(void *arg), void *arg);
+int kipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
+		     const struct kipc_deadline *dl,
+		     int (*ready)(void *arg), void *arg);
+
+/* ---- msg.c ---- */
 
 struct kipc_txn;
 struct kipc_sync;
-struct kipc_user;
 struct kipc_endpoint;
 
+/* struct kipc_msg.state: kernel-only, under the queue lock */
+#define KIPC_MSGS_DELIVERING	BIT(0)	/* a receiver is copying it */
+#define KIPC_MSGS_WITHDRAWN	BIT(1)	/* its sender gave up meanwhile */
+#define KIPC_MSGS_PARKED	BIT(2)	/* rendezvous or SYNC: not buffered */
+
 /**
- * struct kipc_msg - one queued message; immutable once sent except where
- *		noted
+ * struct kipc_msg - one message; immutable once sent except where noted
  * @node:	in a kipc_queue priority list, under that queue's lock
  * @sender_id:	sending endpoint
  * @mbox_id:	mailbox it was sent to, 0 for an endpoint inbox
@@ -127,10 +291,11 @@ struct kipc_endpoint;
  * @pid:	sender's thread group (reference held)
  * @uid:	sender's euid
  * @gid:	sender's egid
- * @user:	quota account charged with @len
+ * @charge:	accounts charged with kipc_msg_footprint(@len)
  * @txn:	request's transaction (reference held), NULL otherwise
  * @sync:	blocked sender waiting for this message to be taken, or NULL;
  *		under the queue's lock
+ * @state:	KIPC_MSGS_*, under the queue's lock
  * @prio:	0 .. KIPC_PRIO_MAX
  * @len:	payload bytes
  * @flags:	KIPC_MSG_*; KIPC_MSG_SYNC is set before queueing
@@ -145,9 +310,10 @@ struct kipc_msg {
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
-	struct kipc_user *user;
+	struct kipc_charge charge;
 	struct kipc_txn *txn;
 	struct kipc_sync *sync;
+	u32 state;
 	u32 prio;
 	u32 len;
 	u32 flags;
@@ -155,6 +321,7 @@ struct kipc_msg {
 	u8 data[];
 };
 
+size_t kipc_msg_footprint(u32 len);
 struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 			      u32 len, u32 prio);
 void kipc_msg_free(struct kipc_msg *msg);
@@ -174,34 +341,59 @@ struct kipc_limits {
 
 int kipc_limits_check(struct kipc_limits *l);
 
+/* ---- notify.c ---- */
+
+/**
+ * struct kipc_notify_reg - a KIPC_IOC_NOTIFY registration, as mq_notify
+ * @pid:	armer's thread group (reference held), NULL when disarmed
+ * @cred:	armer's credentials (reference held): delivery is checked as
+ *		if the armer sent the signal itself
+ * @file:	the file it was armed through (no reference: cleared when
+ *		the armer flushes or the file is released)
+ * @exec_id:	armer's self_exec_id: no delivery into a new image
+ * @signo:	signal to send
+ * @oneshot:	disarm after one signal
+ */
+struct kipc_notify_reg {
+	struct pid *pid;
+	const struct cred *cred;
+	struct file *file;
+	u64 exec_id;
+	int signo;
+	bool oneshot;
+};
+
+/* ---- queue.c ---- */
+
 /**
  * struct kipc_queue - a priority message queue (endpoint inbox or mailbox)
- * @lock:	protects every field below except the wait queues, @mbox_id
- *		and @fasync
+ * @lock:	protects every field below except the wait queues, @perm_obj,
+ *		@mbox_id and @fasync. Never held across a user copy or a sleep.
  * @levels:	one FIFO per priority
  * @nonempty:	bit n set iff @levels[n] is not empty
  * @lim:	capacity
- * @depth:	queued messages, including parked synchronous ones
+ * @depth:	queued messages, including parked and in-delivery ones
  * @bytes:	payload bytes of @depth
  * @used_msgs:	buffered messages (those counted against @lim)
  * @used_bytes:	payload bytes of @used_msgs
+ * @parked:	parked (rendezvous or SYNC) messages no receiver claimed yet
+ * @delivering:	messages claimed by a receiver that is copying them out
  * @nr_send_wait: tasks blocked in send on this queue
  * @nr_recv_wait: tasks blocked in receive on this queue
+ * @nr_take_wait: those of @nr_recv_wait that would take a message (not
+ *		peeking): what a rendezvous sender can meet
  * @dead:	0 while alive, else the errno senders get (-ESRCH, -EIDRM)
- * @recv_waiters: blocked receivers a sender may hand a message to directly
- * @notify_pid:	KIPC_IOC_NOTIFY target thread group (reference held)
- * @notify_file: fd that armed @notify_pid
- * @notify_sig:	signal to send
- * @notify_oneshot: disarm after one signal
- * @mbox_id:	stamped into messages, 0 for an inbox; immutable. A queue
- *		with a non-zero @mbox_id is the @q of a struct kipc_mbox:
- *		send and receive check its permissions under @lock
+ * @dead_txn:	what callers get whose request a dead queue discards
+ * @notify:	the arrival signal
+ * @perm_obj:	the mailbox whose permissions apply, NULL for an inbox;
+ *		immutable
+ * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @recv_wq:	receivers and pollers: woken when a message arrives
  * @send_wq:	senders and pollers: woken on room, take, new receiver
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
  */
 struct kipc_queue {
-	struct mutex lock;	/* see @lock above */
+	spinlock_t lock;	/* see @lock above */
 	struct list_head levels[KIPC_PRIO_MAX + 1];
 	unsigned long nonempty;
 	struct kipc_limits lim;
@@ -209,14 +401,15 @@ struct kipc_queue {
 	u32 bytes;
 	u32 used_msgs;
 	u32 used_bytes;
+	u32 parked;
+	u32 delivering;
 	u32 nr_send_wait;
 	u32 nr_recv_wait;
+	u32 nr_take_wait;
 	int dead;
-	struct list_head recv_waiters;
-	struct pid *notify_pid;
-	struct file *notify_file;
-	int notify_sig;
-	bool notify_oneshot;
+	int dead_txn;
+	struct kipc_notify_reg notify;
+	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
@@ -251,194 +444,180 @@ struct kipc_rx {
 };
 
 void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
-		     u64 mbox_id);
+		     struct kipc_obj *perm_obj, u64 mbox_id);
 void kipc_queue_destroy(struct kipc_queue *q);
 void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err);
 int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		    const struct kipc_deadline *dl);
-int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
-		    const struct kipc_deadline *dl);
 int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			 const struct kipc_deadline *dl, u32 *sent);
-int kipc_queue_recv_many(struct kipc_queue *q,
-			 int (*next)(void *arg, u32 i, struct kipc_rx *rx),
-			 void *arg, u32 n, const struct kipc_deadline *dl,
-			 u32 *got);
+int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
+		    const struct kipc_deadline *dl);
 void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l);
 void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info);
 __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
 			 struct poll_table_struct *pt, bool is_mbox);
-int kipc_queue_notify(struct kipc_queue *q, struct file *file,
-		      const struct kipc_notify *n);
-void kipc_queue_release_file(struct kipc_queue *q, struct file *file);
+
+/* notify.c, on a queue */
+int kipc_notify_arm(struct kipc_queue *q, struct file *file,
+		    const struct kipc_notify *n);
+void kipc_notify_fire(struct kipc_queue *q, struct kipc_notify_reg *fired);
+void kipc_notify_deliver(struct kipc_notify_reg *fired);
+void kipc_notify_clear(struct kipc_notify_reg *reg);
+void kipc_notify_flush(struct kipc_queue *q, struct file *file, bool release);
+
+/* ---- endpoint.c ---- */
 
 /**
  * struct kipc_endpoint - one endpoint (an open /dev/kipc file)
- * @obj:	registry part
- * @ref:	lifetime of this struct: the endpoint file holds one, and so
- *		does every sender looking it up
+ * @obj:	object header (type KIPC_TYPE_ENDPOINT); the endpoint file
+ *		holds a reference, and so does every sender looking it up
  * @inbox:	direct messages
  * @pid:	opener's thread group (reference held); immutable
- * @uid:	opener's euid; immutable
- * @gid:	opener's egid; immutable
  * @owned:	mailboxes created KIPC_MBOX_OWNED by this endpoint, under
  *		@obj.ns->lock
  * @txns:	requests received and not yet answered, under kipc_txn_lock
- * @user:	quota account of the euid that last sent through this
- *		endpoint (a reference held), under kipc_users_lock
+ * @calls:	this endpoint's interrupted calls kept for a restart, under
+ *		kipc_txn_lock
+ * @nr_calls:	length of @calls, under kipc_txn_lock
+ * @charge_lock: protects @charge
+ * @charge:	accounts of the last task that sent through this endpoint,
+ *		kept so a stream of sends finds them without a lookup
  */
 struct kipc_endpoint {
 	struct kipc_obj obj;
-	struct kref ref;
 	struct kipc_queue inbox;
 	struct pid *pid;
-	kuid_t uid;
-	kgid_t gid;
 	struct list_head owned;
 	struct list_head txns;
-	struct kipc_user *user;
+	struct list_head calls;
+	unsigned int nr_calls;
+	spinlock_t charge_lock;	/* see @charge_lock above */
+	struct kipc_charge charge;
 };
+
+static inline struct kipc_endpoint *kipc_obj_ep(struct kipc_obj *obj)
+{
+	return container_of(obj, struct kipc_endpoint, obj);
+}
 
 void kipc_ep_put(struct kipc_endpoint *ep);
 extern const struct file_operations kipc_ep_fops;
-int kipc_ep_open(struct inode *inode, struct file *file);
+int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c);
+
+/* ---- mailbox.c ---- */
 
 /**
  * struct kipc_mbox - a mailbox
- * @obj:	registry part
- * @ref:	lifetime of this struct: the registry holds one while
- *		registered, every mailbox fd and every in-flight lookup one
+ * @obj:	object header (type KIPC_TYPE_MAILBOX)
  * @q:		the messages
- * @uid:	owner, under @q.lock
- * @gid:	owner group, under @q.lock
- * @cuid:	creator; immutable
- * @cgid:	creator group; immutable
- * @mode:	permission bits, under @q.lock
- * @creator_ep:	id of the creating endpoint; immutable
  * @owned:	created KIPC_MBOX_OWNED; immutable
- * @registered:	still in the registry (not deleted), under @obj.ns->lock
  * @owner:	creating endpoint while @owned and registered, under
  *		@obj.ns->lock (no reference: cleared when it closes)
  * @owner_node:	in @owner->owned, under @obj.ns->lock
  */
 struct kipc_mbox {
 	struct kipc_obj obj;
-	struct kref ref;
 	struct kipc_queue q;
-	kuid_t uid;
-	kgid_t gid;
-	kuid_t cuid;
-	kgid_t cgid;
-	umode_t mode;
-	u64 creator_ep;
 	bool owned;
-	bool registered;
 	struct kipc_endpoint *owner;
 	struct list_head owner_node;
 };
 
-void kipc_mbox_put(struct kipc_mbox *mb);
-bool kipc_mbox_kill(struct kipc_mbox *mb);
+static inline struct kipc_mbox *kipc_obj_mbox(struct kipc_obj *obj)
+{
+	return container_of(obj, struct kipc_mbox, obj);
+}
+
 void kipc_ep_kill_owned(struct kipc_endpoint *ep);
-int kipc_mbox_perm(struct kipc_mbox *mb, int want);
-int kipc_mbox_perm_locked(struct kipc_mbox *mb, int want);
+
+/* ---- ioctl.c: the front end ---- */
+
+/* Which fds a command is valid on (struct kipc_ioc.fds). */
+#define KIPC_FD_EP	BIT(0)
+#define KIPC_FD_MBOX	BIT(1)
+#define KIPC_FD_RING	BIT(2)
 
 /**
- * struct kipc_ctx - what an ioctl runs on
+ * struct kipc_ctx - what a command runs on
  * @file:	the fd's file
- * @ep:		the endpoint (for a mailbox fd, the one it was opened through)
- * @mb:		the mailbox of a mailbox fd, NULL for an endpoint fd
- * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: SEND and
- *		RECV must not sleep (-EAGAIN makes io_uring retry from io-wq)
+ * @ep:		the endpoint (for a mailbox fd, the one it was opened
+ *		through); NULL for a ring fd
+ * @mb:		the mailbox of a mailbox fd, else NULL
+ * @ring_file:	the private data of a ring fd, else NULL
+ * @uarg:	the user's argument struct
+ * @usize:	bytes of it to copy back: min(its size, the kernel's)
+ * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: it must
+ *		not sleep (-EAGAIN makes io_uring retry from io-wq)
+ * @uring:	an io_uring command: an interruption is a cancellation, and
+ *		nothing restarts it
  */
 struct kipc_ctx {
 	struct file *file;
 	struct kipc_endpoint *ep;
 	struct kipc_mbox *mb;
+	void *ring_file;
+	void __user *uarg;
+	size_t usize;
 	bool nowait;
+	bool uring;
 };
 
-/**
- * struct kipc_dest - the queue a send goes to, pinned
- * @q:		the queue
- * @ep:		destination endpoint (a reference held), or NULL
- * @mb:		destination mailbox looked up by id (a reference held), or
- *		NULL (also for the mailbox of the sending mailbox fd itself,
- *		which the fd pins)
- */
-struct kipc_dest {
-	struct kipc_queue *q;
-	struct kipc_endpoint *ep;
-	struct kipc_mbox *mb;
-};
+static inline struct kipc_queue *kipc_ctx_queue(struct kipc_ctx *ctx)
+{
+	return ctx->mb ? &ctx->mb->q : &ctx->ep->inbox;
+}
 
-int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
-		  struct kipc_dest *d);
-void kipc_dest_put(struct kipc_dest *d);
+static inline struct kipc_ns *kipc_ctx_ns(struct kipc_ctx *ctx)
+{
+	return ctx->ep->obj.ns;
+}
 
-long kipc_ioctl_common(struct kipc_ctx *ctx, unsigned int cmd,
-		       unsigned long arg);
-int kipc_copy_arg(void *karg, size_t ksize, size_t ver0,
-		  const void __user *uarg, size_t *usize);
-
-int kipc_ioc_ep_set(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_send(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_recv(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_call(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_reply(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_xfer(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_notify(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_stat(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_list(struct kipc_ctx *ctx, void __user *uarg);
-
-struct io_uring_cmd;
+void kipc_ioctl_init(void);
+long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg);
 int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 		   unsigned int issue_flags);
+int kipc_copy_out(struct kipc_ctx *ctx, const void *karg);
 
-/* Compare ioctl numbers without their size bits (structs may grow). */
-#define KIPC_CMD(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+/* Command handlers: @karg is the argument, copied in and zero-extended. */
+int kipc_ioc_ep_set(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_send(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_recv(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_call(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_reply(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_xfer(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_notify(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_stat(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_list(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_usage(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_ring_wake(struct kipc_ctx *ctx, void *karg);
 
-/* ring.c */
-int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg);
-int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg);
-void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info);
-void kipc_ring_get(struct kipc_obj *obj);
-void kipc_ring_put(struct kipc_obj *obj);
-void kipc_ring_kill_put(struct kipc_obj *obj);
+/* ---- call.c ---- */
 
-/* registry.c */
-struct kipc_ns *kipc_ns_get_current(void);
-void kipc_ns_put(struct kipc_ns *ns);
-int kipc_name_copy(char *dst, const char *src);
-struct kipc_obj *kipc_name_find(struct kipc_ns *ns, u32 type, const char *name);
-void kipc_obj_unhash(struct kipc_obj *obj);
-void kipc_obj_hash(struct kipc_obj *obj);
-struct kipc_endpoint *kipc_ep_lookup(struct kipc_ns *ns, u64 id);
-struct kipc_mbox *kipc_mbox_lookup(struct kipc_ns *ns, u64 id,
-				   const char *name);
-void kipc_registry_exit(void);
-
-/* call.c */
-struct kipc_txn *kipc_txn_new(u32 reply_max);
+struct kipc_txn *kipc_txn_new(struct kipc_endpoint *caller, u32 reply_max);
 struct kipc_txn *kipc_txn_get(struct kipc_txn *txn);
 void kipc_txn_put(struct kipc_txn *txn);
 u64 kipc_txn_token(const struct kipc_txn *txn);
+u32 kipc_txn_reply_max(const struct kipc_txn *txn);
 void kipc_txn_received(struct kipc_txn *txn, struct kipc_endpoint *ep);
 void kipc_txn_fail(struct kipc_txn *txn, int err);
 int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 		  struct kipc_msg **reply);
+void kipc_txn_cancel(struct kipc_txn *txn);
+void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
+		   const struct kipc_deadline *dl);
+struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
+				 struct kipc_deadline *dl);
 int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg);
 void kipc_ep_fail_txns(struct kipc_endpoint *ep);
-
-/* msg.c: per-user byte quota */
-void kipc_ep_user_release(struct kipc_endpoint *ep);
-struct kipc_user *kipc_user_charge_bytes(kuid_t uid, size_t bytes);
-void kipc_user_uncharge_bytes(struct kipc_user *u, size_t bytes);
-void kipc_users_exit(void);
+void kipc_ep_drop_calls(struct kipc_endpoint *ep);
 
 #endif /* _KIPC_INTERNAL_H */

@@ -32,59 +32,48 @@ struct kipc_mbox_file {
 	struct file *ep_file;
 };
 
-static void kipc_mbox_free(struct kref *ref)
+static struct kipc_mbox *kipc_file_mbox(struct file *file)
 {
-	struct kipc_mbox *mb = container_of(ref, struct kipc_mbox, ref);
-
-	kipc_queue_destroy(&mb->q);
-	kipc_ns_put(mb->obj.ns);
-	kfree(mb);
+	return ((struct kipc_mbox_file *)file->private_data)->mb;
 }
 
-/**
- * kipc_mbox_put() - drop a reference to a mailbox
- * @mb:		the mailbox
- */
-void kipc_mbox_put(struct kipc_mbox *mb)
+/* Leaves the registry: no longer owned; under the namespace's lock. */
+static void kipc_mbox_unregister(struct kipc_obj *obj)
 {
-	kref_put(&mb->ref, kipc_mbox_free);
-}
+	struct kipc_mbox *mb = kipc_obj_mbox(obj);
 
-/* Remove @mb from its namespace; caller holds the namespace lock. */
-static void kipc_mbox_unregister(struct kipc_mbox *mb)
-{
-	lockdep_assert_held(&mb->obj.ns->lock);
-	kipc_obj_unhash(&mb->obj);
-	mb->registered = false;
-	mb->obj.ns->nr_mboxes--;
 	if (mb->owner) {
 		list_del_init(&mb->owner_node);
 		mb->owner = NULL;
 	}
 }
 
-/**
- * kipc_mbox_kill() - delete a mailbox unless already deleted
- * @mb:		the mailbox; the caller holds a reference
- *
- * Return: true if this call deleted it.
- */
-bool kipc_mbox_kill(struct kipc_mbox *mb)
+static void kipc_mbox_kill(struct kipc_obj *obj)
 {
-	struct kipc_ns *ns = mb->obj.ns;
-	bool was;
-
-	mutex_lock(&ns->lock);
-	was = mb->registered;
-	if (was)
-		kipc_mbox_unregister(mb);
-	mutex_unlock(&ns->lock);
-	if (!was)
-		return false;
-	kipc_queue_kill(&mb->q, -EIDRM, -EIDRM);
-	kipc_mbox_put(mb);	/* the registry's reference */
-	return true;
+	kipc_queue_kill(&kipc_obj_mbox(obj)->q, -EIDRM, -EIDRM);
 }
+
+static void kipc_mbox_free(struct kipc_obj *obj)
+{
+	kipc_queue_destroy(&kipc_obj_mbox(obj)->q);
+}
+
+static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
+{
+	struct kipc_mbox *mb = kipc_obj_mbox(obj);
+
+	if (mb->owned)
+		info->flags |= KIPC_INFO_OWNED;
+	kipc_queue_info(&mb->q, info);
+}
+
+static const struct kipc_obj_ops kipc_mbox_ops = {
+	.type = KIPC_TYPE_MAILBOX,
+	.unregister = kipc_mbox_unregister,
+	.kill = kipc_mbox_kill,
+	.free = kipc_mbox_free,
+	.info = kipc_mbox_info,
+};
 
 /**
  * kipc_ep_kill_owned() - delete the KIPC_MBOX_OWNED mailboxes of an
@@ -94,87 +83,35 @@ bool kipc_mbox_kill(struct kipc_mbox *mb)
 void kipc_ep_kill_owned(struct kipc_endpoint *ep)
 {
 	struct kipc_ns *ns = ep->obj.ns;
-	struct kipc_mbox *mb, *tmp;
-	LIST_HEAD(dead);
+	struct kipc_mbox *mb;
 
-	mutex_lock(&ns->lock);
-	list_for_each_entry_safe(mb, tmp, &ep->owned, owner_node) {
-		kipc_mbox_unregister(mb);
-		/* Unregistered: nobody else uses owner_node any more. */
-		list_add_tail(&mb->owner_node, &dead);
-	}
-	mutex_unlock(&ns->lock);
-
-	list_for_each_entry_safe(mb, tmp, &dead, owner_node) {
-		list_del_init(&mb->owner_node);
-		kipc_queue_kill(&mb->q, -EIDRM, -EIDRM);
-		kipc_mbox_put(mb);	/* the registry's reference */
+	for (;;) {
+		mutex_lock(&ns->lock);
+		mb = list_first_entry_or_null(&ep->owned, struct kipc_mbox,
+					      owner_node);
+		if (mb)
+			kipc_obj_get(&mb->obj);
+		mutex_unlock(&ns->lock);
+		if (!mb)
+			return;
+		kipc_obj_delete(&mb->obj);
+		kipc_obj_put(&mb->obj);
 	}
 }
 
-/**
- * kipc_mbox_perm() - may the current task use @mb this way (ipcperms())
- * @mb:		the mailbox
- * @want:	MAY_READ (receive) and/or MAY_WRITE (send)
- *
- * Return: 0 or -EACCES.
- */
-int kipc_mbox_perm(struct kipc_mbox *mb, int want)
+static int kipc_mbox_flush(struct file *file, fl_owner_t id)
 {
-	int ret;
-
-	mutex_lock(&mb->q.lock);
-	ret = kipc_mbox_perm_locked(mb, want);
-	mutex_unlock(&mb->q.lock);
-	return ret;
-}
-
-/**
- * kipc_mbox_perm_locked() - kipc_mbox_perm() with @mb->q.lock held
- * @mb:		the mailbox
- * @want:	MAY_READ and/or MAY_WRITE
- *
- * Return: 0 or -EACCES.
- */
-int kipc_mbox_perm_locked(struct kipc_mbox *mb, int want)
-{
-	kuid_t euid = current_euid();
-	int granted;
-
-	lockdep_assert_held(&mb->q.lock);
-	granted = mb->mode;
-	if (uid_eq(euid, mb->uid) || uid_eq(euid, mb->cuid))
-		granted >>= 6;
-	else if (in_group_p(mb->gid) || in_group_p(mb->cgid))
-		granted >>= 3;
-
-	if ((granted & want & 7) == want)
-		return 0;
-	if (ns_capable(mb->obj.ns->ipc_ns->user_ns, CAP_IPC_OWNER))
-		return 0;
-	return -EACCES;
-}
-
-/* Owner, creator or CAP_IPC_OWNER: may delete and change @mb. */
-static int kipc_mbox_owner_check(struct kipc_mbox *mb)
-{
-	kuid_t euid = current_euid();
-	bool owner;
-
-	mutex_lock(&mb->q.lock);
-	owner = uid_eq(euid, mb->uid) || uid_eq(euid, mb->cuid);
-	mutex_unlock(&mb->q.lock);
-	if (owner || ns_capable(mb->obj.ns->ipc_ns->user_ns, CAP_IPC_OWNER))
-		return 0;
-	return -EACCES;
+	kipc_notify_flush(&kipc_file_mbox(file)->q, file, false);
+	return 0;
 }
 
 static int kipc_mbox_release(struct inode *inode, struct file *file)
 {
 	struct kipc_mbox_file *mf = file->private_data;
 
-	kipc_queue_release_file(&mf->mb->q, file);
-	kipc_mbox_put(mf->mb);
+	fasync_helper(-1, file, 0, &mf->mb->q.fasync);
+	kipc_notify_flush(&mf->mb->q, file, true);
+	kipc_obj_put(&mf->mb->obj);
 	fput(mf->ep_file);
 	kfree(mf);
 	return 0;
@@ -204,7 +141,7 @@ static long kipc_mbox_ioctl(struct file *file, unsigned int cmd,
 		.mb = mf->mb,
 	};
 
-	return kipc_ioctl_common(&ctx, cmd, arg);
+	return kipc_ioctl(&ctx, cmd, arg);
 }
 
 static int kipc_mbox_uring_cmd(struct io_uring_cmd *ioucmd,
@@ -222,6 +159,7 @@ static int kipc_mbox_uring_cmd(struct io_uring_cmd *ioucmd,
 
 static const struct file_operations kipc_mbox_fops = {
 	.owner		= THIS_MODULE,
+	.flush		= kipc_mbox_flush,
 	.release	= kipc_mbox_release,
 	.poll		= kipc_mbox_poll,
 	.fasync		= kipc_mbox_fasync,
@@ -261,23 +199,23 @@ static struct file *kipc_mbox_getfile(struct kipc_ctx *ctx,
  * reference on @mb.
  */
 static int kipc_mbox_install(struct kipc_ctx *ctx, struct kipc_mbox *mb,
-			     void __user *uarg, const void *karg, size_t usize)
+			     const void *karg)
 {
 	struct file *file;
 	int fd;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
-		kipc_mbox_put(mb);
+		kipc_obj_put(&mb->obj);
 		return fd;
 	}
 	file = kipc_mbox_getfile(ctx, mb);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
-		kipc_mbox_put(mb);
+		kipc_obj_put(&mb->obj);
 		return PTR_ERR(file);
 	}
-	if (copy_to_user(uarg, karg, usize)) {
+	if (kipc_copy_out(ctx, karg)) {
 		put_unused_fd(fd);
 		fput(file);
 		return -EFAULT;
@@ -289,243 +227,176 @@ static int kipc_mbox_install(struct kipc_ctx *ctx, struct kipc_mbox *mb,
 /**
  * kipc_ioc_mbox_create() - KIPC_IOC_MBOX_CREATE
  * @ctx:	an endpoint fd
- * @uarg:	struct kipc_mbox_create
+ * @arg:	struct kipc_mbox_create
  *
  * Return: the new mailbox fd or a negative errno as documented in the
  * uapi header.
  */
-int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_ns *ns = ctx->ep->obj.ns;
-	struct kipc_mbox_create karg;
+	struct kipc_mbox_create *karg = arg;
 	struct kipc_limits lim;
 	struct kipc_mbox *mb;
-	size_t usize;
 	int ret;
 
-	if (ctx->mb)
-		return -ENOTTY;
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_CREATE_SIZE_VER0,
-			    uarg, &usize);
-	if (ret)
-		return ret;
-	if ((karg.flags & ~KIPC_MBOX_OWNED) || (karg.mode & ~0777))
+	if ((karg->flags & ~KIPC_MBOX_OWNED) || (karg->mode & ~0777))
 		return -EINVAL;
 	lim = (struct kipc_limits) {
-		.max_msgs = karg.max_msgs,
-		.max_bytes = karg.max_bytes,
-		.msg_max = karg.msg_max,
+		.max_msgs = karg->max_msgs,
+		.max_bytes = karg->max_bytes,
+		.msg_max = karg->msg_max,
 	};
 	ret = kipc_limits_check(&lim);
 	if (ret)
 		return ret;
 
-	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
+	mb = kzalloc(sizeof(*mb), KIPC_GFP_HELD);
 	if (!mb)
 		return -ENOMEM;
-	ret = kipc_name_copy(mb->obj.name, karg.name);
+	ret = kipc_obj_init(&mb->obj, &kipc_mbox_ops, kipc_ctx_ns(ctx),
+			    karg->name, karg->mode, ctx->ep->obj.id);
 	if (ret) {
 		kfree(mb);
 		return ret;
 	}
-	mb->obj.id = kipc_next_id();
-	mb->obj.type = KIPC_TYPE_MAILBOX;
-	mb->obj.ns = ns;
-	refcount_inc(&ns->refs);
-	kref_init(&mb->ref);		/* the registry's reference */
-	kipc_queue_init(&mb->q, &lim, mb->obj.id);
-	mb->uid = current_euid();
-	mb->cuid = mb->uid;
-	mb->gid = current_egid();
-	mb->cgid = mb->gid;
-	mb->mode = karg.mode;
-	mb->creator_ep = ctx->ep->obj.id;
-	mb->owned = karg.flags & KIPC_MBOX_OWNED;
+	kipc_queue_init(&mb->q, &lim, &mb->obj, mb->obj.id);
+	mb->owned = karg->flags & KIPC_MBOX_OWNED;
 	INIT_LIST_HEAD(&mb->owner_node);
-
-	mutex_lock(&ns->lock);
-	if (ns->nr_mboxes >= READ_ONCE(kipc_max_mailboxes))
-		ret = -ENOSPC;
-	else if (mb->obj.name[0] &&
-		 kipc_name_find(ns, KIPC_TYPE_MAILBOX, mb->obj.name))
-		ret = -EEXIST;
-	else
-		ret = xa_insert(&ns->objs, mb->obj.id, &mb->obj,
-				GFP_KERNEL_ACCOUNT);
-	if (!ret) {
-		if (mb->obj.name[0])
-			kipc_obj_hash(&mb->obj);
-		ns->nr_mboxes++;
-		mb->registered = true;
-		if (mb->owned) {
+	ret = kipc_obj_charge(&mb->obj, KIPC_CHARGE_MBOX,
+			      kmalloc_size_roundup(sizeof(*mb)));
+	if (!ret)
+		ret = kipc_obj_register(&mb->obj);
+	if (ret) {
+		kipc_obj_put(&mb->obj);
+		return ret;
+	}
+	if (mb->owned) {
+		mutex_lock(&mb->obj.ns->lock);
+		if (mb->obj.registered) {
 			mb->owner = ctx->ep;
 			list_add_tail(&mb->owner_node, &ctx->ep->owned);
 		}
-	}
-	mutex_unlock(&ns->lock);
-	if (ret) {
-		kipc_mbox_put(mb);
-		return ret;
+		mutex_unlock(&mb->obj.ns->lock);
 	}
 
-	karg.id = mb->obj.id;
+	karg->id = mb->obj.id;
 	/*
-	 * One reference for the fd (install consumes it) and one of our own:
-	 * once registered, another task may delete the mailbox at any time.
+	 * One reference for the fd (install consumes it) and ours: once
+	 * registered, another task may delete the mailbox at any time.
 	 */
-	kref_get(&mb->ref);
-	kref_get(&mb->ref);
-	ret = kipc_mbox_install(ctx, mb, uarg, &karg, usize);
+	kipc_obj_get(&mb->obj);
+	ret = kipc_mbox_install(ctx, mb, karg);
 	if (ret < 0)
-		kipc_mbox_kill(mb);	/* drops the registry's reference */
-	kipc_mbox_put(mb);
+		kipc_obj_delete(&mb->obj);
+	kipc_obj_put(&mb->obj);
 	return ret;
-}
-
-/* Decode a struct kipc_mbox_ref into a referenced mailbox. */
-static struct kipc_mbox *kipc_mbox_ref_get(struct kipc_ctx *ctx,
-					   const struct kipc_mbox_ref *ref)
-{
-	char name[KIPC_NAME_MAX];
-	struct kipc_mbox *mb;
-	int ret;
-
-	if (ref->flags)
-		return ERR_PTR(-EINVAL);
-	ret = kipc_name_copy(name, ref->name);
-	if (ret)
-		return ERR_PTR(ret);
-	if (!ref->id && !name[0]) {
-		if (!ctx->mb)
-			return ERR_PTR(-EINVAL);
-		kref_get(&ctx->mb->ref);
-		return ctx->mb;
-	}
-	if (ref->id && name[0])
-		return ERR_PTR(-EINVAL);
-	mb = kipc_mbox_lookup(ctx->ep->obj.ns, ref->id, name);
-	return mb ? mb : ERR_PTR(-ENOENT);
 }
 
 /**
  * kipc_ioc_mbox_open() - KIPC_IOC_MBOX_OPEN
  * @ctx:	an endpoint fd
- * @uarg:	struct kipc_mbox_ref
+ * @arg:	struct kipc_mbox_ref
  *
  * Return: the new mailbox fd or a negative errno as documented in the
  * uapi header.
  */
-int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_mbox_ref karg;
-	struct kipc_mbox *mb;
-	size_t usize;
-	int ret;
+	struct kipc_mbox_ref *karg = arg;
+	struct kipc_obj *obj;
 
-	if (ctx->mb)
-		return -ENOTTY;
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_REF_SIZE_VER0, uarg,
-			    &usize);
-	if (ret)
-		return ret;
-	mb = kipc_mbox_ref_get(ctx, &karg);
-	if (IS_ERR(mb))
-		return PTR_ERR(mb);
-	if (kipc_mbox_perm(mb, MAY_READ) && kipc_mbox_perm(mb, MAY_WRITE)) {
-		kipc_mbox_put(mb);
+	obj = kipc_obj_lookup_ref(kipc_ctx_ns(ctx), KIPC_TYPE_MAILBOX, karg,
+				  NULL);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	if (kipc_perm_check(obj, MAY_READ) && kipc_perm_check(obj, MAY_WRITE)) {
+		kipc_obj_put(obj);
 		return -EACCES;
 	}
-	karg.id = mb->obj.id;
-	return kipc_mbox_install(ctx, mb, uarg, &karg, usize);
+	karg->id = obj->id;
+	return kipc_mbox_install(ctx, kipc_obj_mbox(obj), karg);
 }
 
 /**
  * kipc_ioc_mbox_delete() - KIPC_IOC_MBOX_DELETE
  * @ctx:	endpoint fd, or mailbox fd (id 0 and name "" = that mailbox)
- * @uarg:	struct kipc_mbox_ref
+ * @arg:	struct kipc_mbox_ref
  *
  * Return: 0 or a negative errno as documented in the uapi header.
  */
-int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_mbox_ref karg;
-	struct kipc_mbox *mb;
-	size_t usize;
+	struct kipc_obj *self = ctx->mb ? &ctx->mb->obj : NULL;
+	struct kipc_obj *obj;
 	int ret;
 
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_REF_SIZE_VER0, uarg,
-			    &usize);
-	if (ret)
-		return ret;
-	mb = kipc_mbox_ref_get(ctx, &karg);
-	if (IS_ERR(mb))
-		return PTR_ERR(mb);
-	ret = kipc_mbox_owner_check(mb);
-	if (!ret && !kipc_mbox_kill(mb))
-		ret = mb == ctx->mb ? -EIDRM : -ENOENT;
-	kipc_mbox_put(mb);
+	obj = kipc_obj_lookup_ref(kipc_ctx_ns(ctx), KIPC_TYPE_MAILBOX, arg,
+				  self);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ret = kipc_owner_check(obj);
+	if (!ret && !kipc_obj_delete(obj))
+		ret = obj == self ? -EIDRM : -ENOENT;
+	kipc_obj_put(obj);
 	return ret;
 }
 
 /**
  * kipc_ioc_mbox_set() - KIPC_IOC_MBOX_SET
  * @ctx:	endpoint fd, or mailbox fd (id 0 = that mailbox)
- * @uarg:	struct kipc_mbox_set
+ * @arg:	struct kipc_mbox_set
  *
  * Return: 0 or a negative errno as documented in the uapi header.
  */
-int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID |
 			  KIPC_MBOX_SET_GID;
 	struct user_namespace *uns = current_user_ns();
-	struct kipc_mbox_set karg;
-	struct kipc_mbox *mb;
+	struct kipc_mbox_set *karg = arg;
+	struct kipc_obj *obj;
 	kuid_t uid;
 	kgid_t gid;
-	size_t usize;
 	int ret;
 
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_SET_SIZE_VER0, uarg,
-			    &usize);
-	if (ret)
-		return ret;
-	if (!karg.flags || (karg.flags & ~known) || karg.reserved)
+	if (!karg->flags || (karg->flags & ~known) || karg->reserved)
 		return -EINVAL;
-	if ((karg.flags & KIPC_MBOX_SET_MODE) && (karg.mode & ~0777))
+	if ((karg->flags & KIPC_MBOX_SET_MODE) && (karg->mode & ~0777))
 		return -EINVAL;
-	uid = make_kuid(uns, karg.uid);
-	gid = make_kgid(uns, karg.gid);
-	if ((karg.flags & KIPC_MBOX_SET_UID) && !uid_valid(uid))
+	uid = make_kuid(uns, karg->uid);
+	gid = make_kgid(uns, karg->gid);
+	if ((karg->flags & KIPC_MBOX_SET_UID) && !uid_valid(uid))
 		return -EINVAL;
-	if ((karg.flags & KIPC_MBOX_SET_GID) && !gid_valid(gid))
+	if ((karg->flags & KIPC_MBOX_SET_GID) && !gid_valid(gid))
 		return -EINVAL;
 
-	if (!karg.id) {
+	if (!karg->id) {
 		if (!ctx->mb)
 			return -EINVAL;
-		mb = ctx->mb;
-		kref_get(&mb->ref);
+		obj = &ctx->mb->obj;
+		kipc_obj_get(obj);
 	} else {
-		mb = kipc_mbox_lookup(ctx->ep->obj.ns, karg.id, NULL);
-		if (!mb)
+		obj = kipc_obj_lookup(kipc_ctx_ns(ctx), KIPC_TYPE_MAILBOX,
+				      karg->id, NULL);
+		if (!obj)
 			return -ENOENT;
 	}
-	ret = kipc_mbox_owner_check(mb);
+	ret = kipc_owner_check(obj);
+	if (!ret && mutex_lock_killable(&obj->ns->lock))
+		ret = -EINTR;
 	if (!ret) {
-		mutex_lock(&mb->q.lock);
-		if (mb->q.dead) {
+		if (!obj->registered) {
 			ret = -EIDRM;
 		} else {
-			if (karg.flags & KIPC_MBOX_SET_MODE)
-				mb->mode = karg.mode;
-			if (karg.flags & KIPC_MBOX_SET_UID)
-				mb->uid = uid;
-			if (karg.flags & KIPC_MBOX_SET_GID)
-				mb->gid = gid;
+			if (karg->flags & KIPC_MBOX_SET_MODE)
+				WRITE_ONCE(obj->perm.mode, karg->mode);
+			if (karg->flags & KIPC_MBOX_SET_UID)
+				WRITE_ONCE(obj->perm.uid, uid);
+			if (karg->flags & KIPC_MBOX_SET_GID)
+				WRITE_ONCE(obj->perm.gid, gid);
 		}
-		mutex_unlock(&mb->q.lock);
+		mutex_unlock(&obj->ns->lock);
 	}
-	kipc_mbox_put(mb);
+	kipc_obj_put(obj);
 	return ret;
 }

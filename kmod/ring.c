@@ -31,10 +31,6 @@
 #include "compat.h"
 #include "kipc.h"
 
-static unsigned int kipc_ring_max = 64;
-module_param_named(ring_max, kipc_ring_max, uint, 0644);
-MODULE_PARM_DESC(ring_max, "Maximum rings per IPC namespace (default 64)");
-
 static unsigned int kipc_ring_slots_max = BIT(20);
 module_param_named(ring_slots_max, kipc_ring_slots_max, uint, 0644);
 MODULE_PARM_DESC(ring_slots_max, "Maximum slots in one ring (default 1048576)");
@@ -61,10 +57,9 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
 
 /**
  * struct kipc_kring - a ring
- * @obj:	registry part
- * @ref:	lifetime: the registry holds one while registered, every ring
- *		fd one (a mapping holds the fd's file), lookups one each
- * @lock:	protects @uid, @gid, @perm, @deleted, @producers, @consumer,
+ * @obj:	object header (type KIPC_TYPE_RING); every ring fd holds a
+ *		reference (a mapping holds the fd's file)
+ * @lock:	protects @deleted, @producers, @consumer,
  *		@had_producer, @had_consumer, @state and @orphans, and the
  *		shared header's @state and @resv words when the kernel writes
  *		them
@@ -78,15 +73,6 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
  * @slot_shift:	log2(slot size); immutable
  * @slot_size:	bytes per slot; immutable
  * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC; immutable
- * @creator_ep:	endpoint that created it; immutable
- * @user:	the creator's quota account, charged with the ring's pages
- *		until it is freed; immutable
- * @cuid:	creator; immutable
- * @cgid:	creator group; immutable
- * @uid:	owner
- * @gid:	owner group
- * @perm:	permission bits (w = produce, r = consume)
- * @registered:	still in the registry, under @obj.ns->lock
  * @deleted:	KIPC_IOC_RING_DELETE done; also read without @lock
  * @producers:	bitmap of attached producer numbers
  * @consumer:	a consumer is attached
@@ -102,7 +88,6 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
  */
 struct kipc_kring {
 	struct kipc_obj obj;
-	struct kref ref;
 	struct mutex lock;	/* see @lock above */
 	spinlock_t wait_lock;	/* see @wait_lock above */
 	struct page **pages;
@@ -113,14 +98,6 @@ struct kipc_kring {
 	u32 slot_shift;
 	u32 slot_size;
 	u32 mode;
-	u64 creator_ep;
-	struct kipc_user *user;
-	kuid_t cuid;
-	kgid_t cgid;
-	kuid_t uid;
-	kgid_t gid;
-	umode_t perm;
-	bool registered;
 	bool deleted;
 	u64 producers;
 	bool consumer;
@@ -158,9 +135,14 @@ static struct kipc_ring_slot *kring_slot(struct kipc_kring *r, u32 pos)
 	       ((size_t)(pos & r->mask) << r->slot_shift);
 }
 
-static void kring_free(struct kref *ref)
+static struct kipc_kring *kipc_obj_ring(struct kipc_obj *obj)
 {
-	struct kipc_kring *r = container_of(ref, struct kipc_kring, ref);
+	return container_of(obj, struct kipc_kring, obj);
+}
+
+static void kring_free(struct kipc_obj *obj)
+{
+	struct kipc_kring *r = kipc_obj_ring(obj);
 	unsigned int i;
 
 	if (r->vaddr)
@@ -169,16 +151,12 @@ static void kring_free(struct kref *ref)
 		if (r->pages[i])
 			__free_page(r->pages[i]);
 	kvfree(r->pages);
-	if (r->user)
-		kipc_user_uncharge_bytes(r->user,
-					 (size_t)r->nr_pages << PAGE_SHIFT);
-	kipc_ns_put(r->obj.ns);
-	kfree(r);
+	mutex_destroy(&r->lock);
 }
 
 static void kring_put(struct kipc_kring *r)
 {
-	kref_put(&r->ref, kring_free);
+	kipc_obj_put(&r->obj);
 }
 
 /* Publish the kernel's view of the ring state; caller holds r->lock. */
@@ -362,81 +340,90 @@ static int kring_check(struct kipc_kring_file *rf, u32 n)
 	return 0;
 }
 
-static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
+/**
+ * struct kring_wait_op - one RING_WAIT in progress
+ * @rf:		the waiting side
+ * @n:		producer: slots wanted
+ * @slept:	been asleep: whoever woke us cleared our sleeping word
+ */
+struct kring_wait_op {
+	struct kipc_kring_file *rf;
+	u32 n;
+	bool slept;
+};
+
+/* kipc_wait() condition of RING_WAIT; lockless. */
+static int kring_wait_ready(void *arg)
 {
+	struct kring_wait_op *op = arg;
+	struct kipc_kring_file *rf = op->rf;
+
+	/* Whoever woke us cleared our word; say again that we sleep. */
+	if (op->slept)
+		kring_sleepers(rf->ring, rf->role == KIPC_RING_ROLE_CONSUMER, 0);
+	op->slept = true;
+	/* Pairs with the publisher's barrier before it reads our word. */
+	smp_mb();
+	return kring_check(rf, op->n);
+}
+
+/**
+ * kipc_ioc_ring_wait() - KIPC_IOC_RING_WAIT
+ * @ctx:	a ring fd
+ * @arg:	struct kipc_ring_wait
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *arg)
+{
+	struct kipc_kring_file *rf = ctx->ring_file;
 	struct kipc_kring *r = rf->ring;
 	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
 	wait_queue_head_t *wq = consumer ? &r->cons_wq : &r->prod_wq;
 	u32 want = consumer ? KIPC_RING_WAIT_READABLE : KIPC_RING_WAIT_WRITABLE;
+	struct kipc_ring_wait *karg = arg;
+	struct kring_wait_op op = { .rf = rf, .n = karg->n };
 	struct kipc_deadline dl;
-	struct kipc_ring_wait karg;
-	DEFINE_WAIT(wait);
-	size_t usize;
-	ktime_t until;
 	int ret;
 
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_WAIT_SIZE_VER0,
-			    uarg, &usize);
+	if ((karg->flags & ~(KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
+			     want)) || !(karg->flags & want) || karg->reserved)
+		return -EINVAL;
+	if (consumer ? karg->n : (!karg->n || karg->n > r->count))
+		return -EINVAL;
+	ret = kipc_deadline_init(&dl, karg->flags & ~want, &karg->timeout);
 	if (ret)
 		return ret;
-	if ((karg.flags & ~(KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
-			    want)) || !(karg.flags & want) || karg.reserved)
-		return -EINVAL;
-	if (consumer ? karg.n : (!karg.n || karg.n > r->count))
-		return -EINVAL;
-	ret = kipc_deadline_init(&dl, karg.flags & ~want, &karg.timeout, false);
-	if (ret)
-		return ret;
+	dl.recheck = KIPC_RING_RECHECK_NS;
 
 	kring_sleepers(r, consumer, 1);
-	for (;;) {
+	do {
 		/* A dead producer's claim may be all the consumer waits for. */
 		if (consumer && r->mode == KIPC_RING_MPSC) {
 			mutex_lock(&r->lock);
 			kring_reap_orphans(r);
 			mutex_unlock(&r->lock);
 		}
-		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
-		/* Pairs with the publisher's barrier before it reads our word. */
-		smp_mb();
-		ret = kring_check(rf, karg.n);
-		if (ret)
-			break;
-		if (dl.nonblock) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			/*
-			 * Task work alone (io_uring) is no reason to fail: the
-			 * wait restarts after it, unless its timeout is
-			 * relative (a restart would start it again).
-			 */
-			ret = !task_sigpending(current) &&
-			      (!dl.timed || (karg.flags & KIPC_ABSTIME)) ?
-			      -ERESTARTSYS : -EINTR;
-			break;
-		}
-		until = ktime_add_ns(ktime_get(), KIPC_RING_RECHECK_NS);
-		if (dl.timed) {
-			if (ktime_compare(ktime_get(), dl.expires) >= 0) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			if (ktime_before(dl.expires, until))
-				until = dl.expires;
-		}
-		schedule_hrtimeout(&until, HRTIMER_MODE_ABS);
-		/* Whoever woke us cleared our word; say again that we sleep. */
-		kring_sleepers(r, consumer, 0);
-	}
-	finish_wait(wq, &wait);
+		ret = kipc_wait(wq, &dl, kring_wait_ready, &op);
+	} while (!ret);
 	kring_sleepers(r, consumer, -1);
+	if (ret == -ERESTARTSYS &&
+	    kipc_deadline_save(&dl, ctx->uarg +
+			       offsetof(struct kipc_ring_wait, timeout)))
+		ret = -EINTR;
 	return ret > 0 ? 0 : ret;
 }
 
-static int kring_ioc_wake(struct kipc_kring_file *rf)
+/**
+ * kipc_ioc_ring_wake() - KIPC_IOC_RING_WAKE
+ * @ctx:	a ring fd
+ * @arg:	none
+ *
+ * Return: 0.
+ */
+int kipc_ioc_ring_wake(struct kipc_ctx *ctx, void *arg)
 {
+	struct kipc_kring_file *rf = ctx->ring_file;
 	struct kipc_kring *r = rf->ring;
 
 	if (rf->role == KIPC_RING_ROLE_PRODUCER)
@@ -448,17 +435,12 @@ static int kring_ioc_wake(struct kipc_kring_file *rf)
 
 static long kring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct kipc_kring_file *rf = file->private_data;
-	void __user *uarg = (void __user *)arg;
+	struct kipc_ctx ctx = {
+		.file = file,
+		.ring_file = file->private_data,
+	};
 
-	switch (KIPC_CMD(cmd)) {
-	case KIPC_CMD(KIPC_IOC_RING_WAIT):
-		return kring_ioc_wait(rf, uarg);
-	case KIPC_CMD(KIPC_IOC_RING_WAKE):
-		return kring_ioc_wake(rf);
-	default:
-		return -ENOTTY;
-	}
+	return kipc_ioctl(&ctx, cmd, arg);
 }
 
 static __poll_t kring_poll(struct file *file, struct poll_table_struct *pt)
@@ -538,7 +520,10 @@ static void kring_detach(struct kipc_kring_file *rf)
 
 static int kring_release(struct inode *inode, struct file *file)
 {
-	kring_detach(file->private_data);
+	struct kipc_kring_file *rf = file->private_data;
+
+	kipc_ns_file_close(rf->ring->obj.ns);
+	kring_detach(rf);
 	return 0;
 }
 
@@ -552,34 +537,27 @@ static const struct file_operations kring_fops = {
 	.llseek		= noop_llseek,
 };
 
-/*
- * Unregister @r and tell everyone attached; the caller holds a reference.
- * Return: true if this call deleted it.
- */
-static bool kring_kill(struct kipc_kring *r)
+/* Deleted: tell everyone attached. */
+static void kring_kill(struct kipc_obj *obj)
 {
-	struct kipc_ns *ns = r->obj.ns;
-	bool was;
+	struct kipc_kring *r = kipc_obj_ring(obj);
 
-	mutex_lock(&ns->lock);
-	was = r->registered;
-	if (was) {
-		kipc_obj_unhash(&r->obj);
-		r->registered = false;
-		ns->nr_rings--;
-	}
-	mutex_unlock(&ns->lock);
-	if (!was)
-		return false;
 	mutex_lock(&r->lock);
 	WRITE_ONCE(r->deleted, true);
 	kring_set_state(r, KIPC_RING_DELETED, 0);
 	mutex_unlock(&r->lock);
 	wake_up_interruptible_all(&r->cons_wq);
 	wake_up_interruptible_all(&r->prod_wq);
-	kring_put(r);	/* the registry's reference */
-	return true;
 }
+
+static void kring_info(struct kipc_obj *obj, struct kipc_info *info);
+
+static const struct kipc_obj_ops kring_ops = {
+	.type = KIPC_TYPE_RING,
+	.kill = kring_kill,
+	.free = kring_free,
+	.info = kring_info,
+};
 
 /* Allocate and lay out the ring's memory. */
 static int kring_alloc(struct kipc_kring *r)
@@ -640,157 +618,77 @@ static int kring_geometry(const struct kipc_ring_create *c, size_t *size)
 /**
  * kipc_ioc_ring_create() - KIPC_IOC_RING_CREATE
  * @ctx:	an endpoint fd
- * @uarg:	struct kipc_ring_create
+ * @arg:	struct kipc_ring_create
  *
  * Return: 0 or a negative errno as documented in the uapi header.
  */
-int kipc_ioc_ring_create(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_ns *ns = ctx->ep->obj.ns;
-	struct kipc_ring_create karg;
+	struct kipc_ring_create *karg = arg;
 	struct kipc_kring *r;
-	size_t usize, size;
+	size_t size;
 	int ret;
 
 	BUILD_BUG_ON(KIPC_RING_HDR_SIZE != PAGE_SIZE);
 	BUILD_BUG_ON(sizeof(struct kipc_ring_hdr) > KIPC_RING_HDR_SIZE);
 	BUILD_BUG_ON(offsetof(struct kipc_ring_hdr, head) != 2 * KIPC_RING_CACHELINE);
 	BUILD_BUG_ON(offsetof(struct kipc_ring_hdr, resv) != 5 * KIPC_RING_CACHELINE);
-	BUILD_BUG_ON(sizeof(struct kipc_ring_create) != KIPC_RING_CREATE_SIZE_VER0);
+	BUILD_BUG_ON(offsetof(struct kipc_kring, obj) != 0);
 
-	if (ctx->mb)
-		return -ENOTTY;
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_CREATE_SIZE_VER0,
-			    uarg, &usize);
-	if (ret)
-		return ret;
-	if (karg.flags || (karg.perm & ~0777))
+	if (karg->flags || (karg->perm & ~0777))
 		return -EINVAL;
-	ret = kring_geometry(&karg, &size);
+	ret = kring_geometry(karg, &size);
 	if (ret)
 		return ret;
 
 	r = kzalloc(sizeof(*r), KIPC_GFP_HELD);
 	if (!r)
 		return -ENOMEM;
-	ret = kipc_name_copy(r->obj.name, karg.name);
+	ret = kipc_obj_init(&r->obj, &kring_ops, kipc_ctx_ns(ctx), karg->name,
+			    karg->perm, ctx->ep->obj.id);
 	if (ret) {
 		kfree(r);
 		return ret;
 	}
-	r->obj.id = kipc_next_id();
-	r->obj.type = KIPC_TYPE_RING;
-	r->obj.ns = ns;
-	refcount_inc(&ns->refs);
-	kref_init(&r->ref);		/* the registry's reference */
 	mutex_init(&r->lock);
 	spin_lock_init(&r->wait_lock);
 	init_waitqueue_head(&r->cons_wq);
 	init_waitqueue_head(&r->prod_wq);
-	r->count = karg.slots;
-	r->mask = karg.slots - 1;
-	r->slot_size = karg.slot_size;
-	r->slot_shift = ilog2(karg.slot_size);
-	r->mode = karg.mode;
+	r->count = karg->slots;
+	r->mask = karg->slots - 1;
+	r->slot_size = karg->slot_size;
+	r->slot_shift = ilog2(karg->slot_size);
+	r->mode = karg->mode;
 	r->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
-	r->uid = current_euid();
-	r->cuid = r->uid;
-	r->gid = current_egid();
-	r->cgid = r->gid;
-	r->perm = karg.perm;
-	r->creator_ep = ctx->ep->obj.id;
 
 	/*
-	 * Charged to the creator like queued messages: otherwise a user could
+	 * Charged before the pages are allocated: otherwise a user could
 	 * pin ring_bytes_max for each of ring_max rings in every IPC
 	 * namespace it can create.
 	 */
-	r->user = kipc_user_charge_bytes(r->cuid,
-					 (size_t)r->nr_pages << PAGE_SHIFT);
-	if (IS_ERR(r->user)) {
-		ret = PTR_ERR(r->user);
-		r->user = NULL;
-		kring_put(r);
-		return ret;
-	}
-
-	ret = kring_alloc(r);
+	ret = kipc_obj_charge(&r->obj, KIPC_CHARGE_RING,
+			      ((size_t)r->nr_pages << PAGE_SHIFT) +
+			      kmalloc_size_roundup(sizeof(*r)) +
+			      kmalloc_size_roundup(r->nr_pages *
+						   sizeof(*r->pages)));
+	if (!ret)
+		ret = kring_alloc(r);
+	if (!ret)
+		ret = kipc_obj_register(&r->obj);
 	if (ret) {
 		kring_put(r);
 		return ret;
 	}
 
-	mutex_lock(&ns->lock);
-	if (ns->nr_rings >= READ_ONCE(kipc_ring_max))
-		ret = -ENOSPC;
-	else if (r->obj.name[0] &&
-		 kipc_name_find(ns, KIPC_TYPE_RING, r->obj.name))
-		ret = -EEXIST;
-	else
-		ret = xa_insert(&ns->objs, r->obj.id, &r->obj,
-				GFP_KERNEL_ACCOUNT);
-	if (!ret) {
-		if (r->obj.name[0])
-			kipc_obj_hash(&r->obj);
-		ns->nr_rings++;
-		r->registered = true;
-	}
-	mutex_unlock(&ns->lock);
-	if (ret) {
-		kring_put(r);
-		return ret;
-	}
-
-	karg.id = r->obj.id;
-	if (copy_to_user(uarg, &karg, usize)) {
+	karg->id = r->obj.id;
+	if (kipc_copy_out(ctx, karg)) {
 		/* The caller cannot learn the id: take the ring back. */
-		kref_get(&r->ref);
-		kring_kill(r);
+		kipc_obj_delete(&r->obj);
 		kring_put(r);
 		return -EFAULT;
 	}
+	kring_put(r);
 	return 0;
-}
-
-/* Find a ring by id, or by name when @id is 0; returns a reference. */
-static struct kipc_kring *kring_lookup(struct kipc_ns *ns, u64 id,
-				       const char *name)
-{
-	struct kipc_kring *r = NULL;
-	struct kipc_obj *obj;
-
-	mutex_lock(&ns->lock);
-	if (id)
-		obj = xa_load(&ns->objs, id);
-	else
-		obj = kipc_name_find(ns, KIPC_TYPE_RING, name);
-	if (obj && obj->type == KIPC_TYPE_RING) {
-		r = container_of(obj, struct kipc_kring, obj);
-		kref_get(&r->ref);
-	}
-	mutex_unlock(&ns->lock);
-	return r;
-}
-
-/* ipcperms() for rings: MAY_WRITE to produce, MAY_READ to consume. */
-static int kring_perm(struct kipc_kring *r, int want)
-{
-	kuid_t euid = current_euid();
-	int granted;
-
-	mutex_lock(&r->lock);
-	granted = r->perm;
-	if (uid_eq(euid, r->uid) || uid_eq(euid, r->cuid))
-		granted >>= 6;
-	else if (in_group_p(r->gid) || in_group_p(r->cgid))
-		granted >>= 3;
-	mutex_unlock(&r->lock);
-
-	if ((granted & want & 7) == want)
-		return 0;
-	if (ns_capable(r->obj.ns->ipc_ns->user_ns, CAP_IPC_OWNER))
-		return 0;
-	return -EACCES;
 }
 
 /* Take a role in @r for @rf; the caller holds r->lock. */
@@ -826,48 +724,39 @@ static int kring_take_role(struct kipc_kring *r, struct kipc_kring_file *rf)
 /**
  * kipc_ioc_ring_attach() - KIPC_IOC_RING_ATTACH
  * @ctx:	an endpoint fd
- * @uarg:	struct kipc_ring_attach
+ * @arg:	struct kipc_ring_attach
  *
  * Return: the new ring fd or a negative errno as documented in the uapi
  * header.
  */
-int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_ns *ns = ctx->ep->obj.ns;
-	struct kipc_ring_attach karg;
+	struct kipc_ring_attach *karg = arg;
 	struct kipc_kring_file *rf;
+	struct kipc_obj *obj;
 	struct kipc_kring *r;
 	char name[KIPC_NAME_MAX];
 	struct file *file;
-	size_t usize;
 	int ret, fd;
 
-	BUILD_BUG_ON(sizeof(struct kipc_ring_attach) != KIPC_RING_ATTACH_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct kipc_ring_wait) != KIPC_RING_WAIT_SIZE_VER0);
-
-	if (ctx->mb)
-		return -ENOTTY;
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_ATTACH_SIZE_VER0,
-			    uarg, &usize);
+	if (karg->role != KIPC_RING_ROLE_PRODUCER &&
+	    karg->role != KIPC_RING_ROLE_CONSUMER)
+		return -EINVAL;
+	if (karg->producer || karg->slots || karg->slot_size || karg->mode ||
+	    karg->map_size)
+		return -EINVAL;
+	ret = kipc_name_copy(name, karg->name);
 	if (ret)
 		return ret;
-	if (karg.role != KIPC_RING_ROLE_PRODUCER &&
-	    karg.role != KIPC_RING_ROLE_CONSUMER)
-		return -EINVAL;
-	if (karg.producer || karg.slots || karg.slot_size || karg.mode ||
-	    karg.map_size)
-		return -EINVAL;
-	ret = kipc_name_copy(name, karg.name);
-	if (ret)
-		return ret;
-	if (!karg.id == !name[0])
+	if (!karg->id == !name[0])
 		return -EINVAL;
 
-	r = kring_lookup(ns, karg.id, name);
-	if (!r)
+	obj = kipc_obj_lookup(kipc_ctx_ns(ctx), KIPC_TYPE_RING, karg->id, name);
+	if (!obj)
 		return -ENOENT;
-	ret = kring_perm(r, karg.role == KIPC_RING_ROLE_PRODUCER ?
-			 MAY_WRITE : MAY_READ);
+	r = kipc_obj_ring(obj);
+	ret = kipc_perm_check(obj, karg->role == KIPC_RING_ROLE_PRODUCER ?
+			      MAY_WRITE : MAY_READ);
 	if (ret)
 		goto put_ring;
 
@@ -876,34 +765,38 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void __user *uarg)
 	if (!rf)
 		goto put_ring;
 	rf->ring = r;
-	rf->role = karg.role;
+	rf->role = karg->role;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		ret = fd;
 		goto free_rf;
 	}
-	mutex_lock(&r->lock);
+	ret = mutex_lock_killable(&r->lock);
+	if (ret)
+		goto put_fd;
 	ret = kring_take_role(r, rf);
 	mutex_unlock(&r->lock);
 	if (ret)
 		goto put_fd;
 	/* From here the file owns rf and the ring reference: release undoes the role. */
+	kipc_ns_file_open(obj->ns);
 	file = anon_inode_getfile("[kipc-ring]", &kring_fops, rf, O_RDWR);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
+		kipc_ns_file_close(obj->ns);
 		kring_detach(rf);
 		put_unused_fd(fd);
 		return ret;
 	}
 
-	karg.id = r->obj.id;
-	karg.producer = rf->producer;
-	karg.slots = r->count;
-	karg.slot_size = r->slot_size;
-	karg.mode = r->mode;
-	karg.map_size = (u64)r->nr_pages << PAGE_SHIFT;
-	if (copy_to_user(uarg, &karg, usize)) {
+	karg->id = obj->id;
+	karg->producer = rf->producer;
+	karg->slots = r->count;
+	karg->slot_size = r->slot_size;
+	karg->mode = r->mode;
+	karg->map_size = (u64)r->nr_pages << PAGE_SHIFT;
+	if (kipc_copy_out(ctx, karg)) {
 		fput(file);
 		put_unused_fd(fd);
 		return -EFAULT;
@@ -921,108 +814,43 @@ put_ring:
 }
 
 /**
- * kipc_ring_get() - take a reference on a registered ring
- * @obj:	the ring's registry part; the caller holds obj->ns->lock
- */
-void kipc_ring_get(struct kipc_obj *obj)
-{
-	kref_get(&container_of(obj, struct kipc_kring, obj)->ref);
-}
-
-/**
- * kipc_ring_put() - drop a reference from kipc_ring_get()
- * @obj:	the ring's registry part
- */
-void kipc_ring_put(struct kipc_obj *obj)
-{
-	kring_put(container_of(obj, struct kipc_kring, obj));
-}
-
-/**
- * kipc_ring_kill_put() - delete a ring, then drop the caller's reference
- * @obj:	the ring's registry part, from kipc_ring_get()
- */
-void kipc_ring_kill_put(struct kipc_obj *obj)
-{
-	struct kipc_kring *r = container_of(obj, struct kipc_kring, obj);
-
-	kring_kill(r);
-	kring_put(r);
-}
-
-/**
  * kipc_ioc_ring_delete() - KIPC_IOC_RING_DELETE
  * @ctx:	an endpoint fd
- * @uarg:	struct kipc_mbox_ref naming the ring
+ * @arg:	struct kipc_mbox_ref naming the ring
  *
  * Return: 0 or a negative errno as documented in the uapi header.
  */
-int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void __user *uarg)
+int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void *arg)
 {
-	struct kipc_ns *ns = ctx->ep->obj.ns;
-	struct kipc_mbox_ref karg;
-	struct kipc_kring *r;
-	char name[KIPC_NAME_MAX];
-	kuid_t euid = current_euid();
-	bool owner, was;
-	size_t usize;
+	struct kipc_mbox_ref *karg = arg;
+	struct kipc_obj *obj;
 	int ret;
 
-	if (ctx->mb)
-		return -ENOTTY;
-	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_MBOX_REF_SIZE_VER0,
-			    uarg, &usize);
-	if (ret)
-		return ret;
-	if (karg.flags)
+	/* No ring fd can name itself here: an id or a name is needed. */
+	if (!karg->id && !karg->name[0])
 		return -EINVAL;
-	ret = kipc_name_copy(name, karg.name);
-	if (ret)
-		return ret;
-	if (!karg.id == !name[0])
-		return -EINVAL;
-	r = kring_lookup(ns, karg.id, name);
-	if (!r)
-		return -ENOENT;
-
-	mutex_lock(&r->lock);
-	owner = uid_eq(euid, r->uid) || uid_eq(euid, r->cuid);
-	mutex_unlock(&r->lock);
-	if (!owner && !ns_capable(ns->ipc_ns->user_ns, CAP_IPC_OWNER)) {
-		kring_put(r);
-		return -EACCES;
-	}
-
-	was = kring_kill(r);
-	kring_put(r);
-	return was ? 0 : -ENOENT;
+	obj = kipc_obj_lookup_ref(kipc_ctx_ns(ctx), KIPC_TYPE_RING, karg, NULL);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ret = kipc_owner_check(obj);
+	if (!ret && !kipc_obj_delete(obj))
+		ret = -ENOENT;
+	kipc_obj_put(obj);
+	return ret;
 }
 
-/**
- * kipc_ring_info() - describe a ring for KIPC_IOC_STAT and KIPC_IOC_LIST
- * @obj:	the ring's registry part; the caller holds a reference
- * @info:	zeroed, with id, type and name already filled
- */
-void kipc_ring_info(struct kipc_obj *obj, struct kipc_info *info)
+/* Describe a ring for STAT and LIST; the caller holds a reference. */
+static void kring_info(struct kipc_obj *obj, struct kipc_info *info)
 {
-	struct kipc_kring *r = container_of(obj, struct kipc_kring, obj);
-	struct user_namespace *uns = current_user_ns();
+	struct kipc_kring *r = kipc_obj_ring(obj);
 	struct kipc_ring_hdr *h = kring_hdr(r);
 	u32 used = READ_ONCE(h->tail) - READ_ONCE(h->head);
 	u64 cap = (u64)r->count * (r->slot_size - sizeof(struct kipc_ring_slot));
 
-	info->creator_ep = r->creator_ep;
-	mutex_lock(&r->lock);
-	info->uid = from_kuid_munged(uns, r->uid);
-	info->gid = from_kgid_munged(uns, r->gid);
-	info->mode = r->perm;
-	mutex_unlock(&r->lock);
 	info->depth = min(used, r->count);
 	info->max_msgs = r->count;
 	info->max_bytes = min_t(u64, cap, U32_MAX);
 	info->msg_max = r->slot_size - sizeof(struct kipc_ring_slot);
-	spin_lock(&r->wait_lock);
-	info->nr_senders = r->nr_prod_wait;
-	info->nr_receivers = r->nr_cons_wait;
-	spin_unlock(&r->wait_lock);
+	info->nr_senders = READ_ONCE(r->nr_prod_wait);
+	info->nr_receivers = READ_ONCE(r->nr_cons_wait);
 }

@@ -86,3 +86,15 @@ int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
 		*cursor = l.cursor;
 	return l.count;
 }
+
+int kipc_usage(int fd, struct kipc_usage *usage)
+{
+	int ret;
+
+	if (!usage)
+		return -EINVAL;
+	memset(usage, 0, sizeof(*usage));
+	usage->size = sizeof(*usage);
+	ret = __kipc_ioctl(fd, KIPC_IOC_USAGE, usage);
+	return ret < 0 ? ret : 0;
+}

@@ -112,6 +112,36 @@ int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 	c.reply_buf = __kipc_ptr(reply);
 	c.reply_buf_len = reply_len > INT_MAX ? INT_MAX : reply_len;
 	ret = __kipc_ioctl(fd, KIPC_IOC_CALL, &c);
+	/* Interrupted with the request queued: tell the caller its token. */
+	if (ret == -EINTR && (c.flags & KIPC_CALL_RESUME) && reply_hdr) {
+		memset(reply_hdr, 0, sizeof(*reply_hdr));
+		reply_hdr->token = c.reply_hdr.token;
+	}
+	if (ret < 0)
+		return ret;
+	if (reply_hdr)
+		*reply_hdr = c.reply_hdr;
+	return c.reply_len;
+}
+
+int kipc_call_resume(int fd, uint64_t token, void *reply, size_t reply_len,
+		     struct kipc_msg_hdr *reply_hdr)
+{
+	struct kipc_call c;
+	int ret;
+
+	if (!token)
+		return -EINVAL;
+	ret = __kipc_check_buf(reply, reply_len);
+	if (ret < 0)
+		return ret;
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.flags = KIPC_CALL_RESUME;
+	c.reply_buf = __kipc_ptr(reply);
+	c.reply_buf_len = reply_len > INT_MAX ? INT_MAX : reply_len;
+	c.reply_hdr.token = token;
+	ret = __kipc_ioctl(fd, KIPC_IOC_CALL, &c);
 	if (ret < 0)
 		return ret;
 	if (reply_hdr)

@@ -21,6 +21,7 @@ int main(void)
 {
 	struct kipc_msg_hdr hdr;
 	struct kipc_version v;
+	struct kipc_usage usage;
 	struct kipc_info info;
 	char buf[8] = "";
 	uint64_t id = 0;
@@ -59,6 +60,8 @@ int main(void)
 	CHECK_ENOTTY(kipc_stat(fd, 0, &info));
 	CHECK_ENOTTY(kipc_stat_name(fd, KIPC_TYPE_MAILBOX, "m", &info));
 	CHECK_ENOTTY(kipc_list(fd, KIPC_LIST_MAILBOXES, &id, &info, 1));
+	CHECK_ENOTTY(kipc_call_resume(fd, 1, buf, sizeof(buf), &hdr));
+	CHECK_ENOTTY(kipc_usage(fd, &usage));
 	close(fd);
 
 	/* On a host without the module the open fails with -ENOENT. */

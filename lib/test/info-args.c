@@ -10,6 +10,7 @@
 int main(void)
 {
 	struct kipc_info info[2];
+	struct kipc_usage usage;
 	char name[KIPC_NAME_MAX + 1];
 	uint64_t cursor = 0;
 
@@ -48,5 +49,9 @@ int main(void)
 	CHECK_EQ(-EBADF, kipc_list(-1, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
 				   &cursor, info, ~0u));
 	CHECK_EQ(0, cursor);
+
+	/* usage */
+	CHECK_EQ(-EINVAL, kipc_usage(-1, NULL));
+	CHECK_EQ(-EBADF, kipc_usage(-1, &usage));
 	return T_EXIT_PASS;
 }

@@ -65,6 +65,10 @@ int main(void)
 	CHECK_EQ(-EINVAL, kipc_recv_from(-1, 5, buf, 1, &hdr, KIPC_TIMEOUT, &ts_ok));
 
 	/* call */
+	CHECK_EQ(-EINVAL, kipc_call_resume(-1, 0, buf, sizeof(buf), &hdr));
+	CHECK_EQ(-EFAULT, kipc_call_resume(-1, 1, NULL, 1, &hdr));
+	CHECK_EQ(-EBADF, kipc_call_resume(-1, 1, buf, sizeof(buf), &hdr));
+	CHECK_EQ(-EBADF, kipc_call_resume(-1, 1, NULL, 0, NULL));
 	CHECK_EQ(-EBADF, kipc_call(-1, 1, "q", 1, 0, buf, sizeof(buf), &hdr,
 				   0, NULL));
 	CHECK_EQ(-EBADF, kipc_call(-1, 1, NULL, 0, 0, NULL, 0, NULL,

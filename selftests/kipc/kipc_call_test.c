@@ -418,21 +418,70 @@ TEST_F(call, timeout_then_late_reply_is_enoent)
 		EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, hdr.token, "late", 4));
 }
 
-TEST_F(call, interrupted_call_is_not_restarted)
+/* A signal after the request went out does not lose the reply. */
+TEST_F(call, interrupted_call_keeps_its_reply)
 {
 	struct call_res *res = &self->res[0];
 	struct kipc_msg_hdr hdr;
 	char buf[64];
 	pid_t pid;
 
-	/* With SA_RESTART, and even so: -EINTR. */
 	pid = start_client(self, res, "intr", sizeof(res->reply), 0, 0, true);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	kt_sleep_ms(100);
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	kt_sleep_ms(100);
+	EXPECT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "pong!", 5));
 	ASSERT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(-EINTR, res->ret);
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, hdr.token, "late", 4));
+	EXPECT_EQ(5, res->ret);
+	EXPECT_EQ(0, memcmp(res->reply, "pong!", 5));
+	EXPECT_EQ(hdr.token, res->hdr.token);
+}
+
+/* Without SA_RESTART: -EINTR, and kipc_call_resume() collects the reply. */
+TEST_F(call, eintr_then_resume)
+{
+	struct call_res *res = &self->res[0];
+	struct kipc_msg_hdr hdr;
+	char buf[64];
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct kipc_msg_hdr rh;
+		int fd;
+
+		if (self->srv_rx >= 0 && self->srv_rx != self->srv_ep)
+			close(self->srv_rx);
+		close(self->srv_ep);
+		fd = kipc_open(0);
+		KT_CHILD_CHECK(fd >= 0);
+		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
+		KT_CHILD_CHECK(kipc_call(fd, self->dest, "intr", 4, 0, res->reply,
+					 sizeof(res->reply), &rh, self->send_flags,
+					 NULL) == -EINTR);
+		KT_CHILD_CHECK(rh.token != 0);
+		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token + 1, res->reply,
+						sizeof(res->reply), NULL) == -ENOENT);
+		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token, res->reply, 1,
+						NULL) == -EMSGSIZE);
+		res->ret = kipc_call_resume(fd, rh.token, res->reply,
+					    sizeof(res->reply), &res->hdr);
+		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token, res->reply,
+						sizeof(res->reply), NULL) == -ENOENT);
+		_exit(0);
+	}
+	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	kt_sleep_ms(200);
+	EXPECT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "late!", 5));
+	ASSERT_EQ(0, kt_wait_exit(pid));
+	EXPECT_EQ(5, res->ret);
+	EXPECT_EQ(0, memcmp(res->reply, "late!", 5));
+	EXPECT_EQ(hdr.token, res->hdr.token);
 }
 
 TEST_F(call, o_nonblock_is_ignored)

@@ -11,7 +11,7 @@
 
 static const char *const params[] = {
 	"max_mailboxes", "msg_size_max", "queue_bytes_max", "user_bytes_max",
-	"ep_max_msgs", "ep_max_bytes",
+	"ep_max_msgs", "ep_max_bytes", "user_mailboxes_max", "user_rings_max",
 };
 
 FIXTURE(limits) {
@@ -128,35 +128,81 @@ TEST_F(limits, queue_bytes_max_is_enobufs_and_caps_the_default)
 	EXPECT_EQ(4096, info.max_bytes);
 }
 
+/* Bytes the caller's user holds now (KIPC_IOC_USAGE). */
+static long long held(int fd)
+{
+	struct kipc_usage u;
+
+	return kipc_usage(fd, &u) ? -1 : (long long)u.bytes;
+}
+
+/*
+ * A message is charged at its real size: more than its payload (the
+ * kernel's header), and exactly what it held is given back when it is
+ * received. The quota is set so that exactly three more fit.
+ */
 TEST_F(limits, user_bytes_max_is_edquot)
 {
 	struct kipc_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = 64, .max_bytes = 64 * 100, .mode = 0600,
 	};
 	char buf[100] = { 0 };
+	long long before, fp;
 	int mfd, i, ret;
 
-	ASSERT_EQ(0, kt_param_set("user_bytes_max", 1000));
 	mfd = kipc_mbox_create(self->ep, NULL, &attr, NULL);
 	ASSERT_GE(mfd, 0);
-	/* The queue has room for 64; this user may queue only 1000 bytes. */
+	before = held(self->ep);
+	ASSERT_GE(before, 0);
+	ASSERT_EQ(0, kipc_send(mfd, 0, buf, sizeof(buf), 0, KIPC_NONBLOCK, NULL));
+	fp = held(self->ep) - before;
+	EXPECT_GT(fp, (long long)sizeof(buf));
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", before + 4 * fp + fp / 2));
 	for (i = 0; i < 64; i++) {
 		ret = kipc_send(mfd, 0, buf, sizeof(buf), 0, KIPC_NONBLOCK, NULL);
 		if (ret)
 			break;
 	}
 	EXPECT_EQ(-EDQUOT, ret);
-	EXPECT_GE(i, 1);
-	EXPECT_LE(i, 10);
+	EXPECT_EQ(3, i);
+	EXPECT_EQ(before + 4 * fp, held(self->ep));
 	/* Receiving gives the bytes back to the user. */
 	ASSERT_EQ(sizeof(buf), kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(before + 3 * fp, held(self->ep));
 	EXPECT_EQ(0, kipc_send(mfd, 0, buf, sizeof(buf), 0, KIPC_NONBLOCK, NULL));
+	close(mfd);
+}
+
+/* Empty messages are not free: they cannot fill a queue past the quota. */
+TEST_F(limits, empty_messages_are_charged)
+{
+	struct kipc_mbox_attr attr = {
+		.flags = KIPC_MBOX_OWNED, .max_msgs = 65536, .mode = 0600,
+	};
+	long long before;
+	int mfd, i, ret;
+
+	mfd = kipc_mbox_create(self->ep, NULL, &attr, NULL);
+	ASSERT_GE(mfd, 0);
+	before = held(self->ep);
+	ASSERT_GE(before, 0);
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", before + 64 * 1024));
+	for (i = 0; i < 65536; i++) {
+		ret = kipc_send(mfd, 0, NULL, 0, 0, KIPC_NONBLOCK, NULL);
+		if (ret)
+			break;
+	}
+	EXPECT_EQ(-EDQUOT, ret);
+	/* At least the kernel's header each: fewer than 64 KiB / 64. */
+	EXPECT_LT(i, 1024);
+	EXPECT_GT(i, 0);
 	close(mfd);
 }
 
 TEST_F(limits, user_bytes_max_applies_to_direct_messages)
 {
 	char buf[100] = { 0 };
+	long long before;
 	uint64_t dest;
 	int rx, i, ret = 0;
 
@@ -164,20 +210,46 @@ TEST_F(limits, user_bytes_max_applies_to_direct_messages)
 	ASSERT_GE(rx, 0);
 	dest = kt_ep_id(rx);
 	ASSERT_EQ(0, kipc_ep_set_limits(rx, 64, 64 * 100, 0));
-	ASSERT_EQ(0, kt_param_set("user_bytes_max", 1000));
+	before = held(self->ep);
+	ASSERT_GE(before, 0);
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", before + 1000));
 	for (i = 0; i < 64; i++) {
 		ret = kipc_send(self->ep, dest, buf, sizeof(buf), 0, KIPC_NONBLOCK, NULL);
 		if (ret)
 			break;
 	}
 	EXPECT_EQ(-EDQUOT, ret);
-	EXPECT_LE(i, 10);
+	EXPECT_GE(i, 1);
+	EXPECT_LT(i, 10);
 	/* Closing the receiver frees the queued bytes, and the quota with them. */
 	close(rx);
+	EXPECT_EQ(before, held(self->ep));
 	rx = kipc_open(0);
 	ASSERT_GE(rx, 0);
 	EXPECT_EQ(0, kipc_send(self->ep, kt_ep_id(rx), buf, sizeof(buf), 0, KIPC_NONBLOCK, NULL));
 	close(rx);
+}
+
+/* Mailboxes count against user_mailboxes_max and hold bytes. */
+TEST_F(limits, user_mailboxes_max_is_edquot)
+{
+	struct kipc_usage u0, u1;
+	int fds[4], i;
+
+	ASSERT_EQ(0, kipc_usage(self->ep, &u0));
+	ASSERT_EQ(0, kt_param_set("user_mailboxes_max", u0.mailboxes + 3));
+	for (i = 0; i < 3; i++) {
+		fds[i] = kt_mbox(self->ep, NULL, 1, 0600, NULL);
+		ASSERT_GE(fds[i], 0);
+	}
+	EXPECT_EQ(-EDQUOT, kt_mbox(self->ep, NULL, 1, 0600, NULL));
+	ASSERT_EQ(0, kipc_usage(self->ep, &u1));
+	EXPECT_EQ(u0.mailboxes + 3, u1.mailboxes);
+	EXPECT_EQ(u0.mailboxes + 3, u1.mailboxes_max);
+	/* A mailbox holds at least its queue's list heads. */
+	EXPECT_GT(u1.bytes, u0.bytes + 3 * (KIPC_PRIO_MAX + 1) * 16);
+	for (i = 0; i < 3; i++)
+		close(fds[i]);
 }
 
 TEST_F(limits, ep_max_msgs_is_the_inbox_default)

@@ -80,12 +80,21 @@ static int in_child(void (*fn)(void *), void *arg)
 }
 
 #define MSG_LEN		100
-#define QUOTA		4096
+#define QUOTA		16384
+
+/* Bytes the caller's user holds now (KIPC_IOC_USAGE). */
+static long long held(int fd)
+{
+	struct kipc_usage u;
+
+	return kipc_usage(fd, &u) ? -1 : (long long)u.bytes;
+}
 
 /*
  * As nobody: fill a big mailbox with 100-byte messages until EDQUOT.
- * Exactly QUOTA / 100 got queued, nothing more; the direct inbox is under
- * the same quota; receiving one gives its bytes back.
+ * Exactly as many got queued as the quota holds, counting each message at
+ * its real size and the mailbox itself; the direct inbox is under the
+ * same quota; receiving one gives its bytes back.
  */
 static void nobody_fills_a_mailbox(void *arg)
 {
@@ -94,18 +103,26 @@ static void nobody_fills_a_mailbox(void *arg)
 		.max_bytes = 1000 * MSG_LEN, .mode = 0600,
 	};
 	char buf[MSG_LEN] = { 0 };
+	long long base, fp;
 	struct kipc_info info;
-	int ep, mfd, n = 0, ret;
+	int ep, mfd, n = 1, ret;
 
 	kt_child_become_nobody();
 	ep = kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
+	KT_CHILD_CHECK(held(ep) == 0);
 	mfd = kipc_mbox_create(ep, NULL, &attr, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
+	base = held(ep);
+	KT_CHILD_CHECK(base > 0);
+	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL) == 0);
+	fp = held(ep) - base;
+	KT_CHILD_CHECK(fp > MSG_LEN);
 	while ((ret = kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL)) == 0)
 		KT_CHILD_CHECK(++n <= 1000);
 	KT_CHILD_CHECK(ret == -EDQUOT);
-	KT_CHILD_CHECK(n == QUOTA / MSG_LEN);
+	KT_CHILD_CHECK(n == (QUOTA - base) / fp);
+	KT_CHILD_CHECK(held(ep) == base + n * fp);
 	KT_CHILD_CHECK(kipc_stat(mfd, 0, &info) == 0);
 	KT_CHILD_CHECK(info.depth == (unsigned int)n);
 	KT_CHILD_CHECK(info.bytes == (unsigned int)n * MSG_LEN);
@@ -164,14 +181,60 @@ TEST_F(sec, nobody_cannot_create_mailboxes_beyond_max_mailboxes)
 /* 16 slots of 256 bytes and the header page: two pages. */
 #define RING_SLOTS	16
 #define RING_SLOT	256
-#define RING_BYTES	(2 * 4096)
-/* Two such rings fit, with 3616 bytes to spare; a third does not. */
-#define RING_QUOTA	(2 * RING_BYTES + 3616)
+
+/*
+ * What the objects of the ring tests hold, measured as root before the
+ * child runs (fork copies it): a small ring, a 4-message mailbox, and
+ * messages of 3000 and 4000 bytes (different allocation sizes).
+ */
+static struct {
+	long long ring, mbox, msg3000, msg4000;
+} fp;
 
 static int small_ring(int ep, uint64_t *id)
 {
 	return kipc_ring_create(ep, NULL, RING_SLOTS, RING_SLOT, KIPC_RING_SPSC,
 				0600, id);
+}
+
+/* Measure fp as root; 0 or -1. */
+static int measure_footprints(int ep)
+{
+	char buf[4000] = { 0 };
+	long long h0, h1;
+	uint64_t id, mid;
+	int mfd;
+
+	h0 = held(ep);
+	if (h0 < 0 || small_ring(ep, &id))
+		return -1;
+	fp.ring = held(ep) - h0;
+	if (kipc_ring_delete(ep, NULL, id))
+		return -1;
+	mfd = kt_mbox(ep, NULL, 4, 0600, &mid);
+	if (mfd < 0)
+		return -1;
+	h1 = held(ep);
+	fp.mbox = h1 - h0;
+	if (kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL))
+		return -1;
+	fp.msg3000 = held(ep) - h1;
+	if (kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL))
+		return -1;
+	fp.msg4000 = held(ep) - h1 - fp.msg3000;
+	if (kipc_mbox_delete(ep, mid))
+		return -1;
+	close(mfd);
+	return held(ep) == h0 ? 0 : -1;
+}
+
+/*
+ * Two rings and a mailbox holding one 3000-byte message fit; a third ring
+ * or a 4000-byte message do not.
+ */
+static long long ring_quota(void)
+{
+	return 2 * fp.ring + fp.mbox + fp.msg3000;
 }
 
 /*
@@ -191,11 +254,12 @@ static void nobody_creates_rings(void *arg)
 	KT_CHILD_CHECK(ep >= 0);
 	KT_CHILD_CHECK(small_ring(ep, &a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &b) == 0);
-	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
+	KT_CHILD_CHECK(held(ep) == 2 * fp.ring);
 
 	/* Rings and messages share the quota. */
 	mfd = kt_mbox(ep, NULL, 4, 0600, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
+	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
 	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
 	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL) == 0);
 	KT_CHILD_CHECK(kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) == 3000);
@@ -218,10 +282,10 @@ static void nobody_creates_rings(void *arg)
 
 TEST_F(sec, nobody_ring_memory_is_charged_to_user_bytes_max)
 {
-	if (sysconf(_SC_PAGESIZE) != 4096)
-		SKIP(return, "sizes assume 4 KiB pages");
-	ASSERT_EQ(0, kt_param_set("user_bytes_max", RING_QUOTA));
 	ASSERT_EQ(0, kt_param_set("ring_max", 64));
+	ASSERT_EQ(0, measure_footprints(self->ep));
+	ASSERT_LT(fp.msg3000, fp.msg4000);
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", ring_quota()));
 	EXPECT_EQ(0, in_child(nobody_creates_rings, NULL));
 }
 
@@ -241,14 +305,13 @@ static void nobody_unshares_for_more_rings(void *arg)
 	KT_CHILD_CHECK(ep >= 0);
 	KT_CHILD_CHECK(small_ring(ep, &a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &b) == 0);
-	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
 	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC))
 		_exit(KT_CHILD_SKIP);
 	ep2 = kipc_open(0);
 	KT_CHILD_CHECK(ep2 >= 0);
-	KT_CHILD_CHECK(small_ring(ep2, &x) == -EDQUOT);
 	mfd = kt_mbox(ep2, NULL, 4, 0600, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
+	KT_CHILD_CHECK(small_ring(ep2, &x) == -EDQUOT);
 	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
 	/* Freeing one in the old namespace makes room in the new one. */
 	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, a) == 0);
@@ -261,9 +324,8 @@ TEST_F(sec, new_user_and_ipc_namespace_gives_no_fresh_quota)
 {
 	int ret;
 
-	if (sysconf(_SC_PAGESIZE) != 4096)
-		SKIP(return, "sizes assume 4 KiB pages");
-	ASSERT_EQ(0, kt_param_set("user_bytes_max", RING_QUOTA));
+	ASSERT_EQ(0, measure_footprints(self->ep));
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", ring_quota()));
 	ret = in_child(nobody_unshares_for_more_rings, NULL);
 	if (ret == KT_CHILD_SKIP)
 		SKIP(return, "unprivileged unshare(CLONE_NEWUSER | CLONE_NEWIPC) refused by this kernel");

@@ -192,6 +192,9 @@ struct kipc_msg_hdr {
 #define KIPC_SEND_SYNC		(1U << 8)	/* complete only once taken */
 #define KIPC_SEND_MAILBOX	(1U << 9)	/* @dest is a mailbox id */
 
+/* KIPC_IOC_CALL flag: wait for the parked call reply_hdr.token, send nothing */
+#define KIPC_CALL_RESUME	(1U << 10)
+
 /**
  * struct kipc_send - argument of KIPC_IOC_SEND
  * @size:	sizeof(struct kipc_send), at least KIPC_SEND_SIZE_VER0
@@ -252,7 +255,10 @@ struct kipc_recv {
  * struct kipc_call - argument of KIPC_IOC_CALL (request/reply)
  * @size:	sizeof(struct kipc_call), at least KIPC_CALL_SIZE_VER0
  * @flags:	KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_MAILBOX (KIPC_NONBLOCK
- *		and KIPC_SEND_SYNC are invalid; O_NONBLOCK is ignored)
+ *		and KIPC_SEND_SYNC are invalid; O_NONBLOCK is ignored);
+ *		KIPC_CALL_RESUME, set by the kernel when the call was
+ *		interrupted after its request was queued: issued again, the
+ *		call waits for that request's reply (see KIPC_IOC_CALL)
  * @dest:	as in struct kipc_send
  * @buf:	user pointer to the request payload
  * @len:	request payload length
@@ -494,7 +500,8 @@ struct kipc_mbox_set {
  * @reserved:	zero
  *
  * One registration per queue: a second process arming it gets -EBUSY
- * until the first disarms or its endpoint/mailbox fd is closed.
+ * until the first disarms, closes a fd of the queue, or executes a new
+ * program.
  */
 struct kipc_notify {
 	__u32 size;
@@ -612,6 +619,41 @@ struct kipc_list {
 
 #define KIPC_LIST_SIZE_VER0		32
 
+/**
+ * struct kipc_usage - argument of KIPC_IOC_USAGE: what the caller's user
+ *	holds in kipc, against its limits
+ * @size:	sizeof(struct kipc_usage), >= KIPC_USAGE_SIZE_VER0
+ * @flags:	0
+ * @uid:	out: the user (the caller's euid, in its user namespace)
+ * @reserved:	zero
+ * @bytes:	out: kernel memory held for the user: queued messages and
+ *		pending calls at their real size (header and allocation
+ *		rounding included), mailboxes and rings
+ * @bytes_max:	out: the user_bytes_max parameter (0 = unlimited)
+ * @mailboxes:	out: mailboxes the user created that still exist
+ * @mailboxes_max: out: the user_mailboxes_max parameter (0 = unlimited)
+ * @rings:	out: rings the user created that still exist
+ * @rings_max:	out: the user_rings_max parameter (0 = unlimited)
+ *
+ * Everything a task in a user namespace does is also charged to the
+ * owner of the outermost user namespace it is in; this reports the
+ * caller's own euid only.
+ */
+struct kipc_usage {
+	__u32 size;
+	__u32 flags;
+	__u32 uid;
+	__u32 reserved;
+	__u64 bytes;
+	__u64 bytes_max;
+	__u32 mailboxes;
+	__u32 mailboxes_max;
+	__u32 rings;
+	__u32 rings_max;
+};
+
+#define KIPC_USAGE_SIZE_VER0		48
+
 /*
  * ioctls. Unless said otherwise they return 0 on success or -1 with errno
  * set; the common errors listed at the top apply to all of them.
@@ -626,7 +668,7 @@ struct kipc_list {
  *		request on this endpoint
  *   EIDRM	the mailbox was deleted (before or during the call)
  *   EACCES	permission denied by the mailbox mode, or not the owner
- *		(nor CAP_IPC_OWNER) for DELETE / MBOX_SET
+ *		(nor CAP_SYS_ADMIN) for DELETE / MBOX_SET
  *   EEXIST	name already in use
  *   EBUSY	endpoint already named; NOTIFY already armed by another
  *		process
@@ -635,8 +677,9 @@ struct kipc_list {
  *		than the caller's reply_max; msg_max above msg_size_max
  *   ENOSPC	max_mailboxes mailboxes already exist in the IPC namespace
  *   ENOBUFS	requested max_bytes above the queue_bytes_max parameter
- *   EDQUOT	the sender's user would exceed user_bytes_max queued bytes
- *		(RING_CREATE: with the ring's memory)
+ *   EDQUOT	the user's account would exceed user_bytes_max (messages,
+ *		calls, mailboxes and rings at their real size),
+ *		user_mailboxes_max or user_rings_max (see kipc(7))
  *   ECONNRESET	CALL: the server endpoint closed after receiving the
  *		request and before replying, or while the request was still
  *		queued in its inbox
@@ -681,10 +724,16 @@ struct kipc_list {
  * Errors: those of SEND for queueing the request; then ETIMEDOUT, EINTR,
  * ECONNRESET (server endpoint closed), EIDRM (mailbox deleted while the
  * request was queued in it), ESRCH (destination endpoint closed while the
- * request was being queued). After ETIMEDOUT or EINTR the request may
- * still be received; the server's REPLY then fails with ENOENT. EFAULT
- * while writing the reply out comes after the server answered: the
- * request was served and the reply is lost.
+ * request was being queued). A signal or io_uring task work after the
+ * request was queued does not lose it: the kernel writes KIPC_CALL_RESUME
+ * and the token (reply_hdr.token) into the argument and restarts the call,
+ * which then only waits, with the original deadline; after EINTR (a
+ * handler without SA_RESTART) issuing the same argument again collects
+ * the reply. ENOENT for KIPC_CALL_RESUME with a token this endpoint keeps
+ * no call for (each endpoint keeps its 16 latest). After ETIMEDOUT the
+ * request may still be received; the server's REPLY then fails with
+ * ENOENT. EFAULT while writing the reply out comes after the server
+ * answered: the request was served and the reply is lost.
  */
 #define KIPC_IOC_CALL		_IOWR(KIPC_IOC_MAGIC, 0x04, struct kipc_call)
 
@@ -731,14 +780,15 @@ struct kipc_list {
 
 /*
  * Arm or disarm a signal on message arrival on an empty queue of this fd
- * (endpoint inbox or mailbox). Errors: EINVAL (bad signo), EBUSY.
+ * (endpoint inbox or mailbox), as mq_notify(): see kipc(7). Errors: EINVAL
+ * (bad signo), EACCES (no read permission on the mailbox), EBUSY.
  */
 #define KIPC_IOC_NOTIFY		_IOW(KIPC_IOC_MAGIC, 0x06, struct kipc_notify)
 
 /*
  * Create a mailbox and return a new mailbox fd (O_CLOEXEC) for it as the
  * ioctl's return value; id is written back. Endpoint fd only.
- * Errors: EEXIST, ENOSPC, ENOBUFS, EMSGSIZE, ENAMETOOLONG, EMFILE,
+ * Errors: EEXIST, ENOSPC, EDQUOT, ENOBUFS, EMSGSIZE, ENAMETOOLONG, EMFILE,
  * ENOMEM, EINVAL (mode > 0777, max_msgs > KIPC_QUEUE_MSGS_MAX).
  */
 #define KIPC_IOC_MBOX_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x08, struct kipc_mbox_create)
@@ -756,13 +806,13 @@ struct kipc_list {
  * be reused, the id never is), queued messages are freed, blocked senders
  * and receivers fail with EIDRM, callers whose request was queued in it
  * fail with EIDRM, and every fd for it then fails with EIDRM and polls
- * EPOLLHUP | EPOLLERR. Owner, creator or CAP_IPC_OWNER only.
+ * EPOLLHUP | EPOLLERR. Owner, creator or CAP_SYS_ADMIN only.
  * Errors: ENOENT, EACCES, EIDRM (mailbox fd of an already deleted mailbox).
  */
 #define KIPC_IOC_MBOX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x0a, struct kipc_mbox_ref)
 
 /*
- * Change mode / owner of a mailbox. Owner, creator or CAP_IPC_OWNER only.
+ * Change mode / owner of a mailbox. Owner, creator or CAP_SYS_ADMIN only.
  * Errors: ENOENT, EIDRM, EACCES, EINVAL (mode > 0777, unmapped uid/gid).
  */
 #define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
@@ -779,6 +829,12 @@ struct kipc_list {
 #define KIPC_IOC_LIST		_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_list)
 
 /*
+ * Report what the caller's user holds and its limits. Endpoint or mailbox
+ * fd. Errors: EINVAL (flags or reserved not zero), ENOMEM.
+ */
+#define KIPC_IOC_USAGE		_IOWR(KIPC_IOC_MAGIC, 0x12, struct kipc_usage)
+
+/*
  * Shared-memory rings (layout and protocol in <linux/kipc_ring.h>).
  *
  * A ring is a kernel object like a mailbox: id, optional name, owner,
@@ -793,10 +849,9 @@ struct kipc_list {
  * side is gone (every producer, or the consumer, detached after having
  * attached) and EPOLLERR | EPOLLHUP once the ring is deleted.
  *
- * Quota: besides the memory cgroup, a ring's map_size bytes are charged to
- * its creator's euid under the user_bytes_max parameter, which rings share
- * with the user's queued messages; RING_CREATE beyond it fails with EDQUOT,
- * in whatever IPC or user namespace the creator is. The charge is released
+ * Quota: besides the memory cgroup, a ring's memory is charged to its
+ * creator's account (user_bytes_max, user_rings_max; see kipc(7)) in
+ * whatever IPC or user namespace the creator is. The charge is released
  * when the ring's memory is freed: once it is deleted and its last fd and
  * mapping are gone.
  *
@@ -890,8 +945,8 @@ struct kipc_ring_wait {
 
 /*
  * Create a ring. Endpoint fd only. Errors: EEXIST, ENOSPC (ring_max rings
- * exist in the IPC namespace), EDQUOT (the creator's euid would exceed
- * user_bytes_max with the ring's map_size bytes: see "Quota" above),
+ * exist in the IPC namespace), EDQUOT (the creator's account would exceed
+ * user_bytes_max or user_rings_max: see "Quota" above),
  * ENAMETOOLONG, ENOMEM (also: the creator's memory cgroup is full), EINVAL
  * (geometry, mode, perm).
  */
@@ -910,7 +965,7 @@ struct kipc_ring_wait {
  * Delete a ring by id or name (struct kipc_mbox_ref): its name and id go
  * away at once, attached fds see EIDRM and EPOLLERR | EPOLLHUP, and its
  * memory is freed when the last fd and mapping are gone. Owner, creator or
- * CAP_IPC_OWNER only. Endpoint fd only. Errors: ENOENT, EACCES.
+ * CAP_SYS_ADMIN only. Endpoint fd only. Errors: ENOENT, EACCES.
  */
 #define KIPC_IOC_RING_DELETE	_IOW(KIPC_IOC_MAGIC, 0x32, struct kipc_mbox_ref)
 

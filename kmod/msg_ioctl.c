@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The message commands: SEND, RECV, CALL, REPLY, XFER and NOTIFY, on
+ * endpoint and mailbox fds. Each decodes its argument (already copied in
+ * by ioctl.c), resolves its queue and hands over to queue.c and call.c.
+ *
+ * XFER is a vector of sends to one queue, then a vector of receives from
+ * the fd's own queue, in one system call: the batched path (as
+ * sendmmsg()/recvmmsg()) and, with one message each way, a round trip in
+ * one call per side (as L4's call/reply-and-wait). Each message follows
+ * exactly the rules of SEND and RECV; only the first of each phase may
+ * wait.
+ */
+#include <linux/fcntl.h>
+#include <linux/uaccess.h>
+#include "kipc.h"
+
+/**
+ * struct kipc_dest - the queue a send goes to, pinned
+ * @q:		the queue
+ * @obj:	the endpoint or mailbox looked up (a reference held), or NULL
+ *		for the mailbox of the sending mailbox fd itself
+ */
+struct kipc_dest {
+	struct kipc_queue *q;
+	struct kipc_obj *obj;
+};
+
+/*
+ * Resolve where a send from @ctx goes: the fd's own mailbox, or @dest (a
+ * mailbox id with KIPC_SEND_MAILBOX, else an endpoint id). A mailbox fd
+ * may name another mailbox only for XFER (@redirect).
+ */
+static int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest,
+			 bool redirect, struct kipc_dest *d)
+{
+	bool mailbox = flags & KIPC_SEND_MAILBOX;
+
+	*d = (struct kipc_dest) { };
+	if (ctx->mb && !(redirect && dest && mailbox)) {
+		if (dest || mailbox)
+			return -EINVAL;
+		d->q = &ctx->mb->q;
+		return 0;
+	}
+	if (!dest)
+		return -EINVAL;
+	d->obj = kipc_obj_lookup(kipc_ctx_ns(ctx), mailbox ?
+				 KIPC_TYPE_MAILBOX : KIPC_TYPE_ENDPOINT,
+				 dest, NULL);
+	if (!d->obj)
+		return mailbox ? -ENOENT : -ESRCH;
+	d->q = mailbox ? &kipc_obj_mbox(d->obj)->q :
+			 &kipc_obj_ep(d->obj)->inbox;
+	return 0;
+}
+
+static void kipc_dest_put(struct kipc_dest *d)
+{
+	if (d->obj)
+		kipc_obj_put(d->obj);
+}
+
+/* Send @msg (consumed) to where @ctx, @flags and @dest say. */
+static int kipc_send_msg(struct kipc_ctx *ctx, u32 flags, u64 dest,
+			 struct kipc_msg *msg, bool sync,
+			 const struct kipc_deadline *dl)
+{
+	struct kipc_dest d;
+	int ret;
+
+	ret = kipc_dest_get(ctx, flags, dest, false, &d);
+	if (ret) {
+		kipc_msg_free(msg);
+		return ret;
+	}
+	ret = kipc_queue_send(d.q, msg, sync, dl);
+	kipc_dest_put(&d);
+	return ret;
+}
+
+/* Decode blocking flags and timeout; an O_NONBLOCK fd never waits. */
+static int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
+			     u32 flags, const struct kipc_timespec *ts)
+{
+	int ret = kipc_deadline_init(dl, flags, ts);
+
+	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
+		dl->nonblock = true;
+	return ret;
+}
+
+/*
+ * An interrupted wait (-ERESTARTSYS) will be restarted with the same
+ * argument: leave the time left of a relative timeout in it. If that
+ * cannot be written, a restart would start the timeout again: fail with
+ * -EINTR instead.
+ */
+static int kipc_interrupted(struct kipc_ctx *ctx, int ret,
+			    const struct kipc_deadline *dl, size_t ts_offset)
+{
+	if (ret != -ERESTARTSYS || ctx->uring)
+		return ret;
+	if (kipc_deadline_save(dl, ctx->uarg + ts_offset))
+		return -EINTR;
+	return ret;
+}
+
+/**
+ * kipc_ioc_send() - KIPC_IOC_SEND
+ * @ctx:	endpoint or mailbox fd
+ * @arg:	struct kipc_send
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
+{
+	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
+			  KIPC_SEND_SYNC | KIPC_SEND_MAILBOX;
+	struct kipc_send *karg = arg;
+	struct kipc_deadline dl;
+	struct kipc_msg *msg;
+	int ret;
+
+	if ((karg->flags & ~known) || karg->priority > KIPC_PRIO_MAX)
+		return -EINVAL;
+	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);
+	if (ret)
+		return ret;
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg->buf), karg->len,
+			   karg->priority);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg,
+			    karg->flags & KIPC_SEND_SYNC, &dl);
+	return kipc_interrupted(ctx, ret, &dl,
+				offsetof(struct kipc_send, timeout));
+}
+
+/**
+ * kipc_ioc_recv() - KIPC_IOC_RECV
+ * @ctx:	endpoint fd (its inbox) or mailbox fd (the mailbox)
+ * @arg:	struct kipc_recv
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
+{
+	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
+			  KIPC_RECV_PEEK | KIPC_RECV_FROM;
+	struct kipc_recv *karg = arg;
+	struct kipc_deadline dl;
+	struct kipc_rx rx;
+	int ret;
+
+	if (karg->flags & ~known)
+		return -EINVAL;
+	if (!!(karg->flags & KIPC_RECV_FROM) != !!karg->from)
+		return -EINVAL;
+	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);
+	if (ret)
+		return ret;
+	karg->len = 0;
+	memset(&karg->hdr, 0, sizeof(karg->hdr));
+	rx = (struct kipc_rx) {
+		.buf = karg->buf,
+		.buf_len = karg->buf_len,
+		.hdr = &karg->hdr,
+		.len = &karg->len,
+		.out = karg,
+		.uout = ctx->uarg,
+		.out_size = ctx->usize,
+		.from = karg->from,
+		.peek = karg->flags & KIPC_RECV_PEEK,
+		.ep = ctx->ep,
+	};
+	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
+	return kipc_interrupted(ctx, ret, &dl,
+				offsetof(struct kipc_recv, timeout));
+}
+
+/* Give the caller its reply: header, payload, then the struct. */
+static int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
+			     struct kipc_msg *reply)
+{
+	kipc_fill_hdr(&karg->reply_hdr, reply);
+	karg->reply_len = reply->len;
+	karg->flags &= ~KIPC_CALL_RESUME;
+	if (reply->len && copy_to_user(u64_to_user_ptr(karg->reply_buf),
+				       reply->data, reply->len))
+		return -EFAULT;
+	return kipc_copy_out(ctx, karg);
+}
+
+/*
+ * Queue the request of a new call. Return: its transaction, or an
+ * ERR_PTR; nothing was requested then.
+ */
+static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
+					const struct kipc_call *karg,
+					const struct kipc_deadline *dl)
+{
+	struct kipc_txn *txn;
+	struct kipc_msg *msg;
+	int ret;
+
+	txn = kipc_txn_new(ctx->ep, karg->reply_buf_len);
+	if (IS_ERR(txn))
+		return txn;
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg->buf), karg->len,
+			   karg->priority);
+	if (IS_ERR(msg)) {
+		kipc_txn_put(txn);
+		return ERR_CAST(msg);
+	}
+	msg->txn = kipc_txn_get(txn);
+	msg->token = kipc_txn_token(txn);
+	msg->flags = KIPC_MSG_REQUEST;
+	msg->reply_max = karg->reply_buf_len;
+	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, dl);
+	if (ret) {
+		kipc_txn_put(txn);
+		return ERR_PTR(ret);
+	}
+	return txn;
+}
+
+/**
+ * kipc_ioc_call() - KIPC_IOC_CALL
+ * @ctx:	endpoint or mailbox fd
+ * @arg:	struct kipc_call
+ *
+ * Once the request is queued, an interruption parks the call on the
+ * endpoint and marks the caller's struct KIPC_CALL_RESUME with the token:
+ * the restarted call, or the same struct issued again after -EINTR,
+ * waits for that request's reply with the original deadline.
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
+{
+	const u32 known = KIPC_TIMEOUT | KIPC_ABSTIME | KIPC_SEND_MAILBOX |
+			  KIPC_CALL_RESUME;
+	struct kipc_call *karg = arg;
+	struct kipc_msg *reply;
+	struct kipc_deadline dl;
+	struct kipc_txn *txn;
+	int ret;
+
+	if ((karg->flags & ~known) || karg->priority > KIPC_PRIO_MAX)
+		return -EINVAL;
+	if (karg->flags & KIPC_CALL_RESUME) {
+		txn = kipc_txn_resume(ctx->ep, karg->reply_hdr.token, &dl);
+		if (!txn)
+			return -ENOENT;
+		/* The server may reply as much as the first call accepted. */
+		if (karg->reply_buf_len < kipc_txn_reply_max(txn)) {
+			kipc_txn_park(txn, ctx->ep, &dl);
+			return -EMSGSIZE;
+		}
+	} else {
+		ret = kipc_deadline_init(&dl, karg->flags, &karg->timeout);
+		if (ret)
+			return ret;
+		txn = kipc_call_start(ctx, karg, &dl);
+		if (IS_ERR(txn))
+			return kipc_interrupted(ctx, PTR_ERR(txn), &dl,
+						offsetof(struct kipc_call,
+							 timeout));
+	}
+
+	ret = kipc_txn_wait(txn, &dl, &reply);
+	if (ret == -ERESTARTSYS && !ctx->uring) {
+		karg->flags |= KIPC_CALL_RESUME;
+		memset(&karg->reply_hdr, 0, sizeof(karg->reply_hdr));
+		karg->reply_hdr.token = kipc_txn_token(txn);
+		karg->reply_len = 0;
+		if (!kipc_copy_out(ctx, karg)) {
+			kipc_txn_park(txn, ctx->ep, &dl);
+			return -ERESTARTSYS;
+		}
+		/* The caller could not find it again: give it up. */
+		ret = -EFAULT;
+	}
+	if (ret == -ERESTARTSYS || ret == -EFAULT)
+		kipc_txn_cancel(txn);
+	if (!ret) {
+		ret = kipc_call_deliver(ctx, karg, reply);
+		kipc_msg_free(reply);
+	}
+	kipc_txn_put(txn);
+	return ret == -ERESTARTSYS ? -EINTR : ret;
+}
+
+/**
+ * kipc_ioc_reply() - KIPC_IOC_REPLY
+ * @ctx:	the server's endpoint fd or a mailbox fd opened through it
+ * @arg:	struct kipc_reply
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_reply(struct kipc_ctx *ctx, void *arg)
+{
+	struct kipc_reply *karg = arg;
+	struct kipc_msg *msg;
+	int ret;
+
+	if (karg->flags || karg->reserved)
+		return -EINVAL;
+	if (!karg->token)
+		return -ENOENT;
+	msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(karg->buf), karg->len, 0);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = kipc_txn_reply(ctx->ep, karg->token, msg);
+	if (ret)
+		kipc_msg_free(msg);
+	return ret;
+}
+
+/**
+ * kipc_ioc_notify() - KIPC_IOC_NOTIFY
+ * @ctx:	endpoint fd (its inbox) or mailbox fd (the mailbox)
+ * @arg:	struct kipc_notify
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int kipc_ioc_notify(struct kipc_ctx *ctx, void *arg)
+{
+	struct kipc_notify *karg = arg;
+
+	if (karg->reserved)
+		return -EINVAL;
+	return kipc_notify_arm(kipc_ctx_queue(ctx), ctx->file, karg);
+}
+
+/* Bounds the stride between XFER entries; an entry is far smaller. */
+#define KIPC_MMSG_STRIDE_MAX	4096
+/* The part of an entry the kernel reads: everything before the header. */
+#define KIPC_MMSG_IN_SIZE	offsetof(struct kipc_mmsg, hdr)
+/*
+ * Entries are read and messages built (payloads copied in) a chunk at a
+ * time before any is queued, so a chunk is queued under one lock hold and
+ * no user memory is read under it.
+ */
+#define KIPC_XFER_CHUNK		16
+
+static void __user *kipc_mmsg_ptr(u64 base, u32 i, u32 stride)
+{
+	return u64_to_user_ptr(base + (u64)i * stride);
+}
+
+/* Build up to KIPC_XFER_CHUNK messages from entries @i...; see *@err. */
+static u32 kipc_xfer_build(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			   u32 i, struct kipc_msg **msgs, int *err)
+{
+	u32 n = min_t(u32, x->send_count - i, KIPC_XFER_CHUNK), built;
+	struct kipc_mmsg e;
+
+	*err = 0;
+	for (built = 0; built < n; built++) {
+		if (copy_from_user(&e, kipc_mmsg_ptr(x->send_msgs, i + built,
+						     x->entry_size),
+				   KIPC_MMSG_IN_SIZE)) {
+			*err = -EFAULT;
+			break;
+		}
+		if (e.priority > KIPC_PRIO_MAX) {
+			*err = -EINVAL;
+			break;
+		}
+		msgs[built] = kipc_msg_new(ctx->ep, u64_to_user_ptr(e.buf),
+					   e.len, e.priority);
+		if (IS_ERR(msgs[built])) {
+			*err = PTR_ERR(msgs[built]);
+			break;
+		}
+	}
+	return built;
+}
+
+static int kipc_xfer_send(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			  const struct kipc_deadline *dl, u32 *sent)
+{
+	const struct kipc_deadline nb = { .nonblock = true };
+	struct kipc_msg *msgs[KIPC_XFER_CHUNK];
+	u32 i = 0, built, done;
+	struct kipc_dest d;
+	int ret, err;
+
+	*sent = 0;
+	ret = kipc_dest_get(ctx, x->flags, x->dest, true, &d);
+	if (ret)
+		return ret;
+	while (!ret && i < x->send_count) {
+		built = kipc_xfer_build(ctx, x, i, msgs, &err);
+		done = 0;
+		ret = built ? kipc_queue_send_many(d.q, msgs, built,
+						   i ? &nb : dl, &done) : 0;
+		i += done;
+		/* An entry that could not be built stops the phase after
+		 * those before it went.
+		 */
+		if (!ret && err)
+			ret = err;
+	}
+	kipc_dest_put(&d);
+	*sent = i;
+	return ret;
+}
+
+static int kipc_xfer_recv(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			  const struct kipc_deadline *dl, u32 *got)
+{
+	const struct kipc_deadline nb = { .nonblock = true };
+	struct kipc_queue *q = kipc_ctx_queue(ctx);
+	struct kipc_mmsg e;
+	struct kipc_rx rx;
+	void __user *ue;
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < x->recv_count; i++) {
+		ue = kipc_mmsg_ptr(x->recv_msgs, i, x->entry_size);
+		memset(&e, 0, sizeof(e));
+		if (copy_from_user(&e, ue, KIPC_MMSG_IN_SIZE)) {
+			ret = -EFAULT;
+			break;
+		}
+		e.len = 0;
+		rx = (struct kipc_rx) {
+			.buf = e.buf,
+			.buf_len = e.buf_len,
+			.hdr = &e.hdr,
+			.len = &e.len,
+			.out = &e,
+			.uout = ue,
+			.out_size = sizeof(e),
+			.from = x->from,
+			.ep = ctx->ep,
+		};
+		ret = kipc_queue_recv(q, &rx, i ? &nb : dl);
+		if (ret)
+			break;
+	}
+	*got = i;
+	return ret;
+}
+
+static int kipc_xfer_check(const struct kipc_xfer *x)
+{
+	/* KIPC_RECV_FROM shares KIPC_SEND_MAILBOX's bit: @from alone says. */
+	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
+			  KIPC_SEND_MAILBOX;
+
+	if ((x->flags & ~known) || x->reserved)
+		return -EINVAL;
+	if (x->send_count > KIPC_XFER_MAX || x->recv_count > KIPC_XFER_MAX ||
+	    (!x->send_count && !x->recv_count))
+		return -EINVAL;
+	if (x->entry_size < KIPC_MMSG_SIZE_VER0 ||
+	    x->entry_size > KIPC_MMSG_STRIDE_MAX)
+		return -EINVAL;
+	/* Bounded above, so the products cannot overflow. */
+	if (!access_ok(u64_to_user_ptr(x->send_msgs),
+		       (u64)x->send_count * x->entry_size) ||
+	    !access_ok(u64_to_user_ptr(x->recv_msgs),
+		       (u64)x->recv_count * x->entry_size))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * kipc_ioc_xfer() - KIPC_IOC_XFER
+ * @ctx:	endpoint or mailbox fd (not an io_uring command)
+ * @arg:	struct kipc_xfer
+ *
+ * Return: 0 or a negative errno as documented in the uapi header; @sent
+ * and @received are written back unless the argument was rejected.
+ */
+int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
+{
+	struct kipc_xfer __user *ux = ctx->uarg;
+	struct kipc_xfer *x = arg;
+	struct kipc_deadline dl;
+	u32 sent = 0, got = 0;
+	int ret;
+
+	ret = kipc_xfer_check(x);
+	if (ret)
+		return ret;
+	ret = kipc_ctx_deadline(ctx, &dl, x->flags, &x->timeout);
+	if (ret)
+		return ret;
+	/* The counts must be writable before anything moves. */
+	if (put_user(0, &ux->sent) || put_user(0, &ux->received))
+		return -EFAULT;
+
+	if (x->send_count) {
+		ret = kipc_xfer_send(ctx, x, &dl, &sent);
+		if (ret && !sent)
+			goto out;
+		if (sent < x->send_count) {
+			/* Partial, like write(): the rest can be retried. */
+			ret = 0;
+			goto out;
+		}
+	}
+	if (x->recv_count) {
+		ret = kipc_xfer_recv(ctx, x, &dl, &got);
+		if (got)
+			ret = 0;
+		/* Restarting now would send the messages a second time. */
+		else if (ret == -ERESTARTSYS && sent)
+			ret = -EINTR;
+	}
+out:
+	x->sent = sent;
+	x->received = got;
+	/* Messages moved: their count matters more than this late fault. */
+	if (kipc_copy_out(ctx, x) && !sent && !got)
+		return -EFAULT;
+	return kipc_interrupted(ctx, ret, &dl,
+				offsetof(struct kipc_xfer, timeout));
+}
