@@ -118,7 +118,7 @@ static int kipc_ep_release(struct inode *inode, struct file *file)
 
 	fasync_helper(-1, file, 0, &ep->inbox.fasync);
 	kipc_notify_flush(&ep->inbox, file, true);
-	kipc_obj_delete(&ep->obj);
+	kipc_obj_delete(&ep->obj, false);
 	kipc_ns_file_close(ep->obj.ns);
 	kipc_ep_put(ep);
 	return 0;

@@ -153,11 +153,14 @@ struct kipc_obj;
  *		period (lookups may still be looking at it).
  * @info:	fill the type-specific fields of a struct kipc_info from a
  *		lockless snapshot; the caller holds a reference
+ * @registered: optional: the object entered the registry; called under the
+ *		namespace's lock
  * @unregister:	optional: the object leaves the registry; called under the
  *		namespace's lock
  */
 struct kipc_obj_ops {
 	u32 type;
+	void (*registered)(struct kipc_obj *obj);
 	void (*unregister)(struct kipc_obj *obj);
 	void (*kill)(struct kipc_obj *obj);
 	void (*free)(struct kipc_obj *obj);
@@ -226,7 +229,7 @@ int kipc_obj_init(struct kipc_obj *obj, const struct kipc_obj_ops *ops,
 int kipc_obj_charge(struct kipc_obj *obj, enum kipc_charge_kind kind,
 		    size_t footprint);
 int kipc_obj_register(struct kipc_obj *obj);
-bool kipc_obj_delete(struct kipc_obj *obj);
+int kipc_obj_delete(struct kipc_obj *obj, bool killable);
 int kipc_obj_set_name(struct kipc_obj *obj, const char *name);
 struct kipc_obj *kipc_obj_lookup(struct kipc_ns *ns, u32 type, u64 id,
 				 const char *name);

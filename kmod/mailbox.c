@@ -37,6 +37,15 @@ static struct kipc_mbox *kipc_file_mbox(struct file *file)
 	return ((struct kipc_mbox_file *)file->private_data)->mb;
 }
 
+/* An owned mailbox joins its endpoint's list; under the namespace's lock. */
+static void kipc_mbox_registered(struct kipc_obj *obj)
+{
+	struct kipc_mbox *mb = kipc_obj_mbox(obj);
+
+	if (mb->owner)
+		list_add_tail(&mb->owner_node, &mb->owner->owned);
+}
+
 /* Leaves the registry: no longer owned; under the namespace's lock. */
 static void kipc_mbox_unregister(struct kipc_obj *obj)
 {
@@ -69,6 +78,7 @@ static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
 
 static const struct kipc_obj_ops kipc_mbox_ops = {
 	.type = KIPC_TYPE_MAILBOX,
+	.registered = kipc_mbox_registered,
 	.unregister = kipc_mbox_unregister,
 	.kill = kipc_mbox_kill,
 	.free = kipc_mbox_free,
@@ -94,7 +104,7 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep)
 		mutex_unlock(&ns->lock);
 		if (!mb)
 			return;
-		kipc_obj_delete(&mb->obj);
+		kipc_obj_delete(&mb->obj, false);
 		kipc_obj_put(&mb->obj);
 	}
 }
@@ -261,6 +271,9 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 	}
 	kipc_queue_init(&mb->q, &lim, &mb->obj, mb->obj.id);
 	mb->owned = karg->flags & KIPC_MBOX_OWNED;
+	/* Set before registering: kipc_mbox_registered() links it. */
+	if (mb->owned)
+		mb->owner = ctx->ep;
 	INIT_LIST_HEAD(&mb->owner_node);
 	ret = kipc_obj_charge(&mb->obj, KIPC_CHARGE_MBOX,
 			      kmalloc_size_roundup(sizeof(*mb)));
@@ -270,15 +283,6 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 		kipc_obj_put(&mb->obj);
 		return ret;
 	}
-	if (mb->owned) {
-		mutex_lock(&mb->obj.ns->lock);
-		if (mb->obj.registered) {
-			mb->owner = ctx->ep;
-			list_add_tail(&mb->owner_node, &ctx->ep->owned);
-		}
-		mutex_unlock(&mb->obj.ns->lock);
-	}
-
 	karg->id = mb->obj.id;
 	/*
 	 * One reference for the fd (install consumes it) and ours: once
@@ -287,7 +291,7 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 	kipc_obj_get(&mb->obj);
 	ret = kipc_mbox_install(ctx, mb, karg);
 	if (ret < 0)
-		kipc_obj_delete(&mb->obj);
+		kipc_obj_delete(&mb->obj, false);
 	kipc_obj_put(&mb->obj);
 	return ret;
 }
@@ -335,8 +339,12 @@ int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *arg)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	ret = kipc_owner_check(obj);
-	if (!ret && !kipc_obj_delete(obj))
+	if (!ret)
+		ret = kipc_obj_delete(obj, true);
+	if (!ret)
 		ret = obj == self ? -EIDRM : -ENOENT;
+	else if (ret > 0)
+		ret = 0;
 	kipc_obj_put(obj);
 	return ret;
 }

@@ -185,6 +185,8 @@ int kipc_obj_register(struct kipc_obj *obj)
 			ns->nr_rings++;
 		obj->registered = true;
 		refcount_inc(&obj->ref);
+		if (obj->ops->registered)
+			obj->ops->registered(obj);
 	}
 	mutex_unlock(&ns->lock);
 	return ret;
@@ -239,29 +241,34 @@ static void kipc_obj_unregister(struct kipc_obj *obj)
 /**
  * kipc_obj_delete() - delete an object unless already deleted
  * @obj:	the object; the caller holds a reference
+ * @killable:	a system call: a fatal signal may interrupt the wait for
+ *		the namespace lock. Release paths, which cannot fail, pass
+ *		false (the lock is held only for index updates).
  *
  * Unregisters it, fails its waiters (ops->kill) and drops the registry's
- * reference. Used from release paths too, so the namespace lock is taken
- * uninterruptibly; it is held only for the index updates.
+ * reference.
  *
- * Return: true if this call deleted it.
+ * Return: 1 if this call deleted it, 0 if it was deleted already, -EINTR.
  */
-bool kipc_obj_delete(struct kipc_obj *obj)
+int kipc_obj_delete(struct kipc_obj *obj, bool killable)
 {
 	struct kipc_ns *ns = obj->ns;
 	bool was;
 
-	mutex_lock(&ns->lock);
+	if (!killable)
+		mutex_lock(&ns->lock);
+	else if (mutex_lock_killable(&ns->lock))
+		return -EINTR;
 	was = obj->registered;
 	if (was)
 		kipc_obj_unregister(obj);
 	mutex_unlock(&ns->lock);
 	if (!was)
-		return false;
+		return 0;
 	if (obj->ops->kill)
 		obj->ops->kill(obj);
 	kipc_obj_put(obj);	/* the registry's reference */
-	return true;
+	return 1;
 }
 
 /**
@@ -430,7 +437,7 @@ void kipc_obj_delete_all(struct kipc_ns *ns)
 		}
 		mutex_unlock(&ns->lock);
 		if (victim) {
-			kipc_obj_delete(victim);
+			kipc_obj_delete(victim, false);
 			kipc_obj_put(victim);
 		}
 	} while (victim);

@@ -400,7 +400,10 @@ int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *arg)
 	do {
 		/* A dead producer's claim may be all the consumer waits for. */
 		if (consumer && r->mode == KIPC_RING_MPSC) {
-			mutex_lock(&r->lock);
+			if (mutex_lock_killable(&r->lock)) {
+				ret = -EINTR;
+				break;
+			}
 			kring_reap_orphans(r);
 			mutex_unlock(&r->lock);
 		}
@@ -683,7 +686,7 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *arg)
 	karg->id = r->obj.id;
 	if (kipc_copy_out(ctx, karg)) {
 		/* The caller cannot learn the id: take the ring back. */
-		kipc_obj_delete(&r->obj);
+		kipc_obj_delete(&r->obj, false);
 		kring_put(r);
 		return -EFAULT;
 	}
@@ -833,8 +836,12 @@ int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void *arg)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	ret = kipc_owner_check(obj);
-	if (!ret && !kipc_obj_delete(obj))
+	if (!ret)
+		ret = kipc_obj_delete(obj, true);
+	if (!ret)
 		ret = -ENOENT;
+	else if (ret > 0)
+		ret = 0;
 	kipc_obj_put(obj);
 	return ret;
 }

@@ -102,7 +102,8 @@ int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 	ret = __kipc_check_buf(reply, reply_len);
 	if (ret < 0)
 		return ret;
-	if (prio > KIPC_PRIO_MAX || (flags & (KIPC_NONBLOCK | KIPC_SEND_SYNC)))
+	if (prio > KIPC_PRIO_MAX ||
+	    (flags & (KIPC_NONBLOCK | KIPC_SEND_SYNC | KIPC_CALL_RESUME)))
 		return -EINVAL;
 	c.flags = flags;
 	c.dest = dest;

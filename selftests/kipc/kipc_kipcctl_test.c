@@ -70,6 +70,34 @@ TEST_F(ctl, one_message_round_trip)
 	EXPECT_STREQ("", self->out);
 }
 
+/* The "used" figure of a kipcctl usage line such as "rings 1 of 16". */
+static long long usage_of(const char *out, const char *what)
+{
+	const char *p = strstr(out, what);
+
+	return p ? atoll(p + strlen(what)) : -1;
+}
+
+TEST_F(ctl, usage_counts_what_the_user_holds)
+{
+	long long bytes, mboxes;
+
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	EXPECT_NE(NULL, strstr(self->out, "uid        0\n"));
+	bytes = usage_of(self->out, "bytes ");
+	mboxes = usage_of(self->out, "mailboxes ");
+	ASSERT_GT(bytes, 0);
+	ASSERT_GE(mboxes, 1);	/* the fixture's mailbox */
+	ASSERT_EQ(0, sh(NULL, 0, "printf 0123456789 | kipcctl send %s", self->name));
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	/* Ten payload bytes cost more than ten: the header counts too. */
+	EXPECT_GT(usage_of(self->out, "bytes "), bytes + 10);
+	ASSERT_EQ(0, sh(NULL, 0, "kipcctl recv %s >/dev/null", self->name));
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	EXPECT_EQ(bytes, usage_of(self->out, "bytes "));
+	EXPECT_EQ(mboxes, usage_of(self->out, "mailboxes "));
+}
+
 TEST_F(ctl, batches_send_and_receive_every_message_once)
 {
 	ASSERT_EQ(0, sh(self->out, sizeof(self->out),

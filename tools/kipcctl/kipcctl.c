@@ -39,6 +39,8 @@ static const char usage_text[] =
 "                            blocked counts change, until it is deleted\n"
 "  ring COMMAND              shared-memory rings: create, ls, stat, rm,\n"
 "                            produce, consume (kipcctl ring --help)\n"
+"  usage                     what your user holds in kipc, against its\n"
+"                            limits (bytes, mailboxes, rings)\n"
 "  version                   print the loaded module's ABI version\n"
 "\n"
 "An all-digits argument is an id, anything else a name; ep: addresses an\n"
@@ -205,6 +207,38 @@ static int cmd_version(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A limit of 0 is no limit. */
+static void print_limit(const char *what, unsigned long long used,
+			unsigned long long max)
+{
+	if (max)
+		printf("%-10s %llu of %llu\n", what, used, max);
+	else
+		printf("%-10s %llu (no limit)\n", what, used);
+}
+
+static int cmd_usage(int argc, char **argv)
+{
+	struct kipc_usage u;
+	int fd, ret;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("usage", "no arguments expected");
+	fd = open_endpoint("usage");
+	if (fd < 0)
+		return EXIT_ERROR;
+	ret = kipc_usage(fd, &u);
+	close(fd);
+	if (ret < 0)
+		return fail("usage", NULL, ret);
+	printf("uid        %u\n", u.uid);
+	print_limit("bytes", u.bytes, u.bytes_max);
+	print_limit("mailboxes", u.mailboxes, u.mailboxes_max);
+	print_limit("rings", u.rings, u.rings_max);
+	return EXIT_OK;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -217,6 +251,7 @@ static const struct {
 	{ "recv",	cmd_recv },
 	{ "watch",	cmd_watch },
 	{ "ring",	cmd_ring },
+	{ "usage",	cmd_usage },
 	{ "version",	cmd_version },
 };
 
