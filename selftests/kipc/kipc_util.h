@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -24,6 +25,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,6 +226,32 @@ static inline void kt_child_become_nobody(void)
 	KT_CHILD_CHECK(geteuid() == KT_NOBODY);
 }
 
+/* As kt_child_become_nobody(), for another unprivileged @uid (gid = uid). */
+static inline void kt_child_become(uid_t uid)
+{
+	KT_CHILD_CHECK(setgroups(0, NULL) == 0);
+	KT_CHILD_CHECK(setgid(uid) == 0);
+	KT_CHILD_CHECK(setuid(uid) == 0);
+	KT_CHILD_CHECK(geteuid() == uid);
+}
+
+
+/*
+ * fork() for a child that may block without limit (a CALL nobody answers,
+ * a RECV nobody sends to): it is killed when the forking thread ends,
+ * also when a failed ASSERT or a SKIP in a fixture's setup ends the test
+ * early, so it cannot keep a kipc fd, and the module, busy after the test.
+ * A child that changes its credentials loses this (prctl(2)).
+ */
+static inline pid_t kt_fork(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(1);
+	return pid;
+}
 
 /* Exit status of @pid, 128 + signal if it was killed, -1 on error. */
 static inline int kt_wait_exit(pid_t pid)
@@ -236,6 +265,79 @@ static inline int kt_wait_exit(pid_t pid)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return -1;
+}
+
+/*
+ * As kt_wait_exit(), but give up after @ms: -ETIMEDOUT if @pid is still
+ * running (it is left alone, not reaped). This is the liveness watchdog
+ * of a test whose failure mode is a hang.
+ */
+static inline int kt_wait_exit_ms(pid_t pid, long ms)
+{
+	int64_t end = kt_now_ns() + (int64_t)ms * 1000000LL;
+	int status;
+	pid_t ret;
+
+	for (;;) {
+		ret = waitpid(pid, &status, WNOHANG);
+		if (ret == pid)
+			break;
+		if (ret < 0)
+			return -1;
+		if (kt_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
+
+/*
+ * Wait until task @tid (a process or a thread id) sleeps interruptibly
+ * inside ioctl(): the way to know it is blocked in a kipc call when no
+ * queue counter says so (CALL waiting for its reply, RING_WAIT). 0,
+ * -ESRCH once it has exited, or -ETIMEDOUT after KT_WAIT_MS.
+ */
+static inline int kt_wait_sleeping(pid_t tid)
+{
+	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		bool asleep = false, in_ioctl = false;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -ESRCH;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		/* "pid (comm) S ...": comm may hold spaces and ')'. */
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+			return -ESRCH;
+		asleep = p && p[1] == ' ' && p[2] == 'S';
+		snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			in_ioctl = strtol(buf, NULL, 10) == SYS_ioctl &&
+				   buf[0] != '-' && isdigit((unsigned char)buf[0]);
+		}
+		if (asleep && in_ioctl)
+			return 0;
+		if (kt_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
 }
 
 /* Shared anonymous memory, visible to forked children. */
