@@ -621,11 +621,16 @@ static int small_ring(int ep, uint64_t *id)
 				0600, id);
 }
 
-/* Create a ring as @uid; record its id for the teardown to delete. */
+/*
+ * Create a ring as @uid; record its id for the teardown to delete. The
+ * child reports through shared memory (sh->ret[0]), not through @ret.
+ */
 static void ring_as(struct shared *sh, uid_t uid, int *ret)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	sh->ret[0] = -ECHILD;
+	pid = fork();
 	if (pid == 0) {
 		uint64_t id;
 		int ep;
@@ -633,13 +638,15 @@ static void ring_as(struct shared *sh, uid_t uid, int *ret)
 		kt_child_become(uid);
 		ep = kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		*ret = small_ring(ep, &id);
-		if (!*ret)
+		sh->ret[0] = small_ring(ep, &id);
+		if (!sh->ret[0])
 			sh->rings[__atomic_fetch_add(&sh->nr_rings, 1, __ATOMIC_SEQ_CST)] = id;
 		_exit(0);
 	}
 	if (pid < 0 || kt_wait_exit(pid))
 		*ret = -ECHILD;
+	else
+		*ret = sh->ret[0];
 }
 
 /*
