@@ -17,7 +17,9 @@
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
 #   make deps            install the Debian packages the above need
-#   make install         libkipc, headers, tools (PREFIX=/usr/local)
+#   make install         libkipc, headers, kipcctl and the other user
+#                        programs, man pages (PREFIX=/usr/local, DESTDIR)
+#   make uninstall       remove what make install installed
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
@@ -109,6 +111,11 @@ install:
 	$(MAKE) -C tools install
 	$(MAKE) -C man install
 
+uninstall:
+	$(MAKE) -C lib uninstall
+	$(MAKE) -C tools uninstall
+	$(MAKE) -C man uninstall
+
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
@@ -116,4 +123,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install clean
+	check-debug check-reliability check-runner bench bench-smoke demo install uninstall clean
