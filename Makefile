@@ -20,6 +20,9 @@
 #   make install         libkipc, headers, kipcctl and the other user
 #                        programs, man pages (PREFIX=/usr/local, DESTDIR)
 #   make uninstall       remove what make install installed
+#   make modules_install kipc.ko into /lib/modules/KERNELRELEASE/extra, then
+#                        depmod (INSTALL_MOD_PATH for a staging root;
+#                        make modules_uninstall removes it)
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
@@ -116,6 +119,28 @@ uninstall:
 	$(MAKE) -C tools uninstall
 	$(MAKE) -C man uninstall
 
+# The module for KDIR's kernel, in /lib/modules/KERNELRELEASE/extra.
+# depmod runs only for the live system: in a staging root (INSTALL_MOD_PATH,
+# or DESTDIR) it would index that one module alone. kbuild signs modules
+# when the kernel was configured to; distribution headers do not carry the
+# signing key, so then it is not asked to try.
+KERNELRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+MODULE_DIR = $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)
+MODULE_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+modules_install: module
+	$(MAKE) -C "$(KDIR)" M=$(TOP) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(MODULE_SIGN) modules_install
+	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
+
+modules_uninstall:
+	@$(TOP)/tools/check-kdir "$(KDIR)"
+	rm -f $(MODULE_DIR)/kmod/kipc.ko $(MODULE_DIR)/kmod/kipc.ko.*
+	-rmdir $(MODULE_DIR)/kmod $(MODULE_DIR) 2>/dev/null
+	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
+
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
@@ -123,4 +148,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install uninstall clean
+	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall clean
