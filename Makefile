@@ -23,6 +23,7 @@
 #   make modules_install kipc.ko into /lib/modules/KERNELRELEASE/extra, then
 #                        depmod (INSTALL_MOD_PATH for a staging root;
 #                        make modules_uninstall removes it)
+#   make dkms-source     module sources and dkms.conf into /usr/src/kipc-VERSION
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
@@ -31,6 +32,7 @@
 TOP := $(CURDIR)
 KDIR ?= $(shell $(TOP)/tools/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
 KERNELS ?= 6.1 6.12
+KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
 all: module lib tools selftests
@@ -141,6 +143,20 @@ modules_uninstall:
 	-rmdir $(MODULE_DIR)/kmod $(MODULE_DIR) 2>/dev/null
 	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
 
+# What DKMS builds from: the top Kbuild, kmod/ and the uapi headers, with
+# dkms.conf. Then 'dkms install kipc/VERSION' (docs/packaging.md).
+DKMS_SRCDIR ?= /usr/src/kipc-$(KIPC_VERSION)
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	install -m 644 Kbuild $(DESTDIR)$(DKMS_SRCDIR)/
+	find kmod include/uapi -type f \( -name Kbuild -o -name '*.[ch]' \) \
+		! -name '*.mod.c' -exec install -D -m 644 {} $(DESTDIR)$(DKMS_SRCDIR)/{} \;
+	sed 's/#MODULE_VERSION#/$(KIPC_VERSION)/' tools/packaging/dkms.conf \
+		> $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+
+version:
+	@echo $(KIPC_VERSION)
+
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
@@ -148,4 +164,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall clean
+	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall dkms-source version clean
