@@ -24,6 +24,7 @@
 #                        depmod (INSTALL_MOD_PATH for a staging root;
 #                        make modules_uninstall removes it)
 #   make dkms-source     module sources and dkms.conf into /usr/src/kipc-VERSION
+#   make deb             kipc-dkms, libkipc0, libkipc-dev, kipc-tools in build/deb
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
@@ -154,6 +155,9 @@ dkms-source:
 	sed 's/#MODULE_VERSION#/$(KIPC_VERSION)/' tools/packaging/dkms.conf \
 		> $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
 
+deb:
+	@$(TOP)/tools/packaging/build-deb
+
 version:
 	@echo $(KIPC_VERSION)
 
@@ -164,4 +168,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall dkms-source version clean
+	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall dkms-source deb version clean
