@@ -16,6 +16,9 @@
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
+#   make check-packaging build and lintian the Debian packages, install them,
+#                        build a program with pkg-config, boot the module
+#                        DKMS built, purge (part of check; ~3 minutes)
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, kipcctl and the other user
 #                        programs, man pages (PREFIX=/usr/local, DESTDIR)
@@ -82,6 +85,7 @@ check: deps
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
 	$(MAKE) bench-smoke
+	$(MAKE) check-packaging
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -158,6 +162,10 @@ dkms-source:
 deb:
 	@$(TOP)/tools/packaging/build-deb
 
+# Installs the packages on this machine and purges them (tools/packaging/check).
+check-packaging: deps
+	@$(TOP)/tools/packaging/check
+
 version:
 	@echo $(KIPC_VERSION)
 
@@ -168,4 +176,6 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install uninstall modules_install modules_uninstall dkms-source deb version clean
+	check-debug check-reliability check-runner check-packaging bench \
+	bench-smoke demo install uninstall modules_install modules_uninstall \
+	dkms-source deb version clean
