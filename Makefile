@@ -16,8 +16,18 @@
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
+#   make check-packaging build and lintian the Debian packages, install them,
+#                        build a program with pkg-config, boot the module
+#                        DKMS built, purge (part of check; ~3 minutes)
 #   make deps            install the Debian packages the above need
-#   make install         libkipc, headers, tools (PREFIX=/usr/local)
+#   make install         libkipc, headers, kipcctl and the other user
+#                        programs, man pages (PREFIX=/usr/local, DESTDIR)
+#   make uninstall       remove what make install installed
+#   make modules_install kipc.ko into /lib/modules/KERNELRELEASE/extra, then
+#                        depmod (INSTALL_MOD_PATH for a staging root;
+#                        make modules_uninstall removes it)
+#   make dkms-source     module sources and dkms.conf into /usr/src/kipc-VERSION
+#   make deb             kipc-dkms, libkipc0, libkipc-dev, kipc-tools in build/deb
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
@@ -26,6 +36,7 @@
 TOP := $(CURDIR)
 KDIR ?= $(shell $(TOP)/tools/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
 KERNELS ?= 6.1 6.12
+KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
 all: module lib tools selftests
@@ -74,6 +85,7 @@ check: deps
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
 	$(MAKE) bench-smoke
+	$(MAKE) check-packaging
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -109,6 +121,54 @@ install:
 	$(MAKE) -C tools install
 	$(MAKE) -C man install
 
+uninstall:
+	$(MAKE) -C lib uninstall
+	$(MAKE) -C tools uninstall
+	$(MAKE) -C man uninstall
+
+# The module for KDIR's kernel, in /lib/modules/KERNELRELEASE/extra.
+# depmod runs only for the live system: in a staging root (INSTALL_MOD_PATH,
+# or DESTDIR) it would index that one module alone. kbuild signs modules
+# when the kernel was configured to; distribution headers do not carry the
+# signing key, so then it is not asked to try.
+KERNELRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+MODULE_DIR = $(INSTALL_MOD_PATH)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)
+MODULE_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+modules_install: module
+	$(MAKE) -C "$(KDIR)" M=$(TOP) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(MODULE_SIGN) modules_install
+	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
+
+modules_uninstall:
+	@$(TOP)/tools/check-kdir "$(KDIR)"
+	rm -f $(MODULE_DIR)/kmod/kipc.ko $(MODULE_DIR)/kmod/kipc.ko.*
+	-rmdir $(MODULE_DIR)/kmod $(MODULE_DIR) 2>/dev/null
+	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
+
+# What DKMS builds from: the top Kbuild, kmod/ and the uapi headers, with
+# dkms.conf. Then 'dkms install kipc/VERSION' (docs/packaging.md).
+DKMS_SRCDIR ?= /usr/src/kipc-$(KIPC_VERSION)
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	install -m 644 Kbuild $(DESTDIR)$(DKMS_SRCDIR)/
+	find kmod include/uapi -type f \( -name Kbuild -o -name '*.[ch]' \) \
+		! -name '*.mod.c' -exec install -D -m 644 {} $(DESTDIR)$(DKMS_SRCDIR)/{} \;
+	sed 's/#MODULE_VERSION#/$(KIPC_VERSION)/' tools/packaging/dkms.conf \
+		> $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+
+deb:
+	@$(TOP)/tools/packaging/build-deb
+
+# Installs the packages on this machine and purges them (tools/packaging/check).
+check-packaging: deps
+	@$(TOP)/tools/packaging/check
+
+version:
+	@echo $(KIPC_VERSION)
+
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
@@ -116,4 +176,6 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install clean
+	check-debug check-reliability check-runner check-packaging bench \
+	bench-smoke demo install uninstall modules_install modules_uninstall \
+	dkms-source deb version clean

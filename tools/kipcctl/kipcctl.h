@@ -59,5 +59,9 @@ int parse_uint(const char *cmd, const char *opt, const char *s,
 	       unsigned long long *out);
 /* --timeout MS as a relative timespec: 0 or EXIT_USAGE. */
 int parse_timeout(const char *cmd, const char *s, struct timespec *ts);
+/* The only option of ls and stat: --json. 0 or EXIT_USAGE; operands at optind. */
+int parse_json_opt(const char *cmd, int argc, char **argv, bool *json);
+/* @info as one line of JSON, keys named as in struct kipc_info. */
+void json_info(const struct kipc_info *info);
 
 #endif

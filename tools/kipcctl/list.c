@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* kipcctl ls, kipcctl stat: describe endpoints and mailboxes. */
+#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +57,12 @@ int cmd_ls(int argc, char **argv)
 	struct kipc_info entries[64];
 	uint64_t self, cursor = 0;
 	int ep, n, i, ret = EXIT_OK;
+	bool json;
 
-	(void)argv;
-	if (argc > 1)
+	ret = parse_json_opt("ls", argc, argv, &json);
+	if (ret)
+		return ret;
+	if (optind != argc)
 		return usage_error("ls", "no arguments expected");
 	ep = open_endpoint("ls");
 	if (ep < 0)
@@ -68,9 +72,10 @@ int cmd_ls(int argc, char **argv)
 		ret = fail("ls", NULL, n);
 		goto out;
 	}
-	printf("%-4s %8s %-16s %-8s %4s %6s %8s %-14s %7s %7s %9s\n",
-	       "TYPE", "ID", "NAME", "OWNER", "MODE", "DEPTH", "BYTES",
-	       "CAPACITY", "MSGMAX", "SENDERS", "RECEIVERS");
+	if (!json)
+		printf("%-4s %8s %-16s %-8s %4s %6s %8s %-14s %7s %7s %9s\n",
+		       "TYPE", "ID", "NAME", "OWNER", "MODE", "DEPTH", "BYTES",
+		       "CAPACITY", "MSGMAX", "SENDERS", "RECEIVERS");
 	for (;;) {
 		n = kipc_list(ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
 				  KIPC_LIST_RINGS,
@@ -81,9 +86,14 @@ int cmd_ls(int argc, char **argv)
 		}
 		if (!n)
 			break;
-		for (i = 0; i < n; i++)
-			if (entries[i].id != self)	/* our own, just opened */
+		for (i = 0; i < n; i++) {
+			if (entries[i].id == self)	/* our own, just opened */
+				continue;
+			if (json)
+				json_info(&entries[i]);
+			else
 				print_row(&entries[i]);
+		}
 	}
 out:
 	close(ep);
@@ -126,10 +136,14 @@ int cmd_stat(int argc, char **argv)
 	struct kipc_info info;
 	struct target t;
 	int ep, ret;
+	bool json;
 
-	if (argc != 2)
+	ret = parse_json_opt("stat", argc, argv, &json);
+	if (ret)
+		return ret;
+	if (optind != argc - 1)
 		return usage_error("stat", "expected NAME|ID or ep:NAME|ep:ID");
-	ret = parse_target("stat", argv[1], true, &t);
+	ret = parse_target("stat", argv[optind], true, &t);
 	if (ret)
 		return ret;
 	ep = open_endpoint("stat");
@@ -139,6 +153,9 @@ int cmd_stat(int argc, char **argv)
 	close(ep);
 	if (ret < 0)
 		return fail("stat", t.arg, ret);
-	print_info(&info);
+	if (json)
+		json_info(&info);
+	else
+		print_info(&info);
 	return EXIT_OK;
 }

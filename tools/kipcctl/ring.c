@@ -21,8 +21,8 @@ static const char ring_usage[] =
 "  create NAME --slots N --slot-size B [--mode 0600|spsc|mpsc] [--mpsc]\n"
 "                            create a ring (powers of two), print its id;\n"
 "                            --mode takes permission bits or the ring kind\n"
-"  ls                        list rings\n"
-"  stat NAME|ID              describe a ring\n"
+"  ls [--json]               list rings\n"
+"  stat [--json] NAME|ID     describe a ring\n"
 "  rm NAME|ID                delete a ring\n"
 "  produce NAME|ID --count N --size B [--batch K]\n"
 "                            stream N sequence-numbered, checksummed\n"
@@ -30,6 +30,7 @@ static const char ring_usage[] =
 "  consume NAME|ID --count N [--verify] [--batch K] [--timeout MS]\n"
 "                            take N messages; --verify checks every one\n"
 "\n"
+"--json prints one JSON object per ring, one per line (kipcctl(1)).\n"
 "produce and consume end with one line:\n"
 "  messages=N errors=N syscalls_per_msg=X\n";
 
@@ -136,18 +137,25 @@ static int ring_ls(int argc, char **argv)
 {
 	struct kipc_info entries[64];
 	uint64_t cursor = 0;
-	int ep, n, i, ret = EXIT_OK;
+	int ep, n, i, ret;
+	bool json;
 
-	(void)argv;
-	if (argc > 1)
+	ret = parse_json_opt("ring ls", argc, argv, &json);
+	if (ret)
+		return ret;
+	if (optind != argc)
 		return usage_error("ring ls", "no arguments expected");
 	ep = open_endpoint("ring ls");
 	if (ep < 0)
 		return EXIT_ERROR;
-	ring_header();
+	if (!json)
+		ring_header();
 	while ((n = kipc_list(ep, KIPC_LIST_RINGS, &cursor, entries, 64)) > 0)
 		for (i = 0; i < n; i++)
-			ring_row(&entries[i]);
+			if (json)
+				json_info(&entries[i]);
+			else
+				ring_row(&entries[i]);
 	if (n < 0)
 		ret = fail("ring ls", NULL, n);
 	close(ep);
@@ -159,10 +167,14 @@ static int ring_stat(int argc, char **argv)
 	struct kipc_info info;
 	struct target t;
 	int ep, ret;
+	bool json;
 
-	if (argc != 2)
+	ret = parse_json_opt("ring stat", argc, argv, &json);
+	if (ret)
+		return ret;
+	if (optind != argc - 1)
 		return usage_error("ring stat", "expected NAME|ID");
-	ret = parse_target("ring stat", argv[1], false, &t);
+	ret = parse_target("ring stat", argv[optind], false, &t);
 	if (ret)
 		return ret;
 	ep = open_endpoint("ring stat");
@@ -174,7 +186,11 @@ static int ring_stat(int argc, char **argv)
 	if (!ret && info.type != KIPC_TYPE_RING)
 		ret = -ENOENT;
 	if (ret < 0)
-		return fail("ring stat", argv[1], ret);
+		return fail("ring stat", t.arg, ret);
+	if (json) {
+		json_info(&info);
+		return EXIT_OK;
+	}
 	printf("id:          %llu\n", (unsigned long long)info.id);
 	printf("name:        %s\n", info.name[0] ? info.name : "-");
 	printf("owner:       %u:%u\n", info.uid, info.gid);
