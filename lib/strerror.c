@@ -29,7 +29,7 @@ static const struct {
 	{ EMSGSIZE,	"message too large for the queue or the buffer" },
 	{ ENOSPC,	"too many mailboxes or rings in this IPC namespace" },
 	{ ENOBUFS,	"byte capacity above the queue_bytes_max limit" },
-	{ EDQUOT,	"too many bytes queued by this user" },
+	{ EDQUOT,	"this user's kipc quota is used up (see kipcctl usage)" },
 	{ ECONNRESET,	"server endpoint closed before replying" },
 	{ ENAMETOOLONG,	"name too long (at most 63 bytes)" },
 	{ ENOTTY,	"not a kipc file descriptor, or not valid on this kind" },
