@@ -16,6 +16,7 @@
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
+#   make check-ondemand  /dev/kipc exists before the module, open() loads it
 #   make check-packaging build and lintian the Debian packages, install them,
 #                        build a program with pkg-config, boot the module
 #                        DKMS built, purge (part of check; ~3 minutes)
@@ -86,6 +87,7 @@ check: deps
 	@$(TOP)/tools/vm/selfcheck
 	$(MAKE) bench-smoke
 	$(MAKE) check-packaging
+	@$(TOP)/tools/vm/check-ondemand $(KERNELS)
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -163,6 +165,10 @@ deb:
 	@$(TOP)/tools/packaging/build-deb
 
 # Installs the packages on this machine and purges them (tools/packaging/check).
+check-ondemand: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/vm/check-ondemand $(KERNELS)
+
 check-packaging: deps
 	@$(TOP)/tools/packaging/check
 
@@ -176,6 +182,6 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner check-packaging bench \
+	check-debug check-reliability check-runner check-packaging check-ondemand bench \
 	bench-smoke demo install uninstall modules_install modules_uninstall \
 	dkms-source deb version clean

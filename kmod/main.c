@@ -57,8 +57,17 @@ module_param_named(ep_max_bytes, kipc_ep_max_bytes, uint, 0644);
 MODULE_PARM_DESC(ep_max_bytes,
 		 "Default inbox capacity of a new endpoint, in payload bytes (default 256 KiB)");
 
+/*
+ * A fixed minor from the range Documentation/admin-guide/devices.txt
+ * reserves for local use (10:243-254), so that the node can exist before
+ * the module is loaded (depmod's modules.devname, from the devname alias,
+ * tells systemd-tmpfiles to create it) and the first open() loads the
+ * module through the char-major alias, as with /dev/fuse.
+ */
+#define KIPC_MINOR	248
+
 static struct miscdevice kipc_misc = {
-	.minor	= MISC_DYNAMIC_MINOR,
+	.minor	= KIPC_MINOR,
 	.name	= "kipc",
 	.fops	= &kipc_ep_fops,
 	.mode	= 0666,
@@ -66,7 +75,16 @@ static struct miscdevice kipc_misc = {
 
 static int __init kipc_init(void)
 {
+	int ret;
+
 	kipc_ioctl_init();
+	ret = misc_register(&kipc_misc);
+	if (ret != -EBUSY)
+		return ret;
+	/* Something else took the minor on this machine: udev still works. */
+	pr_warn("minor %d is taken; using a dynamic one (no loading on open)\n",
+		KIPC_MINOR);
+	kipc_misc.minor = MISC_DYNAMIC_MINOR;
 	return misc_register(&kipc_misc);
 }
 
@@ -81,4 +99,6 @@ module_init(kipc_init);
 module_exit(kipc_exit);
 
 MODULE_DESCRIPTION("kipc: message passing and shared-memory rings");
+MODULE_ALIAS_MISCDEV(KIPC_MINOR);
+MODULE_ALIAS("devname:kipc");
 MODULE_LICENSE("GPL");
