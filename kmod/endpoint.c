@@ -87,7 +87,7 @@ static int kipc_ep_open(struct inode *inode, struct file *file)
 	}
 	kipc_obj_init(&ep->obj, &kipc_ep_ops, ns, NULL, 0, 0);
 	kipc_ns_put(ns);	/* the object holds its own */
-	kipc_queue_init(&ep->inbox, &lim, NULL, 0);
+	kipc_queue_init(&ep->inbox, &lim, &ep->obj, false);
 	ep->pid = get_pid(task_tgid(current));
 	INIT_LIST_HEAD(&ep->owned);
 	INIT_LIST_HEAD(&ep->txns);

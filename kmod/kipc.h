@@ -391,6 +391,8 @@ struct kipc_notify_reg {
  * @perm_obj:	the mailbox whose permissions apply, NULL for an inbox;
  *		immutable
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
+ * @id:		id of the endpoint or mailbox the queue belongs to (trace
+ *		events name queues by it); immutable
  * @recv_wq:	receivers and pollers: woken when a message arrives
  * @send_wq:	senders and pollers: woken on room, take, new receiver
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
@@ -414,6 +416,7 @@ struct kipc_queue {
 	struct kipc_notify_reg notify;
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
+	u64 id;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
@@ -447,7 +450,7 @@ struct kipc_rx {
 };
 
 void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
-		     struct kipc_obj *perm_obj, u64 mbox_id);
+		     struct kipc_obj *owner, bool mbox);
 void kipc_queue_destroy(struct kipc_queue *q);
 void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err);
 int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,

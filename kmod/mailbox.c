@@ -269,7 +269,7 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 		kfree(mb);
 		return ret;
 	}
-	kipc_queue_init(&mb->q, &lim, &mb->obj, mb->obj.id);
+	kipc_queue_init(&mb->q, &lim, &mb->obj, true);
 	mb->owned = karg->flags & KIPC_MBOX_OWNED;
 	/* Set before registering: kipc_mbox_registered() links it. */
 	if (mb->owned)

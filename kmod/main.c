@@ -11,6 +11,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include "kipc.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 unsigned int kipc_max_mailboxes = 1024;
 module_param_named(max_mailboxes, kipc_max_mailboxes, uint, 0644);

@@ -14,6 +14,7 @@
 #include <linux/fcntl.h>
 #include <linux/uaccess.h>
 #include "kipc.h"
+#include "trace.h"
 
 /**
  * struct kipc_dest - the queue a send goes to, pinned
@@ -288,6 +289,8 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 		ret = kipc_call_deliver(ctx, karg, reply);
 		kipc_msg_free(reply);
 	}
+	trace_kipc_call(ctx->ep->obj.id, kipc_txn_token(txn),
+			ret ? 0 : karg->reply_len, ret);
 	kipc_txn_put(txn);
 	return ret == -ERESTARTSYS ? -EINTR : ret;
 }
@@ -315,6 +318,7 @@ int kipc_ioc_reply(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_txn_reply(ctx->ep, karg->token, msg);
 	if (ret)
 		kipc_msg_free(msg);
+	trace_kipc_reply(ctx->ep->obj.id, karg->token, karg->len, ret);
 	return ret;
 }
 

@@ -28,6 +28,7 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include "kipc.h"
+#include "trace.h"
 
 /**
  * struct kipc_sync - a sender waiting for its parked message to be taken
@@ -42,11 +43,12 @@ struct kipc_sync {
  * kipc_queue_init() - initialise an empty queue
  * @q:		the queue
  * @lim:	capacity, already checked
- * @perm_obj:	the mailbox whose permissions apply, NULL for an inbox
- * @mbox_id:	mailbox id stamped into messages, 0 for an endpoint inbox
+ * @owner:	the endpoint or mailbox the queue belongs to
+ * @mbox:	@owner is a mailbox: its permissions apply and its id is
+ *		stamped into messages
  */
 void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
-		     struct kipc_obj *perm_obj, u64 mbox_id)
+		     struct kipc_obj *owner, bool mbox)
 {
 	int i;
 
@@ -55,8 +57,9 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 	for (i = 0; i <= KIPC_PRIO_MAX; i++)
 		INIT_LIST_HEAD(&q->levels[i]);
 	q->lim = *lim;
-	q->perm_obj = perm_obj;
-	q->mbox_id = mbox_id;
+	q->perm_obj = mbox ? owner : NULL;
+	q->mbox_id = mbox ? owner->id : 0;
+	q->id = owner->id;
 	init_waitqueue_head(&q->recv_wq);
 	init_waitqueue_head(&q->send_wq);
 }
@@ -127,6 +130,10 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 		q->used_msgs++;
 		q->used_bytes += msg->len;
 	}
+	trace_kipc_enqueue(q->id, msg->sender_id, msg->len, msg->prio, q->depth,
+			   msg->state & KIPC_MSGS_PARKED);
+	if (q->nr_recv_wait)
+		trace_kipc_wake(q->id, true, q->nr_recv_wait);
 	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 	if (was_empty) {
 		kill_fasync(&q->fasync, SIGIO, POLL_IN);
@@ -312,10 +319,14 @@ int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		.sync = sync,
 		.dl = dl,
 	};
+	/* The message may be gone once sent: what the trace event says. */
+	u64 sender = msg->sender_id;
+	u32 len = msg->len, prio = msg->prio, flags = msg->flags;
 	int ret;
 
 	ret = kipc_send_locked(&op);
 	spin_unlock(&q->lock);
+	trace_kipc_send(sender, q->id, len, prio, flags, ret);
 	kipc_notify_deliver(&op.fired);
 	kipc_msg_free(op.msg);
 	return ret;
@@ -339,15 +350,24 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 {
 	const struct kipc_deadline nb = { .nonblock = true };
 	struct kipc_send_op op = { .q = q, .msg = msgs[0], .dl = dl };
-	u32 i = 0;
+	u64 sender = msgs[0]->sender_id;
+	struct kipc_notify_reg fired;
+	u32 i = 0, len, prio;
 	int ret;
 
+	len = msgs[0]->len;
+	prio = msgs[0]->prio;
 	ret = kipc_send_locked(&op);
 	msgs[0] = op.msg;
+	fired = op.fired;
+	trace_kipc_send(sender, q->id, len, prio, 0, ret);
+	/* The others go only while they fit, under this lock hold. */
 	for (i = ret ? 0 : 1; !ret && i < n; i++) {
 		struct kipc_send_op more = { .q = q, .msg = msgs[i], .dl = &nb };
 
-		/* Permission was checked for the first, under this hold. */
+		len = msgs[i]->len;
+		prio = msgs[i]->prio;
+		/* Permission was checked for the first. */
 		ret = kipc_wait_locked(&q->send_wq, &q->lock, &nb,
 				       kipc_send_ready, &more);
 		ret = ret > 0 ? 0 : ret;
@@ -355,12 +375,13 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			q->nr_send_wait--;
 		msgs[i] = more.msg;
 		if (more.fired.pid)
-			op.fired = more.fired;
+			fired = more.fired;
+		trace_kipc_send(sender, q->id, len, prio, 0, ret);
 		if (ret)
 			break;
 	}
 	spin_unlock(&q->lock);
-	kipc_notify_deliver(&op.fired);
+	kipc_notify_deliver(&fired);
 	*sent = i;
 	for (i = 0; i < n; i++)
 		kipc_msg_free(msgs[i]);
@@ -455,6 +476,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	op->msg = NULL;
 	*retry = false;
 	if (msg->state & KIPC_MSGS_WITHDRAWN) {
+		trace_kipc_drop(q->id, msg->sender_id, msg->len, -ECANCELED);
 		kipc_unlink(q, msg);
 		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 		*retry = true;
@@ -468,11 +490,14 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 		}
 		if (msg->txn)
 			kipc_txn_received(msg->txn, op->rx->ep);
+		if (q->nr_send_wait)
+			trace_kipc_wake(q->id, false, q->nr_send_wait);
 		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 		return msg;
 	}
 	if (q->dead) {
 		/* Deleted meanwhile: what was left behind goes with it. */
+		trace_kipc_drop(q->id, msg->sender_id, msg->len, q->dead);
 		kipc_unlink(q, msg);
 		if (msg->txn)
 			kipc_txn_fail(msg->txn, q->dead_txn);
@@ -522,10 +547,15 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		}
 		kipc_recv_uncount(&op);
 		spin_unlock(&q->lock);
-		if (ret < 0)
+		if (ret < 0) {
+			trace_kipc_recv(rx->ep->obj.id, q->id, 0, 0, 0,
+					rx->peek, ret);
 			return ret;
+		}
 
 		ret = kipc_deliver(rx, op.msg);
+		trace_kipc_recv(rx->ep->obj.id, q->id, op.msg->sender_id,
+				op.msg->len, op.msg->prio, rx->peek, ret);
 
 		spin_lock(&q->lock);
 		done = kipc_recv_settle(&op, ret, &retry);
@@ -559,6 +589,8 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 		list_for_each_entry_safe(msg, next, &q->levels[lvl], node) {
 			if (msg->state & KIPC_MSGS_DELIVERING)
 				continue;
+			trace_kipc_drop(q->id, msg->sender_id, msg->len,
+					dead_err);
 			kipc_unlink(q, msg);
 			list_add_tail(&msg->node, &dropped);
 		}

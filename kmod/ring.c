@@ -30,6 +30,7 @@
 #include <linux/vmalloc.h>
 #include "compat.h"
 #include "kipc.h"
+#include "trace.h"
 
 static unsigned int kipc_ring_slots_max = BIT(20);
 module_param_named(ring_slots_max, kipc_ring_slots_max, uint, 0644);
@@ -410,6 +411,7 @@ int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *arg)
 		ret = kipc_wait(wq, &dl, kring_wait_ready, &op);
 	} while (!ret);
 	kring_sleepers(r, consumer, -1);
+	trace_kipc_ring_wait(r->obj.id, consumer, karg->n, ret > 0 ? 0 : ret);
 	if (ret == -ERESTARTSYS &&
 	    kipc_deadline_save(&dl, ctx->uarg +
 			       offsetof(struct kipc_ring_wait, timeout)))
@@ -429,6 +431,7 @@ int kipc_ioc_ring_wake(struct kipc_ctx *ctx, void *arg)
 	struct kipc_kring_file *rf = ctx->ring_file;
 	struct kipc_kring *r = rf->ring;
 
+	trace_kipc_ring_wake(r->obj.id, rf->role == KIPC_RING_ROLE_CONSUMER);
 	if (rf->role == KIPC_RING_ROLE_PRODUCER)
 		wake_up_interruptible_all(&r->cons_wq);
 	else
