@@ -54,7 +54,8 @@
  * @consumer:	a consumer is attached
  * @had_producer: a producer attached at some point
  * @had_consumer: a consumer attached at some point
- * @state:	KIPC_RING_*_GONE and KIPC_RING_DELETED, mirrored to the header
+ * @state:	KIPC_RING_*_GONE and KIPC_RING_DELETED, mirrored to the header;
+ *		also read without @lock, with acquire
  * @orphans:	claims left by producers that died, to publish empty once no
  *		live producer claims those positions; pos NONE = free entry
  * @nr_cons_wait: consumers asleep in KIPC_IOC_RING_WAIT

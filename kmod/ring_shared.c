@@ -62,7 +62,8 @@ void kring_shared_init(struct kipc_kring *r)
 void kring_set_state(struct kipc_kring *r, u32 set, u32 clear)
 {
 	lockdep_assert_held(&r->lock);
-	r->state = (r->state & ~clear) | set;
+	/* Release: what was done before is seen by whoever sees the state. */
+	smp_store_release(&r->state, (r->state & ~clear) | set);
 	WRITE_ONCE(kring_hdr(r)->state, r->state);
 }
 
@@ -269,6 +270,12 @@ int kring_check(struct kipc_kring_file *rf, u32 n)
 {
 	struct kipc_kring *r = rf->ring;
 	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
+	/*
+	 * The state before the indices: what the other side published
+	 * before it left is then seen below, so a side that left is
+	 * reported only once all it published has been read.
+	 */
+	u32 state = smp_load_acquire(&r->state);
 	int ret;
 
 	ret = consumer ? kring_readable(r) : kring_writable(r, n);
@@ -276,8 +283,7 @@ int kring_check(struct kipc_kring_file *rf, u32 n)
 		return ret;
 	if (READ_ONCE(r->deleted))
 		return -EIDRM;
-	if (READ_ONCE(r->state) &
-	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
+	if (state & (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
 		return -EPIPE;
 	return 0;
 }
@@ -293,6 +299,8 @@ __poll_t kring_poll_mask(struct kipc_kring_file *rf)
 	struct kipc_kring *r = rf->ring;
 	struct kipc_ring_hdr *h = kring_hdr(r);
 	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
+	/* Before the indices: see kring_check(). */
+	u32 state = smp_load_acquire(&r->state);
 	__poll_t mask = 0;
 	int ready;
 
@@ -308,8 +316,7 @@ __poll_t kring_poll_mask(struct kipc_kring_file *rf)
 		mask |= EPOLLERR;
 	else if (ready)
 		mask |= consumer ? EPOLLIN | EPOLLRDNORM : EPOLLOUT | EPOLLWRNORM;
-	if (READ_ONCE(r->state) &
-	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
+	if (state & (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
 		mask |= EPOLLHUP;
 	if (READ_ONCE(r->deleted))
 		mask |= EPOLLERR | EPOLLHUP;
