@@ -115,6 +115,18 @@ static inline uint32_t kipc_ring_payload_max(const struct kipc_ring *r)
 	return r->payload_max;
 }
 
+/*
+ * MPSC: withdraw this producer's claim record, once nothing it claimed is
+ * left unpublished. Releases: see include/uapi/linux/kipc_ring.h.
+ */
+static inline void kipc_ring__clear_claim(struct kipc_ring *r)
+{
+	struct kipc_ring_resv *resv = &r->hdr->resv[r->producer];
+
+	kipc_store_release(&resv->pos, KIPC_RING_RESV_NONE);
+	kipc_store_release(&resv->n, 0);
+}
+
 /**
  * kipc_ring_reserve_n() - claim up to @n free slots for writing
  * @pos: set to the first claimed position; the batch is pos .. pos + ret - 1
@@ -149,12 +161,19 @@ static inline unsigned int kipc_ring_reserve_n(struct kipc_ring *r,
 		 * head after their seq, so head bounds the free slots.
 		 */
 		used = p - kipc_load_acquire(&h->head);
-		if (used >= r->count)
+		if (used >= r->count) {
+			/*
+			 * A failed compare-and-swap left a record of positions
+			 * another producer won: withdrawn, it cannot keep them
+			 * waiting if that producer dies while this one sleeps.
+			 */
+			kipc_ring__clear_claim(r);
 			return 0;
+		}
 		if (used + n > r->count)
 			n = r->count - used;
 		/* Record the claim before making it, for dead-producer recovery. */
-		kipc_store_relaxed(&h->resv[r->producer].n, n);
+		kipc_store_release(&h->resv[r->producer].n, n);
 		__atomic_store_n(&h->resv[r->producer].pos, p, __ATOMIC_SEQ_CST);
 		if (__atomic_compare_exchange_n(&h->tail, &p, p + n, false,
 						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
@@ -209,7 +228,7 @@ static inline void kipc_ring_commit_n(struct kipc_ring *r, uint32_t pos,
 		for (i = 0; i < n; i++)
 			kipc_store_release(&kipc_ring__slot(r, pos + i)->seq,
 					   pos + i + 1);
-		kipc_store_release(&h->resv[r->producer].pos, KIPC_RING_RESV_NONE);
+		kipc_ring__clear_claim(r);
 	}
 	kipc_ring__notify_consumer(r);
 }
