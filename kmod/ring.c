@@ -92,6 +92,7 @@ static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
 	DEFINE_WAIT(wait);
 	size_t usize;
 	ktime_t until;
+	bool reaped_gone = false;
 	int ret;
 
 	ret = kipc_copy_arg(&karg, sizeof(karg), KIPC_RING_WAIT_SIZE_VER0,
@@ -110,15 +111,24 @@ static int kring_ioc_wait(struct kipc_kring_file *rf, void __user *uarg)
 	kring_sleepers(r, consumer, 1);
 	for (;;) {
 		/* A dead producer's claim may be all the consumer waits for. */
-		if (consumer && r->mode == KIPC_RING_MPSC) {
-			mutex_lock(&r->lock);
-			kring_reap_orphans(r);
-			mutex_unlock(&r->lock);
-		}
+		if (consumer && r->mode == KIPC_RING_MPSC)
+			kring_reap_head(r);
 		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 		/* Pairs with the publisher's barrier before it reads our word. */
 		smp_mb();
 		ret = kring_check(rf, karg.n);
+		if (ret == -EPIPE && consumer && r->mode == KIPC_RING_MPSC &&
+		    !reaped_gone) {
+			/*
+			 * The last producer left after the reap above looked.
+			 * With none live, the reap makes empty whatever dead
+			 * claim stands before what they published: reap once
+			 * more before saying there is no more.
+			 */
+			__set_current_state(TASK_RUNNING);
+			reaped_gone = true;
+			continue;
+		}
 		if (ret)
 			break;
 		if (dl.nonblock) {

@@ -27,9 +27,9 @@
  * @ref:	lifetime: the registry holds one while registered, every ring
  *		fd one (a mapping holds the fd's file), lookups one each
  * @lock:	protects @uid, @gid, @perm, @deleted, @producers, @consumer,
- *		@had_producer, @had_consumer, @state and @orphans, and the
- *		shared header's @state and @resv words when the kernel writes
- *		them
+ *		@had_producer, @had_consumer and @state; serializes the
+ *		kernel's writes to the shared header's @state and @resv words
+ *		and to slots it makes empty
  * @wait_lock:	protects @nr_cons_wait and @nr_prod_wait and the shared
  *		sleeping words when the kernel writes them
  * @pages:	the ring's pages, header first; immutable
@@ -56,8 +56,6 @@
  * @had_consumer: a consumer attached at some point
  * @state:	KIPC_RING_*_GONE and KIPC_RING_DELETED, mirrored to the header;
  *		also read without @lock, with acquire
- * @orphans:	claims left by producers that died, to publish empty once no
- *		live producer claims those positions; pos NONE = free entry
  * @nr_cons_wait: consumers asleep in KIPC_IOC_RING_WAIT
  * @nr_prod_wait: producers asleep in KIPC_IOC_RING_WAIT
  * @cons_wq:	consumer waiters and pollers
@@ -90,7 +88,6 @@ struct kipc_kring {
 	bool had_producer;
 	bool had_consumer;
 	u32 state;
-	struct kipc_ring_resv orphans[2 * KIPC_RING_PRODUCERS_MAX];
 	unsigned int nr_cons_wait;
 	unsigned int nr_prod_wait;
 	wait_queue_head_t cons_wq;
@@ -114,7 +111,7 @@ void kring_shared_init(struct kipc_kring *r);
 void kring_set_state(struct kipc_kring *r, u32 set, u32 clear);
 void kring_producer_attached(struct kipc_kring *r, unsigned int p);
 void kring_producer_detached(struct kipc_kring *r, unsigned int p);
-bool kring_reap_orphans(struct kipc_kring *r);
+void kring_reap_head(struct kipc_kring *r);
 void kring_sleepers(struct kipc_kring *r, bool consumer, int delta);
 int kring_check(struct kipc_kring_file *rf, u32 n);
 __poll_t kring_poll_mask(struct kipc_kring_file *rf);

@@ -49,8 +49,6 @@ void kring_shared_init(struct kipc_kring *r)
 	if (r->mode == KIPC_RING_MPSC)
 		for (i = 0; i < r->count; i++)
 			kring_slot(r, i)->seq = i;
-	for (i = 0; i < ARRAY_SIZE(r->orphans); i++)
-		r->orphans[i].pos = KIPC_RING_RESV_NONE;
 }
 
 /**
@@ -100,107 +98,135 @@ static int kring_writable(struct kipc_kring *r, u32 n)
 	return used + n <= r->count;
 }
 
-/* Does a live producer claim @pos? Caller holds r->lock. */
-static bool kring_claimed_by_live(struct kipc_kring *r, u32 pos)
+/*
+ * Making a dead producer's claim empty.
+ *
+ * A position x is left for good, and the kernel publishes it empty (len
+ * KIPC_RING_LEN_SKIP) for the consumer to skip, when
+ *  (1) x is below tail, within one lap: some producer won it with its
+ *      compare-and-swap on tail;
+ *  (2) no attached producer's record in resv covers x;
+ *  (3) x's seq still says unpublished (seq == x);
+ * read in this order, each with acquire. Only positions in [head, tail)
+ * are looked at, with tail - head <= slot count, so (1) holds for each.
+ *
+ * Why that means its winner is gone: a producer stores its record before
+ * the compare-and-swap that wins x, and changes the record again only
+ * after it published x (it clears it, or records its next claim). Every
+ * store to a record is a release. The acquire of tail in (1) reads the
+ * winner's compare-and-swap or a later one in its release sequence, so the
+ * winner's record of x, or a later value of it, is visible in (2). If the
+ * winner is attached, (2) therefore reads either the record of x, which
+ * covers x, or a value stored after x was published, whose acquire makes
+ * the publication visible to (3). So when (2) and (3) both hold, x's
+ * winner has detached, and a detached producer has no fd and no mapping
+ * left to publish with: nobody will ever publish x.
+ *
+ * Nothing else is trusted. A record that makes no sense covers whatever
+ * it says, which can only keep a dead position waiting; a nonsense seq
+ * stops the walk.
+ *
+ * The cost is bounded per hold of the ring's lock: one pass over the
+ * attached producers' records, then at most KRING_REAP_BATCH positions,
+ * each O(1). A consumer's wait or poll makes one such pass; a producer's
+ * detach makes one per KRING_REAP_BATCH positions of its own claim.
+ */
+#define KRING_REAP_BATCH	64
+
+/*
+ * The part of the ring the consumer has yet to read: [*head, *tail).
+ * tail is read with acquire, for (1) above. False if the indices make no
+ * sense, and then nothing is made empty.
+ */
+static bool kring_window(struct kipc_kring *r, u32 *head, u32 *tail)
 {
 	struct kipc_ring_hdr *h = kring_hdr(r);
-	unsigned long map = r->producers;
-	unsigned int p;
 
-	for_each_set_bit(p, &map, KIPC_RING_PRODUCERS_MAX) {
-		/* Pairs with the producer's release when it clears its claim. */
-		u32 rpos = smp_load_acquire(&h->resv[p].pos);
-		u32 rn = READ_ONCE(h->resv[p].n);
+	*head = READ_ONCE(h->head);
+	/* Pairs with the producers' compare-and-swap on tail. */
+	*tail = smp_load_acquire(&h->tail);
+	return *tail - *head <= r->count;
+}
 
-		if (rpos != KIPC_RING_RESV_NONE && pos - rpos < rn)
-			return true;
+/*
+ * How many positions from @pos, at most @n, no attached producer's record
+ * covers: (2) above. A record covers n positions from pos, whatever pos
+ * is: KIPC_RING_RESV_NONE is a position too, and a cleared record has
+ * n = 0. Caller holds r->lock, which keeps r->producers.
+ */
+static u32 kring_unclaimed(struct kipc_kring *r, u32 pos, u32 n)
+{
+	struct kipc_ring_hdr *h = kring_hdr(r);
+	u64 map = r->producers;
+
+	while (map && n) {
+		unsigned int p = __ffs64(map);
+		u32 rpos, rn;
+
+		map &= map - 1;
+		/* Pairs with the producer's releases of its record... */
+		rpos = smp_load_acquire(&h->resv[p].pos);
+		/* ...as does this: the next claim's n follows publication. */
+		rn = smp_load_acquire(&h->resv[p].n);
+		if (!rn)
+			continue;
+		if (pos - rpos < rn)
+			return 0;		/* covers @pos itself */
+		if (rpos - pos < n)
+			n = rpos - pos;		/* covers a later one */
 	}
-	return false;
+	return n;
+}
+
+/*
+ * Make empty the positions of [@pos, @pos + @n) that (1)-(3) say are left
+ * for good; @pos .. @pos + @n - 1 lie in the window kring_window() just
+ * read. Looks at KRING_REAP_BATCH of them at most; passes published ones.
+ * Caller holds r->lock: a second reaper must not write a slot the consumer
+ * may have freed in between.
+ *
+ * Return: how many positions it went past; fewer than min(@n,
+ * KRING_REAP_BATCH) when a live claim or a nonsense seq stopped it.
+ */
+static u32 kring_reap_run(struct kipc_kring *r, u32 pos, u32 n)
+{
+	u32 i;
+
+	lockdep_assert_held(&r->lock);
+	n = kring_unclaimed(r, pos, min_t(u32, n, KRING_REAP_BATCH));
+	for (i = 0; i < n; i++) {
+		struct kipc_ring_slot *s = kring_slot(r, pos + i);
+		/* (3); pairs with the producer's release of seq. */
+		u32 seq = smp_load_acquire(&s->seq);
+
+		if (seq == pos + i + 1)
+			continue;		/* published */
+		if (seq != pos + i)
+			break;			/* nonsense */
+		WRITE_ONCE(s->len, KIPC_RING_LEN_SKIP);
+		/* Publish len before seq, as a producer would. */
+		smp_store_release(&s->seq, pos + i + 1);
+	}
+	return i;
 }
 
 /**
- * kring_reap_orphans() - publish empty what dead producers left unpublished
- * @r:	the ring; the caller holds @r->lock
+ * kring_reap_head() - make empty what dead producers left where the
+ * consumer reads next
+ * @r:	an MPSC ring
  *
- * Publish empty (len KIPC_RING_LEN_SKIP) the positions that dead producers
- * claimed and never published. A position is the dead producer's only if
- * it was claimed (it is below tail, within one lap), is still unpublished
- * and no live producer claims it: a producer records its claim in resv
- * before its compare-and-swap and clears it after publishing, so the
- * winner of a position always shows it there until it is published.
- *
- * Return: true if anything was published.
+ * Looks at most at KRING_REAP_BATCH positions from head on, so that a
+ * consumer waiting for a position a dead producer claimed can go on. A
+ * later call goes on from the new head.
  */
-bool kring_reap_orphans(struct kipc_kring *r)
+void kring_reap_head(struct kipc_kring *r)
 {
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	bool published = false;
-	unsigned int i;
-	u32 k;
+	u32 head, tail;
 
-	lockdep_assert_held(&r->lock);
-	for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
-		struct kipc_ring_resv *o = &r->orphans[i];
-		bool pending = false;
-
-		if (o->pos == KIPC_RING_RESV_NONE)
-			continue;
-		for (k = 0; k < o->n; k++) {
-			u32 pos = o->pos + k;
-			struct kipc_ring_slot *s = kring_slot(r, pos);
-
-			/*
-			 * Order matters. tail (acquire) shows pos was claimed
-			 * and makes the winner's earlier claim record visible;
-			 * then the live claims; then seq (acquire): a live
-			 * producer clears its claim only after publishing, so
-			 * no claim plus an unpublished seq means no live owner.
-			 */
-			if (smp_load_acquire(&h->tail) - pos - 1 >= r->count)
-				continue;	/* not claimed in this lap */
-			if (kring_claimed_by_live(r, pos)) {
-				pending = true;
-				continue;
-			}
-			/* Pairs with the producer's release of seq. */
-			if (smp_load_acquire(&s->seq) != pos)
-				continue;	/* published, or long consumed */
-			WRITE_ONCE(s->len, KIPC_RING_LEN_SKIP);
-			/* Publish len before seq, as a producer would. */
-			smp_store_release(&s->seq, pos + 1);
-			published = true;
-		}
-		cond_resched();
-		if (!pending)
-			o->pos = KIPC_RING_RESV_NONE;
-	}
-	return published;
-}
-
-/* Remember a dead producer's claim; caller holds r->lock. */
-static void kring_add_orphan(struct kipc_kring *r, u32 pos, u32 n)
-{
-	unsigned int i;
-
-	int pass;
-
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
-			if (r->orphans[i].pos == KIPC_RING_RESV_NONE) {
-				r->orphans[i].pos = pos;
-				r->orphans[i].n = n;
-				return;
-			}
-		}
-		kring_reap_orphans(r);
-	}
-	/*
-	 * Each pending entry overlaps a live producer's claim, and there are
-	 * at most KIPC_RING_PRODUCERS_MAX of those: a full table means the
-	 * claims are stale garbage from a hostile producer. Forget one.
-	 */
-	r->orphans[0].pos = pos;
-	r->orphans[0].n = n;
+	mutex_lock(&r->lock);
+	if (kring_window(r, &head, &tail))
+		kring_reap_run(r, head, tail - head);
+	mutex_unlock(&r->lock);
 }
 
 /**
@@ -210,28 +236,55 @@ static void kring_add_orphan(struct kipc_kring *r, u32 pos, u32 n)
  */
 void kring_producer_attached(struct kipc_kring *r, unsigned int p)
 {
+	struct kipc_ring_hdr *h = kring_hdr(r);
+
 	lockdep_assert_held(&r->lock);
-	WRITE_ONCE(kring_hdr(r)->resv[p].pos, KIPC_RING_RESV_NONE);
+	WRITE_ONCE(h->resv[p].pos, KIPC_RING_RESV_NONE);
+	WRITE_ONCE(h->resv[p].n, 0);
 }
 
 /**
- * kring_producer_detached() - producer number @p is gone: take over what
+ * kring_producer_detached() - producer number @p is gone: make empty what
  * it claimed and did not publish
  * @r:	an MPSC ring; the caller holds @r->lock and has already taken @p out
  *	of @r->producers
  * @p:	the producer number given up
+ *
+ * Its whole claim, now rather than when the consumer gets there: a poller
+ * learns of the claim's end from nothing else. At most KRING_REAP_BATCH
+ * positions per hold of @r->lock, which it drops between batches. What a
+ * live claim keeps waiting now, kring_reap_head() makes empty later.
  */
 void kring_producer_detached(struct kipc_kring *r, unsigned int p)
 {
 	struct kipc_ring_hdr *h = kring_hdr(r);
 	u32 pos = READ_ONCE(h->resv[p].pos);
-	u32 n = READ_ONCE(h->resv[p].n);
+	/* No claim is longer than the ring: that bounds the batches. */
+	u32 n = min(READ_ONCE(h->resv[p].n), r->count);
+	u32 head, tail, from, len, done;
 
 	lockdep_assert_held(&r->lock);
-	if (pos != KIPC_RING_RESV_NONE && n && n <= r->count)
-		kring_add_orphan(r, pos, n);
 	WRITE_ONCE(h->resv[p].pos, KIPC_RING_RESV_NONE);
-	kring_reap_orphans(r);
+	WRITE_ONCE(h->resv[p].n, 0);
+	while (n && kring_window(r, &head, &tail)) {
+		/* Clip [pos, pos + n) to [head, tail). */
+		if (pos - head < tail - head)
+			from = pos;
+		else if (head - pos < n)
+			from = head;	/* the consumer read part of it */
+		else
+			break;		/* not claimed, or read already */
+		len = min(n - (from - pos), tail - from);
+		done = kring_reap_run(r, from, len);
+		/* All of it, or a live claim or nonsense stopped it. */
+		if (done == len || done < KRING_REAP_BATCH)
+			break;
+		n -= from - pos + done;
+		pos = from + done;
+		mutex_unlock(&r->lock);
+		cond_resched();
+		mutex_lock(&r->lock);
+	}
 }
 
 /**
@@ -299,11 +352,18 @@ __poll_t kring_poll_mask(struct kipc_kring_file *rf)
 	struct kipc_kring *r = rf->ring;
 	struct kipc_ring_hdr *h = kring_hdr(r);
 	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
-	/* Before the indices: see kring_check(). */
+	/* Before the reap and the indices: see kring_check(). */
 	u32 state = smp_load_acquire(&r->state);
 	__poll_t mask = 0;
 	int ready;
 
+	/*
+	 * A poller may wait for nothing but a dead producer's claim. Once the
+	 * last producer has left (@state), none is live and the reap reaches
+	 * whatever stands before what the others published.
+	 */
+	if (consumer && r->mode == KIPC_RING_MPSC)
+		kring_reap_head(r);
 	/* A poller sleeps too: ask the other side for a wake-up call. */
 	if (consumer)
 		WRITE_ONCE(h->cons_sleeping, 1);

@@ -318,6 +318,120 @@ TEST_F(ring, dead_producer_claim_is_skipped)
 	kipc_ring_detach(&c);
 }
 
+/* Positions a producer that dies claims in the tests below. */
+#define DEAD_CLAIM	200
+
+/* Published slots the kernel made empty, from the consumer's position. */
+static unsigned int ready_skips(struct kipc_ring *c)
+{
+	uint32_t pos = c->next;
+
+	while (__atomic_load_n(&kipc_ring__slot(c, pos)->seq, __ATOMIC_ACQUIRE) == pos + 1 &&
+	       kipc_ring__slot(c, pos)->len == KIPC_RING_LEN_SKIP)
+		pos++;
+	return pos - c->next;
+}
+
+/*
+ * Leave DEAD_CLAIM positions claimed by a producer that died, which the
+ * kernel could not make empty when it died: @p's record covered them, as
+ * a compare-and-swap @p lost to the dead producer leaves it. Then @p sends
+ * "after" behind them, which withdraws its record.
+ */
+static int leave_dead_claim(uint64_t id, struct kipc_ring *c,
+			    struct kipc_ring *p)
+{
+	struct kipc_ring_resv *resv = &p->hdr->resv[p->producer];
+	uint32_t pos, len;
+	pid_t pid;
+	int status;
+
+	resv->n = DEAD_CLAIM;
+	__atomic_store_n(&resv->pos, p->hdr->tail, __ATOMIC_RELEASE);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct kipc_ring d;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, id, KIPC_RING_PRODUCER, &d))
+			_exit(1);
+		if (kipc_ring_reserve_n(&d, DEAD_CLAIM, &pos) != DEAD_CLAIM)
+			_exit(2);
+		_exit(0);	/* dies holding the claim */
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		return -1;
+	/* Covered by a live record when it died: nothing made empty yet. */
+	if (ready_skips(c) || kipc_ring_peek(c, &pos, &len))
+		return -1;
+	return kipc_ring_send(p, "after", 5, NULL);
+}
+
+/*
+ * A dead producer's claim that a live claim kept waiting is made empty
+ * from the consumer's waits once that claim is gone, a bounded part per
+ * wait: no RING_WAIT walks the whole claim, however long.
+ */
+TEST_F(ring, dead_claim_is_skipped_in_steps)
+{
+	struct kipc_ring_wait w = {
+		.size = sizeof(w),
+		.flags = KIPC_RING_WAIT_READABLE | KIPC_NONBLOCK,
+	};
+	struct kipc_ring c, p;
+	uint32_t start;
+	unsigned int first;
+	char buf[64];
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "claims are only left behind in MPSC rings");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	start = c.next;
+	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
+
+	ASSERT_EQ(0, ioctl(kipc_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
+	first = ready_skips(&c);
+	EXPECT_GE(first, 1);
+	EXPECT_LT(first, DEAD_CLAIM);
+
+	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 20, 0 }));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+/* The same for a consumer that polls: each poll makes a part empty. */
+TEST_F(ring, dead_claim_is_skipped_for_pollers)
+{
+	struct kipc_ring c, p;
+	struct pollfd pfd;
+	uint32_t start, pos, len;
+	const void *m;
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "claims are only left behind in MPSC rings");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	start = c.next;
+	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
+
+	pfd = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
+	while (!(m = kipc_ring_peek(&c, &pos, &len))) {
+		ASSERT_EQ(1, poll(&pfd, 1, 20000));
+		ASSERT_EQ(POLLIN, pfd.revents);
+	}
+	ASSERT_EQ(5, len);
+	EXPECT_EQ(0, memcmp(m, "after", 5));
+	kipc_ring_release(&c, pos);
+	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
 /*
  * Another process writes garbage over the header while the consumer
  * sleeps: the kernel neither crashes nor leaves the consumer asleep for
