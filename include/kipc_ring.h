@@ -64,7 +64,9 @@ extern "C" {
  * struct kipc_ring - one attachment to a ring, in one role
  *
  * Fields are private to libkipc's inline functions; read them through the
- * accessors below.
+ * accessors below. Applications allocate this struct, so its size is part
+ * of the ABI: 128 bytes on 64-bit targets, the fields the inline fast
+ * path uses first, then the rest, then @reserved.
  */
 struct kipc_ring {
 	struct kipc_ring_hdr *hdr;
@@ -85,6 +87,12 @@ struct kipc_ring {
 	int memfd;		/* memfd ring: its fd, or -1 */
 	size_t map_size;
 	uint64_t syscalls;	/* wait and wake-up calls made */
+	/*
+	 * Reserved for future use by libkipc: new fields come out of here,
+	 * so that the size stays. Zeroed by attach; applications must not
+	 * read or write it.
+	 */
+	uint64_t reserved[6];
 };
 
 /* Out of line: sleeping and waking (lib/ring.c). */
