@@ -64,7 +64,9 @@ extern "C" {
  * struct kipc_ring - one attachment to a ring, in one role
  *
  * Fields are private to libkipc's inline functions; read them through the
- * accessors below.
+ * accessors below. Applications allocate this struct, so its size is part
+ * of the ABI: 128 bytes on 64-bit targets, the fields the inline fast
+ * path uses first, then the rest, then @reserved.
  */
 struct kipc_ring {
 	struct kipc_ring_hdr *hdr;
@@ -85,6 +87,12 @@ struct kipc_ring {
 	int memfd;		/* memfd ring: its fd, or -1 */
 	size_t map_size;
 	uint64_t syscalls;	/* wait and wake-up calls made */
+	/*
+	 * Reserved for future use by libkipc: new fields come out of here,
+	 * so that the size stays. Zeroed by attach; applications must not
+	 * read or write it.
+	 */
+	uint64_t reserved[6];
 };
 
 /* Out of line: sleeping and waking (lib/ring.c). */
@@ -113,6 +121,18 @@ static inline void *kipc_ring_data(const struct kipc_ring *r, uint32_t pos)
 static inline uint32_t kipc_ring_payload_max(const struct kipc_ring *r)
 {
 	return r->payload_max;
+}
+
+/*
+ * MPSC: withdraw this producer's claim record, once nothing it claimed is
+ * left unpublished. Releases: see include/uapi/linux/kipc_ring.h.
+ */
+static inline void kipc_ring__clear_claim(struct kipc_ring *r)
+{
+	struct kipc_ring_resv *resv = &r->hdr->resv[r->producer];
+
+	kipc_store_release(&resv->pos, KIPC_RING_RESV_NONE);
+	kipc_store_release(&resv->n, 0);
 }
 
 /**
@@ -149,12 +169,19 @@ static inline unsigned int kipc_ring_reserve_n(struct kipc_ring *r,
 		 * head after their seq, so head bounds the free slots.
 		 */
 		used = p - kipc_load_acquire(&h->head);
-		if (used >= r->count)
+		if (used >= r->count) {
+			/*
+			 * A failed compare-and-swap left a record of positions
+			 * another producer won: withdrawn, it cannot keep them
+			 * waiting if that producer dies while this one sleeps.
+			 */
+			kipc_ring__clear_claim(r);
 			return 0;
+		}
 		if (used + n > r->count)
 			n = r->count - used;
 		/* Record the claim before making it, for dead-producer recovery. */
-		kipc_store_relaxed(&h->resv[r->producer].n, n);
+		kipc_store_release(&h->resv[r->producer].n, n);
 		__atomic_store_n(&h->resv[r->producer].pos, p, __ATOMIC_SEQ_CST);
 		if (__atomic_compare_exchange_n(&h->tail, &p, p + n, false,
 						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
@@ -209,7 +236,7 @@ static inline void kipc_ring_commit_n(struct kipc_ring *r, uint32_t pos,
 		for (i = 0; i < n; i++)
 			kipc_store_release(&kipc_ring__slot(r, pos + i)->seq,
 					   pos + i + 1);
-		kipc_store_release(&h->resv[r->producer].pos, KIPC_RING_RESV_NONE);
+		kipc_ring__clear_claim(r);
 	}
 	kipc_ring__notify_consumer(r);
 }

@@ -8,10 +8,8 @@
  * each side when the other is gone, and publishes empty the slots a dead
  * MPSC producer claimed.
  *
- * The mapping is writable by every attached process, so nothing in it is
- * trusted: the geometry used here is the kernel's own copy, every index
- * read from the mapping is read once and masked into the ring, and a
- * header that makes no sense is reported (-EUCLEAN), never acted on.
+ * This file is the ring as an object. What reads or writes the mapping,
+ * which nothing here trusts, is in ring_shared.c.
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
@@ -30,6 +28,7 @@
 #include <linux/vmalloc.h>
 #include "compat.h"
 #include "kipc.h"
+#include "ring.h"
 #include "trace.h"
 
 static unsigned int kipc_ring_slots_max = BIT(20);
@@ -56,86 +55,6 @@ MODULE_PARM_DESC(ring_bytes_max, "Maximum memory of one ring in bytes (default 6
 #define KIPC_RING_SLOT_SIZE_HARD_MAX	BIT(26)
 #define KIPC_RING_BYTES_HARD_MAX	BIT_ULL(32)
 
-/**
- * struct kipc_kring - a ring
- * @obj:	object header (type KIPC_TYPE_RING); every ring fd holds a
- *		reference (a mapping holds the fd's file)
- * @lock:	protects @deleted, @producers, @consumer,
- *		@had_producer, @had_consumer, @state and @orphans, and the
- *		shared header's @state and @resv words when the kernel writes
- *		them
- * @wait_lock:	protects @nr_cons_wait and @nr_prod_wait and the shared
- *		sleeping words when the kernel writes them
- * @pages:	the ring's pages, header first; immutable
- * @nr_pages:	number of @pages; immutable
- * @vaddr:	kernel mapping of @pages; immutable
- * @count:	slot count; immutable
- * @mask:	@count - 1; immutable
- * @slot_shift:	log2(slot size); immutable
- * @slot_size:	bytes per slot; immutable
- * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC; immutable
- * @deleted:	KIPC_IOC_RING_DELETE done; also read without @lock
- * @producers:	bitmap of attached producer numbers
- * @consumer:	a consumer is attached
- * @had_producer: a producer attached at some point
- * @had_consumer: a consumer attached at some point
- * @state:	KIPC_RING_*_GONE and KIPC_RING_DELETED, mirrored to the header
- * @orphans:	claims left by producers that died, to publish empty once no
- *		live producer claims those positions; pos NONE = free entry
- * @nr_cons_wait: consumers asleep in KIPC_IOC_RING_WAIT
- * @nr_prod_wait: producers asleep in KIPC_IOC_RING_WAIT
- * @cons_wq:	consumer waiters and pollers
- * @prod_wq:	producer waiters and pollers
- */
-struct kipc_kring {
-	struct kipc_obj obj;
-	struct mutex lock;	/* see @lock above */
-	spinlock_t wait_lock;	/* see @wait_lock above */
-	struct page **pages;
-	unsigned int nr_pages;
-	void *vaddr;
-	u32 count;
-	u32 mask;
-	u32 slot_shift;
-	u32 slot_size;
-	u32 mode;
-	bool deleted;
-	u64 producers;
-	bool consumer;
-	bool had_producer;
-	bool had_consumer;
-	u32 state;
-	struct kipc_ring_resv orphans[2 * KIPC_RING_PRODUCERS_MAX];
-	unsigned int nr_cons_wait;
-	unsigned int nr_prod_wait;
-	wait_queue_head_t cons_wq;
-	wait_queue_head_t prod_wq;
-};
-
-/**
- * struct kipc_kring_file - private data of a ring fd; immutable
- * @ring:	the ring (reference held)
- * @role:	KIPC_RING_ROLE_PRODUCER or KIPC_RING_ROLE_CONSUMER
- * @producer:	producer number
- */
-struct kipc_kring_file {
-	struct kipc_kring *ring;
-	u32 role;
-	u32 producer;
-};
-
-static struct kipc_ring_hdr *kring_hdr(struct kipc_kring *r)
-{
-	return r->vaddr;
-}
-
-/* The slot of @pos: any u32 masks into the ring, so any value is safe. */
-static struct kipc_ring_slot *kring_slot(struct kipc_kring *r, u32 pos)
-{
-	return r->vaddr + KIPC_RING_HDR_SIZE +
-	       ((size_t)(pos & r->mask) << r->slot_shift);
-}
-
 static struct kipc_kring *kipc_obj_ring(struct kipc_obj *obj)
 {
 	return container_of(obj, struct kipc_kring, obj);
@@ -158,187 +77,6 @@ static void kring_free(struct kipc_obj *obj)
 static void kring_put(struct kipc_kring *r)
 {
 	kipc_obj_put(&r->obj);
-}
-
-/* Publish the kernel's view of the ring state; caller holds r->lock. */
-static void kring_set_state(struct kipc_kring *r, u32 set, u32 clear)
-{
-	lockdep_assert_held(&r->lock);
-	r->state = (r->state & ~clear) | set;
-	WRITE_ONCE(kring_hdr(r)->state, r->state);
-}
-
-/*
- * 1 if the consumer has a message to read, 0 if not, -EUCLEAN if the
- * indices cannot be right.
- */
-static int kring_readable(struct kipc_kring *r)
-{
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	u32 head = READ_ONCE(h->head);
-
-	if (r->mode == KIPC_RING_SPSC) {
-		/* Pairs with the producer's release of tail after the slots. */
-		u32 used = smp_load_acquire(&h->tail) - head;
-
-		if (used > r->count)
-			return -EUCLEAN;
-		return used != 0;
-	}
-	/* Pairs with the producer's release of the slot's seq. */
-	return smp_load_acquire(&kring_slot(r, head)->seq) == head + 1;
-}
-
-/* 1 if @n slots are free for producers, 0 if not, -EUCLEAN. */
-static int kring_writable(struct kipc_kring *r, u32 n)
-{
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	/* Pairs with the consumer's release of head after freeing slots. */
-	u32 used = READ_ONCE(h->tail) - smp_load_acquire(&h->head);
-
-	if (used > r->count)
-		return -EUCLEAN;
-	return used + n <= r->count;
-}
-
-/* Does a live producer claim @pos? Caller holds r->lock. */
-static bool kring_claimed_by_live(struct kipc_kring *r, u32 pos)
-{
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	unsigned long map = r->producers;
-	unsigned int p;
-
-	for_each_set_bit(p, &map, KIPC_RING_PRODUCERS_MAX) {
-		/* Pairs with the producer's release when it clears its claim. */
-		u32 rpos = smp_load_acquire(&h->resv[p].pos);
-		u32 rn = READ_ONCE(h->resv[p].n);
-
-		if (rpos != KIPC_RING_RESV_NONE && pos - rpos < rn)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Publish empty (len KIPC_RING_LEN_SKIP) the positions that dead producers
- * claimed and never published. A position is the dead producer's only if
- * it was claimed (it is below tail, within one lap), is still unpublished
- * and no live producer claims it: a producer records its claim in resv
- * before its compare-and-swap and clears it after publishing, so the
- * winner of a position always shows it there until it is published.
- *
- * Caller holds r->lock. Return: true if anything was published.
- */
-static bool kring_reap_orphans(struct kipc_kring *r)
-{
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	bool published = false;
-	unsigned int i;
-	u32 k;
-
-	lockdep_assert_held(&r->lock);
-	for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
-		struct kipc_ring_resv *o = &r->orphans[i];
-		bool pending = false;
-
-		if (o->pos == KIPC_RING_RESV_NONE)
-			continue;
-		for (k = 0; k < o->n; k++) {
-			u32 pos = o->pos + k;
-			struct kipc_ring_slot *s = kring_slot(r, pos);
-
-			/*
-			 * Order matters. tail (acquire) shows pos was claimed
-			 * and makes the winner's earlier claim record visible;
-			 * then the live claims; then seq (acquire): a live
-			 * producer clears its claim only after publishing, so
-			 * no claim plus an unpublished seq means no live owner.
-			 */
-			if (smp_load_acquire(&h->tail) - pos - 1 >= r->count)
-				continue;	/* not claimed in this lap */
-			if (kring_claimed_by_live(r, pos)) {
-				pending = true;
-				continue;
-			}
-			/* Pairs with the producer's release of seq. */
-			if (smp_load_acquire(&s->seq) != pos)
-				continue;	/* published, or long consumed */
-			WRITE_ONCE(s->len, KIPC_RING_LEN_SKIP);
-			/* Publish len before seq, as a producer would. */
-			smp_store_release(&s->seq, pos + 1);
-			published = true;
-		}
-		cond_resched();
-		if (!pending)
-			o->pos = KIPC_RING_RESV_NONE;
-	}
-	return published;
-}
-
-/* Remember a dead producer's claim; caller holds r->lock. */
-static void kring_add_orphan(struct kipc_kring *r, u32 pos, u32 n)
-{
-	unsigned int i;
-
-	int pass;
-
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < ARRAY_SIZE(r->orphans); i++) {
-			if (r->orphans[i].pos == KIPC_RING_RESV_NONE) {
-				r->orphans[i].pos = pos;
-				r->orphans[i].n = n;
-				return;
-			}
-		}
-		kring_reap_orphans(r);
-	}
-	/*
-	 * Each pending entry overlaps a live producer's claim, and there are
-	 * at most KIPC_RING_PRODUCERS_MAX of those: a full table means the
-	 * claims are stale garbage from a hostile producer. Forget one.
-	 */
-	r->orphans[0].pos = pos;
-	r->orphans[0].n = n;
-}
-
-/*
- * Count this side's sleepers and tell the other side there are some. The
- * kernel only ever raises the word: the waker lowers it, and a poller,
- * which the kernel does not count, must not lose it to a waiter leaving.
- */
-static void kring_sleepers(struct kipc_kring *r, bool consumer, int delta)
-{
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	unsigned int *nr = consumer ? &r->nr_cons_wait : &r->nr_prod_wait;
-
-	spin_lock(&r->wait_lock);
-	*nr += delta;
-	if (*nr && consumer)
-		WRITE_ONCE(h->cons_sleeping, 1);
-	else if (*nr)
-		WRITE_ONCE(h->prod_sleeping, 1);
-	spin_unlock(&r->wait_lock);
-}
-
-/*
- * Can the waiter go on? 1 yes, 0 no, or the error to return. Lockless: it
- * runs with the task already queued to sleep.
- */
-static int kring_check(struct kipc_kring_file *rf, u32 n)
-{
-	struct kipc_kring *r = rf->ring;
-	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
-	int ret;
-
-	ret = consumer ? kring_readable(r) : kring_writable(r, n);
-	if (ret)
-		return ret;
-	if (READ_ONCE(r->deleted))
-		return -EIDRM;
-	if (READ_ONCE(r->state) &
-	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
-		return -EPIPE;
-	return 0;
 }
 
 /**
@@ -384,6 +122,8 @@ int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *arg)
 	u32 want = consumer ? KIPC_RING_WAIT_READABLE : KIPC_RING_WAIT_WRITABLE;
 	struct kipc_ring_wait *karg = arg;
 	struct kring_wait_op op = { .rf = rf, .n = karg->n };
+	bool mpsc_consumer = consumer && r->mode == KIPC_RING_MPSC;
+	bool reaped_gone = false;
 	struct kipc_deadline dl;
 	int ret;
 
@@ -400,15 +140,19 @@ int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *arg)
 	kring_sleepers(r, consumer, 1);
 	do {
 		/* A dead producer's claim may be all the consumer waits for. */
-		if (consumer && r->mode == KIPC_RING_MPSC) {
-			if (mutex_lock_killable(&r->lock)) {
-				ret = -EINTR;
-				break;
-			}
-			kring_reap_orphans(r);
-			mutex_unlock(&r->lock);
-		}
+		if (mpsc_consumer)
+			kring_reap_head(r);
 		ret = kipc_wait(wq, &dl, kring_wait_ready, &op);
+		/*
+		 * The last producer left after the reap above looked. With
+		 * none live, the reap makes empty whatever dead claim stands
+		 * before what they published: reap once more before saying
+		 * there is no more.
+		 */
+		if (ret == -EPIPE && mpsc_consumer && !reaped_gone) {
+			reaped_gone = true;
+			ret = 0;
+		}
 	} while (!ret);
 	kring_sleepers(r, consumer, -1);
 	trace_kipc_ring_wait(r->obj.id, consumer, karg->n, ret > 0 ? 0 : ret);
@@ -453,30 +197,10 @@ static __poll_t kring_poll(struct file *file, struct poll_table_struct *pt)
 {
 	struct kipc_kring_file *rf = file->private_data;
 	struct kipc_kring *r = rf->ring;
-	struct kipc_ring_hdr *h = kring_hdr(r);
 	bool consumer = rf->role == KIPC_RING_ROLE_CONSUMER;
-	__poll_t mask = 0;
-	int ready;
 
 	poll_wait(file, consumer ? &r->cons_wq : &r->prod_wq, pt);
-	/* A poller sleeps too: ask the other side for a wake-up call. */
-	if (consumer)
-		WRITE_ONCE(h->cons_sleeping, 1);
-	else
-		WRITE_ONCE(h->prod_sleeping, 1);
-	/* Pairs with the publisher's barrier before it reads that word. */
-	smp_mb();
-	ready = consumer ? kring_readable(r) : kring_writable(r, 1);
-	if (ready < 0)
-		mask |= EPOLLERR;
-	else if (ready)
-		mask |= consumer ? EPOLLIN | EPOLLRDNORM : EPOLLOUT | EPOLLWRNORM;
-	if (READ_ONCE(r->state) &
-	    (consumer ? KIPC_RING_PRODUCER_GONE : KIPC_RING_CONSUMER_GONE))
-		mask |= EPOLLHUP;
-	if (READ_ONCE(r->deleted))
-		mask |= EPOLLERR | EPOLLHUP;
-	return mask;
+	return kring_poll_mask(rf);
 }
 
 static int kring_mmap(struct file *file, struct vm_area_struct *vma)
@@ -497,7 +221,6 @@ static int kring_mmap(struct file *file, struct vm_area_struct *vma)
 static void kring_detach(struct kipc_kring_file *rf)
 {
 	struct kipc_kring *r = rf->ring;
-	struct kipc_ring_hdr *h = kring_hdr(r);
 
 	mutex_lock(&r->lock);
 	if (rf->role == KIPC_RING_ROLE_CONSUMER) {
@@ -505,15 +228,8 @@ static void kring_detach(struct kipc_kring_file *rf)
 		kring_set_state(r, KIPC_RING_CONSUMER_GONE, 0);
 	} else {
 		r->producers &= ~BIT_ULL(rf->producer);
-		if (r->mode == KIPC_RING_MPSC) {
-			u32 pos = READ_ONCE(h->resv[rf->producer].pos);
-			u32 n = READ_ONCE(h->resv[rf->producer].n);
-
-			if (pos != KIPC_RING_RESV_NONE && n && n <= r->count)
-				kring_add_orphan(r, pos, n);
-			WRITE_ONCE(h->resv[rf->producer].pos, KIPC_RING_RESV_NONE);
-			kring_reap_orphans(r);
-		}
+		if (r->mode == KIPC_RING_MPSC)
+			kring_producer_detached(r, rf->producer);
 		if (!r->producers)
 			kring_set_state(r, KIPC_RING_PRODUCER_GONE, 0);
 	}
@@ -568,7 +284,6 @@ static const struct kipc_obj_ops kring_ops = {
 /* Allocate and lay out the ring's memory. */
 static int kring_alloc(struct kipc_kring *r)
 {
-	struct kipc_ring_hdr *h;
 	unsigned int i;
 
 	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), KIPC_GFP_HELD);
@@ -582,20 +297,7 @@ static int kring_alloc(struct kipc_kring *r)
 	r->vaddr = vmap(r->pages, r->nr_pages, VM_MAP, PAGE_KERNEL);
 	if (!r->vaddr)
 		return -ENOMEM;
-
-	h = kring_hdr(r);
-	h->magic = KIPC_RING_MAGIC;
-	h->version = KIPC_RING_VERSION;
-	h->mode = r->mode;
-	h->slot_count = r->count;
-	h->slot_size = r->slot_size;
-	for (i = 0; i < KIPC_RING_PRODUCERS_MAX; i++)
-		h->resv[i].pos = KIPC_RING_RESV_NONE;
-	if (r->mode == KIPC_RING_MPSC)
-		for (i = 0; i < r->count; i++)
-			kring_slot(r, i)->seq = i;
-	for (i = 0; i < ARRAY_SIZE(r->orphans); i++)
-		r->orphans[i].pos = KIPC_RING_RESV_NONE;
+	kring_shared_init(r);
 	return 0;
 }
 
@@ -700,7 +402,6 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *arg)
 /* Take a role in @r for @rf; the caller holds r->lock. */
 static int kring_take_role(struct kipc_kring *r, struct kipc_kring_file *rf)
 {
-	struct kipc_ring_hdr *h = kring_hdr(r);
 	unsigned int nr, p;
 
 	lockdep_assert_held(&r->lock);
@@ -722,7 +423,7 @@ static int kring_take_role(struct kipc_kring *r, struct kipc_kring_file *rf)
 	r->producers |= BIT_ULL(p);
 	r->had_producer = true;
 	rf->producer = p;
-	WRITE_ONCE(h->resv[p].pos, KIPC_RING_RESV_NONE);
+	kring_producer_attached(r, p);
 	kring_set_state(r, 0, KIPC_RING_PRODUCER_GONE);
 	return 0;
 }
@@ -853,11 +554,9 @@ int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void *arg)
 static void kring_info(struct kipc_obj *obj, struct kipc_info *info)
 {
 	struct kipc_kring *r = kipc_obj_ring(obj);
-	struct kipc_ring_hdr *h = kring_hdr(r);
-	u32 used = READ_ONCE(h->tail) - READ_ONCE(h->head);
 	u64 cap = (u64)r->count * (r->slot_size - sizeof(struct kipc_ring_slot));
 
-	info->depth = min(used, r->count);
+	info->depth = kring_depth(r);
 	info->max_msgs = r->count;
 	info->max_bytes = min_t(u64, cap, U32_MAX);
 	info->msg_max = r->slot_size - sizeof(struct kipc_ring_slot);

@@ -16,6 +16,15 @@
 #include "kipc_ring.h"
 #include "syscall.h"
 
+/*
+ * Applications allocate struct kipc_ring: its size is ABI. A new field
+ * takes its place from reserved[].
+ */
+#if defined(__LP64__)
+_Static_assert(sizeof(struct kipc_ring) == 128,
+	       "struct kipc_ring: take new fields from reserved[]");
+#endif
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)

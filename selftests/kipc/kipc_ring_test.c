@@ -3,7 +3,7 @@
  * Kernel-owned rings: creation and attach rules, mmap rules, streaming
  * integrity across processes (SPSC and MPSC), blocking and wake-up, peer
  * death on either side, a dead producer's claim, hostile header writes,
- * poll, permissions and fork.
+ * hostile producers' garbage claims, poll, permissions and fork.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -318,6 +319,120 @@ TEST_F(ring, dead_producer_claim_is_skipped)
 	kipc_ring_detach(&c);
 }
 
+/* Positions a producer that dies claims in the tests below. */
+#define DEAD_CLAIM	200
+
+/* Published slots the kernel made empty, from the consumer's position. */
+static unsigned int ready_skips(struct kipc_ring *c)
+{
+	uint32_t pos = c->next;
+
+	while (__atomic_load_n(&kipc_ring__slot(c, pos)->seq, __ATOMIC_ACQUIRE) == pos + 1 &&
+	       kipc_ring__slot(c, pos)->len == KIPC_RING_LEN_SKIP)
+		pos++;
+	return pos - c->next;
+}
+
+/*
+ * Leave DEAD_CLAIM positions claimed by a producer that died, which the
+ * kernel could not make empty when it died: @p's record covered them, as
+ * a compare-and-swap @p lost to the dead producer leaves it. Then @p sends
+ * "after" behind them, which withdraws its record.
+ */
+static int leave_dead_claim(uint64_t id, struct kipc_ring *c,
+			    struct kipc_ring *p)
+{
+	struct kipc_ring_resv *resv = &p->hdr->resv[p->producer];
+	uint32_t pos, len;
+	pid_t pid;
+	int status;
+
+	resv->n = DEAD_CLAIM;
+	__atomic_store_n(&resv->pos, p->hdr->tail, __ATOMIC_RELEASE);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct kipc_ring d;
+		int ep = kipc_open(0);
+
+		if (kipc_ring_attach(ep, NULL, id, KIPC_RING_PRODUCER, &d))
+			_exit(1);
+		if (kipc_ring_reserve_n(&d, DEAD_CLAIM, &pos) != DEAD_CLAIM)
+			_exit(2);
+		_exit(0);	/* dies holding the claim */
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		return -1;
+	/* Covered by a live record when it died: nothing made empty yet. */
+	if (ready_skips(c) || kipc_ring_peek(c, &pos, &len))
+		return -1;
+	return kipc_ring_send(p, "after", 5, NULL);
+}
+
+/*
+ * A dead producer's claim that a live claim kept waiting is made empty
+ * from the consumer's waits once that claim is gone, a bounded part per
+ * wait: no RING_WAIT walks the whole claim, however long.
+ */
+TEST_F(ring, dead_claim_is_skipped_in_steps)
+{
+	struct kipc_ring_wait w = {
+		.size = sizeof(w),
+		.flags = KIPC_RING_WAIT_READABLE | KIPC_NONBLOCK,
+	};
+	struct kipc_ring c, p;
+	uint32_t start;
+	unsigned int first;
+	char buf[64];
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "claims are only left behind in MPSC rings");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	start = c.next;
+	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
+
+	ASSERT_EQ(0, ioctl(kipc_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
+	first = ready_skips(&c);
+	EXPECT_GE(first, 1);
+	EXPECT_LT(first, DEAD_CLAIM);
+
+	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 20, 0 }));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
+/* The same for a consumer that polls: each poll makes a part empty. */
+TEST_F(ring, dead_claim_is_skipped_for_pollers)
+{
+	struct kipc_ring c, p;
+	struct pollfd pfd;
+	uint32_t start, pos, len;
+	const void *m;
+
+	if (variant->mode != KIPC_RING_MPSC)
+		SKIP(return, "claims are only left behind in MPSC rings");
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	start = c.next;
+	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
+
+	pfd = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
+	while (!(m = kipc_ring_peek(&c, &pos, &len))) {
+		ASSERT_EQ(1, poll(&pfd, 1, 20000));
+		ASSERT_EQ(POLLIN, pfd.revents);
+	}
+	ASSERT_EQ(5, len);
+	EXPECT_EQ(0, memcmp(m, "after", 5));
+	kipc_ring_release(&c, pos);
+	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+}
+
 /*
  * Another process writes garbage over the header while the consumer
  * sleeps: the kernel neither crashes nor leaves the consumer asleep for
@@ -526,6 +641,211 @@ TEST_F(ring, poller_survives_another_waiter)
 	EXPECT_EQ(0, status);
 	kipc_ring_detach(&p2);
 	kipc_ring_detach(&p1);
+	kipc_ring_detach(&c);
+}
+
+/*
+ * Hostile producers: each attaches, writes garbage claims into the header
+ * (records with huge counts, at positions all over, its own and every
+ * other producer's but the good one's) and dies, over and over, while a
+ * good producer streams and the consumer waits in RING_WAIT before every
+ * message. The garbage may only delay what it covers: the stream comes
+ * through intact, nothing is made empty, and every wait returns.
+ *
+ * Sized so that a kernel that, per wait, walks every claimed position of
+ * every dead producer's record against every live record needs many
+ * minutes even on fast hardware, where a passing run takes seconds: the
+ * test's timeout is the watchdog.
+ */
+#define HOSTILE_SLOTS		(1U << 18)
+#define HOSTILE_IDLE		58	/* attached, never producing */
+#define HOSTILE_DEATHS		200
+#define HOSTILE_MESSAGES	2000
+
+struct hostile_shared {
+	uint32_t good;		/* the good producer's number */
+	uint32_t cover;		/* the idle producer whose record covers all */
+	uint32_t ready;		/* the good producer has attached */
+	uint32_t deaths;	/* hostile producers dead so far */
+};
+
+FIXTURE(hostile) {
+	int ep;
+	uint64_t id;
+	struct hostile_shared *sh;
+};
+
+FIXTURE_SETUP(hostile)
+{
+	self->ep = kipc_open(0);
+	ASSERT_GE(self->ep, 0);
+	ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, HOSTILE_SLOTS, 64,
+				      KIPC_RING_MPSC, 0600, &self->id));
+	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->sh);
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	kipc_ring_delete(self->ep, NULL, self->id);
+	munmap(self->sh, sizeof(*self->sh));
+	close(self->ep);
+}
+
+/*
+ * A garbage record for producer @p. One idle producer's covers all but
+ * one position (n = 2^32 - 1), so that every dead position waits; the
+ * others cover nothing the consumer has yet to read, so that a kernel
+ * looking for a live claim producer by producer goes through them all.
+ * A hostile producer's own claim spans the ring around head.
+ */
+static struct kipc_ring_resv garbage(const struct kipc_ring_hdr *h,
+				     unsigned int p, unsigned int own,
+				     uint32_t cover)
+{
+	uint32_t head = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+	uint32_t tail = __atomic_load_n(&h->tail, __ATOMIC_RELAXED);
+	uint32_t r = (uint32_t)rand();
+
+	if (p == cover)
+		return (struct kipc_ring_resv){ r, 0xffffffffU };
+	if (p == own)
+		return (struct kipc_ring_resv){ head - HOSTILE_SLOTS / 2, HOSTILE_SLOTS };
+	switch (r % 3) {
+	case 0:		/* ahead of tail */
+		return (struct kipc_ring_resv){ tail + r % (1U << 20), HOSTILE_SLOTS };
+	case 1:		/* behind, read long ago */
+		return (struct kipc_ring_resv){ tail - 3 * HOSTILE_SLOTS - r % (1U << 20),
+						HOSTILE_SLOTS };
+	default:	/* far ahead, far too many */
+		return (struct kipc_ring_resv){ tail + HOSTILE_SLOTS + r % (1U << 30),
+						r % (1U << 30) };
+	}
+}
+
+/* One hostile producer: attach, write garbage claims, die. */
+static void hostile_life(uint64_t id, unsigned int death,
+			 const struct hostile_shared *sh)
+{
+	struct kipc_ring h;
+	unsigned int p;
+	int ep = kipc_open(0);
+
+	if (ep < 0 || kipc_ring_attach(ep, NULL, id, KIPC_RING_PRODUCER, &h))
+		_exit(1);
+	srand(death);
+	for (p = 0; p < KIPC_RING_PRODUCERS_MAX; p++) {
+		struct kipc_ring_resv g = garbage(h.hdr, p, h.producer, sh->cover);
+
+		if (p == sh->good)
+			continue;
+		__atomic_store_n(&h.hdr->resv[p].n, g.n, __ATOMIC_RELAXED);
+		__atomic_store_n(&h.hdr->resv[p].pos, g.pos, __ATOMIC_RELAXED);
+	}
+	_exit(0);	/* dies without a word */
+}
+
+TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
+{
+	static struct kipc_ring idle[HOSTILE_IDLE];
+	struct kipc_ring_wait w = {
+		.size = sizeof(w),
+		.flags = KIPC_RING_WAIT_READABLE,
+	};
+	struct hostile_shared *sh = self->sh;
+	struct kipc_ring c;
+	uint64_t got = 0;
+	uint32_t start, pos, len;
+	unsigned int i, n;
+	pid_t good, bad;
+	struct seqmsg m;
+	int status;
+
+	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	for (i = 0; i < HOSTILE_IDLE; i++)
+		ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id,
+					      KIPC_RING_PRODUCER, &idle[i]));
+	sh->cover = idle[HOSTILE_IDLE - 1].producer;
+	start = c.next;
+
+	/* The good producer: HOSTILE_MESSAGES / HOSTILE_DEATHS per death. */
+	good = fork();
+	ASSERT_GE(good, 0);
+	if (!good) {
+		struct kipc_ring p;
+		uint64_t seq;
+		int ep;
+
+		/* Not past a test the watchdog ended: the ring must go. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		ep = kipc_open(0);
+		if (ep < 0 || kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+			_exit(1);
+		sh->good = p.producer;
+		__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
+		for (seq = 0; seq < HOSTILE_MESSAGES; seq++) {
+			char buf[64];
+			uint32_t l = seqmsg_len_for(seq, kipc_ring_payload_max(&p));
+
+			while (__atomic_load_n(&sh->deaths, __ATOMIC_ACQUIRE) <
+			       seq * HOSTILE_DEATHS / HOSTILE_MESSAGES)
+				usleep(100);
+			seqmsg_fill(buf, l, 0, seq);
+			if (kipc_ring_send(&p, buf, l, NULL))
+				_exit(2);
+		}
+		kipc_ring_detach(&p);
+		_exit(0);
+	}
+	while (!__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE))
+		usleep(1000);
+
+	/* The hostile producers, one after another. */
+	bad = fork();
+	ASSERT_GE(bad, 0);
+	if (!bad) {
+		unsigned int d;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (d = 0; d < HOSTILE_DEATHS; d++) {
+			pid_t pid = fork();
+
+			if (pid < 0)
+				_exit(1);
+			if (!pid)
+				hostile_life(self->id, d, sh);
+			if (waitpid(pid, &status, 0) != pid || status)
+				_exit(2);
+			__atomic_store_n(&sh->deaths, d + 1, __ATOMIC_RELEASE);
+		}
+		_exit(0);
+	}
+
+	while (got < HOSTILE_MESSAGES) {
+		ASSERT_EQ(0, ioctl(kipc_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
+		n = kipc_ring_peek_n(&c, 32, &pos);
+		for (i = 0; i < n; i++) {
+			const void *p = kipc_ring_msg(&c, pos + i, &len);
+
+			ASSERT_EQ(0, seqmsg_check(p, len, &m));
+			ASSERT_EQ(0, m.src);
+			ASSERT_EQ(got, m.seq);
+			got++;
+		}
+		kipc_ring_release_n(&c, pos, n);
+	}
+	ASSERT_EQ(bad, waitpid(bad, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(good, waitpid(good, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(HOSTILE_DEATHS, sh->deaths);
+	/* No position was left for good, so none was made empty. */
+	EXPECT_EQ(HOSTILE_MESSAGES, c.next - start);
+	/* Once the last producer leaves, the consumer hears it. */
+	for (i = 0; i < HOSTILE_IDLE; i++)
+		kipc_ring_detach(&idle[i]);
+	EXPECT_EQ(-EPIPE, kipc_ring_recv(&c, &m, sizeof(m), NULL));
 	kipc_ring_detach(&c);
 }
 

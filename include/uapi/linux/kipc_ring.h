@@ -22,9 +22,12 @@
  * pos is free for a producer when seq == pos, holds a message when
  * seq == pos + 1, and the consumer frees it by storing
  * seq = pos + slot_count. Before its compare-and-swap, producer number p
- * records the position it is about to claim in @resv[p], and clears it
- * after publishing; that is how a claim left behind by a producer that died
- * is found and skipped (its slot is published with len KIPC_RING_LEN_SKIP).
+ * records the positions it is about to claim in @resv[p] (n, then pos),
+ * and clears the record (pos = KIPC_RING_RESV_NONE, then n = 0) after
+ * publishing them, or when it finds the ring full instead; every store to
+ * a record is a release. That is how a claim left behind by a producer that
+ * died is found and skipped (its slot is published with len
+ * KIPC_RING_LEN_SKIP).
  *
  * Sleeping: a side that finds nothing to do sets its @*_sleeping word,
  * issues a full barrier and looks again before it sleeps; the other side,
@@ -59,7 +62,7 @@
 #define KIPC_RING_HDR_SIZE	4096		/* slots start here */
 #define KIPC_RING_PRODUCERS_MAX	64		/* MPSC producers attached at once */
 #define KIPC_RING_SLOT_SIZE_MIN	64
-#define KIPC_RING_RESV_NONE	0xffffffffU	/* @resv[p]: no claim pending */
+#define KIPC_RING_RESV_NONE	0xffffffffU	/* @resv[p].pos: no claim pending */
 #define KIPC_RING_LEN_SKIP	0xffffffffU	/* slot holds no message: skip it */
 
 /**
@@ -76,7 +79,8 @@ struct kipc_ring_slot {
 /**
  * struct kipc_ring_resv - a claim a producer is making (MPSC)
  * @pos:	first position claimed, or KIPC_RING_RESV_NONE
- * @n:		number of positions claimed
+ * @n:		number of positions claimed, 0 when there is no claim. The
+ *		kernel goes by @n: KIPC_RING_RESV_NONE is a position too
  */
 struct kipc_ring_resv {
 	__u32 pos;
