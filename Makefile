@@ -95,7 +95,7 @@ check-debug: deps
 	@$(TOP)/tools/vm/check debug
 
 # kipc-faultsweep, kipc-fuzz and kipc-soak on the debug kernel: about five
-# minutes of TCG on an idle machine (README, Reliability). tools/vm/check
+# minutes of TCG on an idle machine (docs/testing.md). tools/vm/check
 # runs the same after the debug kernel's selftests.
 check-reliability: deps
 	$(MAKE) lib tools selftests

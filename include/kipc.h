@@ -161,11 +161,11 @@ int kipc_xfer(int fd, struct kipc_xfer *x);
 int kipc_notify(int fd, int signo, unsigned int flags);
 /* Describe object @id (0 = the fd's own endpoint or mailbox). */
 int kipc_stat(int fd, uint64_t id, struct kipc_info *info);
-/* Describe the KIPC_TYPE_ENDPOINT / KIPC_TYPE_MAILBOX called @name. */
+/* Describe the KIPC_TYPE_ENDPOINT / _MAILBOX / _RING called @name. */
 int kipc_stat_name(int fd, unsigned int type, const char *name,
 		   struct kipc_info *info);
 /*
- * List objects (KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES) with id >
+ * List objects (KIPC_LIST_ENDPOINTS | _MAILBOXES | _RINGS) with id >
  * *@cursor, in id order. Returns the number written to @entries (0 at the
  * end) and advances *@cursor. @count above KIPC_LIST_MAX is clamped.
  */

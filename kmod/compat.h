@@ -31,7 +31,7 @@ static inline void kipc_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flag
  * SQE (io_uring_cmd.sqe) and reads the area with io_uring_sqe_cmd(). In
  * both, io_uring copies the SQE before a command is retried from io-wq.
  * kipc needs nothing else from io_uring: it never completes a command
- * asynchronously (see uring.c), so io_uring_cmd_done(), whose signature
+ * asynchronously (see ioctl.c), so io_uring_cmd_done(), whose signature
  * changed in between, is not used.
  */
 static inline const void *kipc_uring_cmd_area(const struct io_uring_cmd *ioucmd)

@@ -210,7 +210,7 @@ static void usage(FILE *f)
 	      "                  [--count-min N] [--bytes B] [--sizes 8,64,4k,64k,1m]\n"
 	      "                  [--transports a,b]\n"
 	      "                  [--scale] [--raise-limits] [--timeout S] [--smoke] [--list] [-v]\n"
-	      "JSON lines on stdout; see README.md, \"Benchmarks\".\n", f);
+	      "JSON lines on stdout; see docs/benchmarks.md.\n", f);
 }
 
 int main(int argc, char **argv)

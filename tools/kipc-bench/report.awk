@@ -147,7 +147,7 @@ END {
 		}
 	}
 
-	printf("### Goals of the issue, measured\n\n") > md
+	printf("### Selected ratios\n\n") > md
 	printf("| goal | value | against | ratio |\n|---|---:|---:|---:|\n") > md
 	goal("VM: kipc-mbox 64 B round trip p50 (µs) vs posix-mq", "vm-icount", "kipc-mbox", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns")
 	goal("VM: kipc-mbox 64 B round trip p50 (µs) vs eventfd-shm", "vm-icount", "kipc-mbox", 64, "rtt_p50_ns", "eventfd-shm", 64, "rtt_p50_ns")

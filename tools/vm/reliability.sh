@@ -9,7 +9,7 @@
 # The seed is fixed so that a failure of make check reproduces; explore
 # other seeds with: tools/vm/run --kernel debug -- kipc-fuzz --seed S ...
 # FUZZ_OPS is the 10^6 operations the reliability figures promise; about
-# four minutes in the debug VM on an idle machine (README, "Reliability").
+# four minutes in the debug VM on an idle machine (docs/testing.md).
 FUZZ_SEED=1
 FUZZ_PROCS=8
 FUZZ_OPS=1000000

@@ -57,18 +57,16 @@
  * [0, 999999999]) gives -EINVAL. KIPC_NONBLOCK together with KIPC_TIMEOUT,
  * or KIPC_ABSTIME without KIPC_TIMEOUT, gives -EINVAL.
  *
- * Signals: a signal interrupts a blocked call. SEND and RECV without a
- * timeout or with an absolute one are restarted transparently when the
- * handler has SA_RESTART (-EINTR otherwise); with a relative timeout they
- * fail with -EINTR (no restart: the timeout would start again). CALL is
- * never restarted (-EINTR), since its request may already be queued. An
+ * Signals: a signal or task work (io_uring queues it on the tasks that use
+ * it) interrupts a blocked call, which is restarted when no handler ran or
+ * the handler has SA_RESTART, and fails with -EINTR otherwise. A relative
+ * timeout keeps its deadline: the time left is written back into the
+ * argument's timeout field before the restart (as select(2) does). An
  * interrupted SEND has not sent its message (a rendezvous/SYNC message not
  * yet taken is withdrawn); an interrupted RECV has not dequeued anything.
- * Task work (io_uring queues it on the tasks that use it) interrupts a
- * wait like a signal: calls that restart under SA_RESTART, and RING_WAIT
- * without a relative timeout, restart transparently after it; the others
- * (a relative timeout would start again; CALL's request is already
- * queued) fail with -EINTR.
+ * A CALL interrupted after its request was queued keeps it: see
+ * KIPC_IOC_CALL. XFER fails with -EINTR rather than restarting once it
+ * has sent messages.
  *
  * Common errors, valid for every ioctl below:
  *   -EFAULT	bad user pointer
@@ -521,19 +519,22 @@ struct kipc_notify {
 #define KIPC_INFO_OWNED		(1U << 0)	/* mailbox dies with owner_ep */
 
 /**
- * struct kipc_info - one endpoint or mailbox (KIPC_IOC_STAT, KIPC_IOC_LIST)
- * @id:		endpoint or mailbox id
+ * struct kipc_info - one endpoint, mailbox or ring (KIPC_IOC_STAT,
+ *	KIPC_IOC_LIST)
+ * @id:		object id
  * @type:	KIPC_TYPE_*
  * @flags:	KIPC_INFO_*
- * @creator_ep:	mailbox: id of the endpoint that created it; endpoint: 0
+ * @creator_ep:	mailbox or ring: id of the endpoint that created it;
+ *		endpoint: 0
  * @name:	NUL-terminated name, "" if anonymous
- * @uid:	owner (mailbox) or opener's euid (endpoint), in the caller's
- *		user namespace
+ * @uid:	owner (mailbox, ring) or opener's euid (endpoint), in the
+ *		caller's user namespace
  * @gid:	likewise for the gid
- * @mode:	mailbox permission bits; 0 for an endpoint
+ * @mode:	mailbox or ring permission bits; 0 for an endpoint
  * @pid:	endpoint: opener's tgid in the caller's pid namespace (0 if
  *		not visible); mailbox: 0
- * @depth:	messages queued (including those of blocked SYNC senders)
+ * @depth:	messages queued (including those of blocked SYNC senders);
+ *		ring: slots in use
  * @bytes:	payload bytes queued
  * @max_msgs:	capacity in messages (0 = rendezvous)
  * @max_bytes:	capacity in bytes
@@ -818,14 +819,17 @@ struct kipc_usage {
 #define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
 
 /*
- * Describe one endpoint or mailbox by id or name, or the fd's own.
+ * Describe one endpoint, mailbox or ring by id or name, or the fd's own.
  * Errors: ENOENT (no such object of that type), EIDRM (mailbox fd of a
- * deleted mailbox, id 0), ENAMETOOLONG, EINVAL (type > KIPC_TYPE_MAILBOX,
+ * deleted mailbox, id 0), ENAMETOOLONG, EINVAL (type > KIPC_TYPE_RING,
  * name without type, both id and name, type with neither).
  */
 #define KIPC_IOC_STAT		_IOWR(KIPC_IOC_MAGIC, 0x10, struct kipc_stat)
 
-/* List endpoints and/or mailboxes from a cursor. Any fd. Errors: EINVAL. */
+/*
+ * List endpoints, mailboxes and/or rings from a cursor. Endpoint or
+ * mailbox fd. Errors: EINVAL.
+ */
 #define KIPC_IOC_LIST		_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_list)
 
 /*
