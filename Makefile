@@ -13,6 +13,9 @@
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
+#   make check-bridge    kipc-bridge in the VM on 6.1 and 6.12: two hosts,
+#                        nats-server, 100000 messages across SIGKILLs
+#                        (make check runs a shorter one on 6.12)
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
@@ -63,6 +66,7 @@ deps:
 
 test-host:
 	$(MAKE) -C lib/test
+	$(MAKE) -C tools/kipc-bridge/test
 
 lint: deps
 	@$(TOP)/tools/lint
@@ -74,6 +78,7 @@ check: deps
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
 	$(MAKE) bench-smoke
+	@$(TOP)/tools/kipc-bridge/test/run --count $(BRIDGE_SMOKE_COUNT) 6.12
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -86,6 +91,11 @@ check-debug: deps
 check-reliability: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/reliability
+
+BRIDGE_SMOKE_COUNT ?= 5000
+check-bridge: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/kipc-bridge/test/run --count 100000 $(KERNELS)
 
 check-runner: deps
 	$(MAKE) lib tools selftests
@@ -116,4 +126,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner bench bench-smoke demo install clean
+	check-debug check-reliability check-runner check-bridge bench bench-smoke demo install clean
