@@ -230,6 +230,32 @@ static natsSubscription *pull_subscribe(struct kbr_route *r,
 	return sub;
 }
 
+/*
+ * What the stream has, up to @n messages, without waiting; if nothing,
+ * wait up to KBR_POLL_MS for one. A plain Fetch of @n waits for all @n or
+ * its timeout, which stalls a stream fed slower than the batch fills.
+ */
+static natsStatus fetch(natsSubscription *sub, unsigned int n,
+			natsMsgList *list)
+{
+	jsFetchRequest fr;
+	natsStatus s;
+
+	jsFetchRequest_Init(&fr);
+	fr.Batch = n;
+	fr.NoWait = true;
+	fr.Expires = (int64_t)KBR_POLL_MS * 1000000;
+	s = natsSubscription_FetchRequest(list, sub, &fr);
+	if (s == NATS_OK && list->Count > 0)
+		return s;
+	if (s == NATS_OK)
+		natsMsgList_Destroy(list);
+	jsFetchRequest_Init(&fr);
+	fr.Batch = 1;
+	fr.Expires = (int64_t)KBR_POLL_MS * 1000000;
+	return natsSubscription_FetchRequest(list, sub, &fr);
+}
+
 /* Deliver one stream message; false when stopping before it went. */
 static bool deliver_js(struct kbr_route *r, struct local *lc,
 		       struct kbr_ledger *l, natsMsg *m, uint64_t seq)
@@ -279,7 +305,6 @@ static void export_js(struct kbr_route *r, struct local *lc)
 	jsMsgMetaData *meta;
 	struct kbr_ledger l;
 	natsMsgList list;
-	jsErrCode jerr;
 	uint64_t d, seq;
 	bool fresh;
 	natsStatus s;
@@ -312,13 +337,11 @@ static void export_js(struct kbr_route *r, struct local *lc)
 			r->name, r->stream, d);
 	}
 	while (sub && !kbr_stopping) {
-		jerr = 0;
-		s = natsSubscription_Fetch(&list, sub, r->fetch, KBR_POLL_MS, &jerr);
-		if (s == NATS_TIMEOUT)
+		s = fetch(sub, r->fetch, &list);
+		if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND)
 			continue;
 		if (s != NATS_OK) {
-			kbr_set_state(r, "waiting: fetch: %s (%d)",
-				      natsStatus_GetText(s), (int)jerr);
+			kbr_set_state(r, "waiting: fetch: %s", natsStatus_GetText(s));
 			r->n.retried++;
 			kbr_nap(500);
 			continue;
