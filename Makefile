@@ -19,6 +19,7 @@
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
+#   make bench-bridge    kipc-bridge beside a plain NATS client pair (VM)
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, tools (PREFIX=/usr/local)
 #
@@ -107,12 +108,17 @@ bench: deps
 	$(MAKE) all
 	@$(TOP)/tools/kipc-bench/bench.sh
 
+bench-bridge: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/kipc-bridge/test/run --bench --count 20000 6.12
+
 bench-smoke: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/kipc-bench/bench.sh --smoke
 
 demo: deps
-	@$(TOP)/tools/vm/run --script $(TOP)/tools/demo/demo.sh
+	@$(TOP)/tools/vm/run --bin $(shell command -v nats-server || echo /usr/sbin/nats-server) \
+		--script $(TOP)/tools/demo/demo.sh
 
 install:
 	$(MAKE) -C lib install
@@ -126,4 +132,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner check-bridge bench bench-smoke demo install clean
+	check-debug check-reliability check-runner check-bridge bench bench-bridge bench-smoke demo install clean

@@ -14,6 +14,10 @@
  *   call MBOX [--count N] [--timeout MS] [--expect-error ENAME]
  *	call MBOX N times and check each echo; or expect one call to fail
  *	with the errno named ENAME (e.g. ECONNRESET)
+ *   nats-echo SUBJ | nats-call SUBJ | nats-pub SUBJ | nats-sub SUBJ
+ *	the same over plain NATS, for the benchmark (natspeer.c)
+ *
+ * consume and call also report their rate and round trip (bench.sh).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,14 +31,7 @@
 
 #include "../common/seqmsg.h"
 #include "../kipc-bridge/kipc_bridge_envelope.h"
-
-struct opts {
-	const char *mbox;
-	unsigned long long count, first;
-	unsigned int size, src, prios, idle_ms, delay_us, delay_ms, timeout_ms;
-	const char *envelope_host;
-	const char *expect_error;
-};
+#include "peer.h"
 
 static int die(const char *what, int err)
 {
@@ -80,6 +77,7 @@ static int consume(const struct opts *o)
 {
 	unsigned long long received = 0, unique = 0, dups = 0, corrupt = 0;
 	unsigned long long reordered = 0, badprio = 0, badenv = 0;
+	uint64_t t_first = 0, t_last = 0;
 	long long last[KIPC_PRIO_MAX + 1];
 	struct timespec idle = { o->idle_ms / 1000, (o->idle_ms % 1000) * 1000000L };
 	struct kipc_bridge_identity id;
@@ -128,6 +126,9 @@ static int consume(const struct opts *o)
 		}
 		seen[m.seq] = 1;
 		unique++;
+		t_last = now_ns();
+		if (unique == 1)
+			t_first = t_last;
 		/* One sender, so order holds within each priority. */
 		if ((long long)m.seq < last[h.priority % (KIPC_PRIO_MAX + 1)])
 			reordered++;
@@ -142,6 +143,11 @@ static int consume(const struct opts *o)
 	if (o->envelope_host && id.host[0])
 		printf(" from=%s:%llu:uid%u", id.host,
 		       (unsigned long long)id.sender_id, id.uid);
+	/* From the first message to the last: the rate of the path, not
+	 * of the wait for the producer to start.
+	 */
+	if (unique > 1 && t_last > t_first)
+		printf(" rate=%.0f", (unique - 1) * 1e9 / (double)(t_last - t_first));
 	printf("\n");
 	return unique == o->count && !dups && !corrupt && !reordered &&
 	       !badprio && !badenv ? 0 : 1;
@@ -185,9 +191,12 @@ static int call(const struct opts *o)
 	struct kipc_msg_hdr h;
 	int ep, fd, n;
 
+	uint64_t t0;
+
 	fd = open_mbox(o, &ep);
 	if (fd < 0)
 		return die(o->mbox, fd);
+	t0 = now_ns();
 	for (i = 0; i < o->count; i++) {
 		n = snprintf(req, sizeof(req), "call %llu from %d", i, getpid());
 		n = kipc_call(fd, 0, req, n, i % o->prios, rep, sizeof(rep), &h, 0, &to);
@@ -206,7 +215,8 @@ static int call(const struct opts *o)
 			return 1;
 		}
 	}
-	printf("calls ok=%llu\n", o->count);
+	printf("calls ok=%llu rtt_us=%.1f\n", o->count,
+	       (now_ns() - t0) / 1e3 / (o->count ? o->count : 1));
 	return 0;
 }
 
@@ -240,7 +250,7 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: kipc-bridge-peer produce|consume|serve|call MBOX [options]\n");
+		fprintf(stderr, "usage: kipc-bridge-peer produce|consume|serve|call|nats-* MBOX|SUBJECT [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -270,6 +280,8 @@ int main(int argc, char **argv)
 			SEQMSG_MIN);
 		return 2;
 	}
+	if (!strncmp(cmd, "nats-", 5))
+		return nats_peer(cmd, &o);
 	if (!strcmp(cmd, "produce"))
 		return produce(&o);
 	if (!strcmp(cmd, "consume"))
