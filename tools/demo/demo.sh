@@ -83,11 +83,12 @@ if command -v nats-server > /dev/null && command -v kipc-bridge > /dev/null; the
 	i=0; until kipc-bridge status --socket /tmp/alpha.sock 2> /dev/null | grep -q state=ok &&
 		kipc-bridge status --socket /tmp/beta.sock 2> /dev/null | grep -q state=ok; do
 		i=$((i + 1)); [ $i -lt 100 ] || { echo "bridges did not start" >&2; exit 1; }; sleep 0.2; done
-	nsenter -t $alpha -i kipcctl send beta-inbox --prio 3 "hello beta, from a program on alpha"
+	nsenter -t $alpha -i kipcctl send beta-inbox --prio 3 "hello beta, from a program on alpha
+"
 	nsenter -t $beta -i kipcctl recv inbox | sed 's/^/  beta got: /'
 	nsenter -t $beta -i kipc-bridge-peer serve inbox --count 1 > /dev/null &
 	sleep 0.5
-	nsenter -t $alpha -i kipc-bridge-peer call beta-inbox | sed 's/^/  alpha, a kipc_call answered on beta: /'
+	nsenter -t $alpha -i kipc-bridge-peer call beta-inbox | sed 's/^/  alpha called beta-inbox, served on beta: /'
 	wait $!
 	kipc-bridge status --socket /tmp/alpha.sock | sed 's/^/  /'
 	kill $ba $bb; wait $ba $bb || true
