@@ -279,6 +279,20 @@ static bool deliver_js(struct kbr_route *r, struct local *lc,
 				break;
 			continue;
 		}
+		if (ret == -EMSGSIZE) {
+			/* Larger than the mailbox's msg_max: it would block
+			 * the route for ever. The one loss JetStream mode
+			 * allows, counted and logged.
+			 */
+			kbr_log("%s: stream message %" PRIu64 " (%zu bytes) exceeds mailbox %s's message size: dropped",
+				r->name, seq, len, r->mailbox);
+			ret = kbr_ledger_export_skip(l, seq);
+			if (ret == 0) {
+				r->n.dropped++;
+				free(tofree);
+				return true;
+			}
+		}
 		r->n.retried++;
 		kbr_set_state(r, "waiting: mailbox %s: %s", r->mailbox,
 			      kipc_strerror(ret));

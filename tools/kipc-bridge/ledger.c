@@ -275,6 +275,25 @@ int kbr_ledger_export_deliver(struct kbr_ledger *l, uint64_t dest, const void *b
 	return ret < 0 ? ret : -EAGAIN;
 }
 
+int kbr_ledger_export_skip(struct kbr_ledger *l, uint64_t seq)
+{
+	struct kbr_record rec = { 0, seq };
+	int ret = 0;
+
+	if (l->intent && l->intent != seq)
+		return -EPROTO;
+	if (!l->intent)
+		ret = put(l->fd, &rec);
+	/* The intent becomes the record, as a delivery would make it. */
+	if (ret == 0)
+		ret = take(l->fd, 1);
+	if (ret == 0) {
+		l->intent = 0;
+		l->seq = seq;
+	}
+	return ret;
+}
+
 void kbr_ledger_close(struct kbr_ledger *l)
 {
 	if (l->fd >= 0)

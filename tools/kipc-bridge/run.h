@@ -79,6 +79,8 @@ int kbr_ledger_export_reset(struct kbr_ledger *l, uint64_t seq);
 int kbr_ledger_export_deliver(struct kbr_ledger *l, uint64_t dest,
 			      const void *buf, size_t len, unsigned int prio,
 			      uint64_t seq, unsigned int ms);
+/* Export: record @seq as done without delivering it (it never can be). */
+int kbr_ledger_export_skip(struct kbr_ledger *l, uint64_t seq);
 void kbr_ledger_close(struct kbr_ledger *l);
 
 /* export.c, import.c: one thread per route. */

@@ -40,6 +40,13 @@ mode = jetstream
 capacity = 16
 perm = 0666
 
+[import tiny]
+mailbox = beta-tiny
+remote = beta
+remote_mailbox = tiny
+mode = jetstream
+perm = 0666
+
 [import fast]
 mailbox = beta-fast
 remote = beta
@@ -83,6 +90,10 @@ fetch = 8
 max_ack_pending = 16
 stream_max_msgs = 200
 
+[export tiny]
+mailbox = tiny
+mode = jetstream
+
 [export fast]
 mailbox = fast
 
@@ -102,6 +113,7 @@ EOF
 # bridge by their mode; "secret" is not, and must stay unreachable.
 on beta kipcctl create jobs --capacity 64 --mode 0666 > /dev/null || die "create jobs"
 on beta kipcctl create slow --capacity 8 --mode 0666 > /dev/null || die "create slow"
+on beta kipcctl create tiny --capacity 4 --msgsize 64 --mode 0666 > /dev/null || die "create tiny"
 on beta kipcctl create fast --capacity 256 --mode 0666 > /dev/null || die "create fast"
 on beta kipcctl create drop --capacity 4 --mode 0666 > /dev/null || die "create drop"
 on beta kipcctl create svc --capacity 16 --mode 0666 > /dev/null || die "create svc"
@@ -117,8 +129,8 @@ check "wrong password: says so and what to check" \
 
 start_bridge alpha
 start_bridge beta
-for r in jobs slow fast drop svc gone; do await "alpha $r ok" route_ok alpha $r || die "alpha $r"; done
-for r in jobs slow fast drop svc; do await "beta $r ok" route_ok beta $r || die "beta $r"; done
+for r in jobs slow tiny fast drop svc gone; do await "alpha $r ok" route_ok alpha $r || die "alpha $r"; done
+for r in jobs slow tiny fast drop svc; do await "beta $r ok" route_ok beta $r || die "beta $r"; done
 check "bridges run as nobody" [ "$(stat -c %U $T/run/alpha.sock) $(stat -c %U $T/run/beta.sock)" = "nobody nobody" ]
 check "status: connected" sh -c "kipc-bridge status --socket $T/run/alpha.sock | grep -q '^nats connected nats://127.0.0.1:4222'"
 await "secret refused" sh -c "kipc-bridge status --socket $T/run/beta.sock | grep -q 'route secret .*state=waiting: mailbox secret: .*ermission'"
@@ -135,6 +147,15 @@ check "jetstream: 2000 messages, 4 priorities, envelope from alpha, none lost, n
 check "jetstream: envelope names the sender's uid (root)" grep -q "from=alpha:[0-9]*:uid0" $T/c1.out
 check "status: alpha jobs forwarded=2000" [ "$(field alpha jobs forwarded)" = 2000 ]
 check "status: beta jobs delivered=2000" [ "$(field beta jobs delivered)" = 2000 ]
+
+# --- JetStream: a message that can never fit the mailbox must not block
+# the route for ever: it is dropped, counted and logged; the next arrives.
+on alpha kipcctl send beta-tiny "$(printf '%0100d' 7)" > /dev/null
+on alpha kipcctl send beta-tiny "fits" > /dev/null
+check "jetstream: the message after one too large for the mailbox arrives" \
+	sh -c "[ \"\$(nsenter -F -t $NS_beta -i kipcctl recv tiny --timeout 60000)\" = fits ]"
+check "jetstream: the one too large is counted: delivered=1 dropped=1" \
+	[ "$(field beta tiny delivered) $(field beta tiny dropped)" = "1 1" ]
 
 # --- core: delivered, or dropped and counted
 spawn beta kipc-bridge-peer consume fast --count 2000 --prios 3 --idle 3000 > $T/c2.out
@@ -217,8 +238,8 @@ kill $BR_alpha $BR_beta
 wait $BR_alpha; a=$?
 wait $BR_beta; b=$?
 check "SIGTERM: both bridges exit 0 ($a $b)" [ "$a$b" = 00 ]
-for m in jobs slow fast drop svc secret kipc-bridge.beta.jobs kipc-bridge.beta.slow; do on beta kipcctl rm $m; done
-for m in beta-jobs beta-slow beta-fast beta-drop beta-svc beta-gone kipc-bridge.alpha.jobs kipc-bridge.alpha.slow; do on alpha kipcctl rm $m; done
+for m in jobs slow tiny fast drop svc secret kipc-bridge.beta.jobs kipc-bridge.beta.slow kipc-bridge.beta.tiny; do on beta kipcctl rm $m; done
+for m in beta-jobs beta-slow beta-tiny beta-fast beta-drop beta-svc beta-gone kipc-bridge.alpha.jobs kipc-bridge.alpha.slow kipc-bridge.alpha.tiny; do on alpha kipcctl rm $m; done
 kill $NS_alpha $NS_beta $NATS
 wait
 if [ $fail -gt 0 ]; then
