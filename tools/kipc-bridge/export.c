@@ -256,7 +256,7 @@ static natsStatus fetch(natsSubscription *sub, unsigned int n,
 	return natsSubscription_FetchRequest(list, sub, &fr);
 }
 
-/* Deliver one stream message; false when stopping before it went. */
+/* Deliver one stream message; false only when stopping before it went. */
 static bool deliver_js(struct kbr_route *r, struct local *lc,
 		       struct kbr_ledger *l, natsMsg *m, uint64_t seq)
 {
@@ -266,8 +266,13 @@ static bool deliver_js(struct kbr_route *r, struct local *lc,
 	size_t len;
 	int ret;
 
-	if (kbr_payload(r, m, &buf, &len, &tofree) < 0)
-		return false;
+	/*
+	 * Only stopping may leave this message behind: moving on to the next
+	 * would record a later sequence, and this one would then be skipped.
+	 */
+	while (kbr_payload(r, m, &buf, &len, &tofree) < 0)
+		if (!kbr_nap(100))
+			return false;
 	for (;;) {
 		ret = kbr_ledger_export_deliver(l, lc->id, buf, len, prio, seq,
 						KBR_POLL_MS);
