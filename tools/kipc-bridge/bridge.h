@@ -72,6 +72,7 @@ struct kbr_route {
 	atomic_int busy_calls;		/* import: calls in flight */
 	atomic_int recycle;		/* import: a call failed, see import.c */
 	uint64_t mbox_id;		/* import: the local mailbox */
+	struct kbr_call_pool *pool;	/* import: call threads (call.c) */
 };
 
 struct kbr_config {

@@ -3,8 +3,8 @@
  * Calls across hosts.
  *
  * Import side: a kipc_call() on an imported mailbox reaches the bridge as
- * a request (KIPC_MSG_REQUEST, with a token). A thread of its own makes a
- * NATS request on "<subject>.call" (outside the route's stream, whose
+ * a request (KIPC_MSG_REQUEST, with a token). One of the route's call
+ * threads makes a NATS request on "<subject>.call" (outside the route's stream, whose
  * subject is exact) and answers the caller with kipc_reply(). When the
  * remote side is gone (no responders, no answer in call_timeout, an error
  * from the remote mailbox) there is no reply: the request's endpoint
@@ -31,11 +31,26 @@
 #define REMOTE_SHARE(ms)	((ms) - (ms) / 10)
 
 struct call {
+	struct call *next;
 	struct kbr_route *r;
 	int fd;
 	struct kipc_msg_hdr hdr;
 	void *buf;
 	size_t len;
+};
+
+/*
+ * An import route's call threads: call_workers of them, started with the
+ * route, fed through a list (import.c keeps at most call_workers calls in
+ * flight), so a call costs no thread creation.
+ */
+struct kbr_call_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct call *head, **tail;
+	bool stop;
+	unsigned int n;
+	pthread_t threads[];
 };
 
 static const char *errname(int err)
@@ -110,9 +125,8 @@ static const char *call_once(struct call *c, char *why, size_t whylen)
 	return NULL;
 }
 
-static void *call_thread(void *arg)
+static void run_call(struct call *c)
 {
-	struct call *c = arg;
 	struct kbr_route *r = c->r;
 	char why[KBR_SUBJECT_MAX + 64] = "";
 
@@ -130,31 +144,85 @@ static void *call_thread(void *arg)
 	free(c->buf);
 	free(c);
 	atomic_fetch_sub(&r->busy_calls, 1);
-	return NULL;
+}
+
+static void *call_worker(void *arg)
+{
+	struct kbr_call_pool *p = arg;
+	struct call *c;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		c = p->head;
+		if (c) {
+			p->head = c->next;
+			if (!p->head)
+				p->tail = &p->head;
+		}
+		pthread_mutex_unlock(&p->lock);
+		if (!c)
+			return NULL;	/* stopping, and nothing left */
+		run_call(c);
+	}
+}
+
+int kbr_call_pool_start(struct kbr_route *r)
+{
+	struct kbr_call_pool *p;
+	unsigned int i;
+
+	p = calloc(1, sizeof(*p) + r->call_workers * sizeof(pthread_t));
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->tail = &p->head;
+	for (i = 0; i < r->call_workers; i++)
+		if (pthread_create(&p->threads[p->n], NULL, call_worker, p) == 0)
+			p->n++;
+	r->pool = p;
+	return p->n ? 0 : -EAGAIN;
+}
+
+void kbr_call_pool_stop(struct kbr_route *r)
+{
+	struct kbr_call_pool *p = r->pool;
+	unsigned int i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->n; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	r->pool = NULL;
 }
 
 int kbr_call_forward(struct kbr_route *r, int fd, const struct kipc_msg_hdr *hdr,
 		     void *buf, size_t len)
 {
-	pthread_attr_t attr;
+	struct kbr_call_pool *p = r->pool;
 	struct call *c;
-	pthread_t t;
-	int ret;
 
+	if (!p || !p->n)
+		return -EAGAIN;
 	c = malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	*c = (struct call){ .r = r, .fd = fd, .hdr = *hdr, .buf = buf, .len = len };
 	atomic_fetch_add(&r->busy_calls, 1);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	ret = pthread_create(&t, &attr, call_thread, c);
-	pthread_attr_destroy(&attr);
-	if (ret) {
-		atomic_fetch_sub(&r->busy_calls, 1);
-		free(c);
-		return -ret;
-	}
+	pthread_mutex_lock(&p->lock);
+	*p->tail = c;
+	p->tail = &c->next;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 

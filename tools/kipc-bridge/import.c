@@ -369,6 +369,8 @@ void *kbr_import_run(void *arg)
 
 	if (!gen_open(r, &g))
 		return NULL;
+	if (kbr_call_pool_start(r) < 0)
+		kbr_log("%s: no call threads: calls will fail", r->name);
 	if (r->mode == KBR_CORE) {
 		import_core(r, &g);
 	} else {
@@ -387,6 +389,7 @@ void *kbr_import_run(void *arg)
 
 		nanosleep(&ts, NULL);
 	}
+	kbr_call_pool_stop(r);
 	if (lep >= 0)
 		close(lep);
 	gen_close(&g);

@@ -88,10 +88,13 @@ void *kbr_export_run(void *route);
 void *kbr_import_run(void *route);
 /* call.c */
 void *kbr_call_server(void *route);	/* export side: serve remote calls */
+/* Import side: the route's call threads. */
+int kbr_call_pool_start(struct kbr_route *r);
+void kbr_call_pool_stop(struct kbr_route *r);
 /*
  * Import side: forward the request just received on @fd (a mailbox fd,
- * whose endpoint the request is bound to) in a thread of its own; the
- * thread owns @fd and @buf. 0, or -errno with nothing taken over.
+ * whose endpoint the request is bound to) through a call thread, which
+ * then owns @fd and @buf. 0, or -errno with nothing taken over.
  */
 int kbr_call_forward(struct kbr_route *r, int fd, const struct kipc_msg_hdr *hdr,
 		     void *buf, size_t len);
