@@ -13,6 +13,9 @@
 #   make lint            checkpatch --strict, sparse (C=2) and W=1 on the module
 #   make test-host       userspace tests on the host under ASan+UBSan
 #   make check-runner    the VM runner's own tests
+#   make check-bridge    kipc-bridge in the VM on 6.1 and 6.12: two hosts,
+#                        nats-server, 100000 messages across SIGKILLs
+#                        (make check runs a shorter one on 6.12)
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
@@ -20,6 +23,7 @@
 #   make check-packaging build and lintian the Debian packages, install them,
 #                        build a program with pkg-config, boot the module
 #                        DKMS built, purge (part of check; ~3 minutes)
+#   make bench-bridge    kipc-bridge beside a plain NATS client pair (VM)
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, kipcctl and the other user
 #                        programs, man pages (PREFIX=/usr/local, DESTDIR)
@@ -75,6 +79,7 @@ deps:
 
 test-host:
 	$(MAKE) -C lib/test
+	$(MAKE) -C tools/kipc-bridge/test
 
 lint: deps
 	@$(TOP)/tools/lint
@@ -88,6 +93,7 @@ check: deps
 	$(MAKE) bench-smoke
 	$(MAKE) check-packaging
 	@$(TOP)/tools/vm/check-ondemand $(KERNELS)
+	@$(TOP)/tools/kipc-bridge/test/run --count $(BRIDGE_SMOKE_COUNT) 6.12
 	@$(TOP)/tools/vm/check $(KERNELS) debug
 
 check-debug: deps
@@ -101,6 +107,11 @@ check-reliability: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/reliability
 
+BRIDGE_SMOKE_COUNT ?= 5000
+check-bridge: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/kipc-bridge/test/run --count 100000 $(KERNELS)
+
 check-runner: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/vm/selfcheck
@@ -111,12 +122,17 @@ bench: deps
 	$(MAKE) all
 	@$(TOP)/tools/kipc-bench/bench.sh
 
+bench-bridge: deps
+	$(MAKE) lib tools selftests
+	@$(TOP)/tools/kipc-bridge/test/run --bench --count 20000 6.12
+
 bench-smoke: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/kipc-bench/bench.sh --smoke
 
 demo: deps
-	@$(TOP)/tools/vm/run --script $(TOP)/tools/demo/demo.sh
+	@$(TOP)/tools/vm/run --bin $(shell command -v nats-server || echo /usr/sbin/nats-server) \
+		--script $(TOP)/tools/demo/demo.sh
 
 install:
 	$(MAKE) -C lib install
@@ -182,6 +198,6 @@ clean:
 	rm -rf build
 
 .PHONY: all module lib tools selftests vm-payload deps test-host lint check \
-	check-debug check-reliability check-runner check-packaging check-ondemand bench \
-	bench-smoke demo install uninstall modules_install modules_uninstall \
-	dkms-source deb version clean
+	check-debug check-reliability check-runner check-packaging check-ondemand \
+	check-bridge bench bench-bridge bench-smoke demo install uninstall \
+	modules_install modules_uninstall dkms-source deb version clean
