@@ -127,6 +127,7 @@ TEST_F(trace, an_empty_queue_leaves_an_error)
 
 TEST_F(trace, call_and_reply_share_a_token)
 {
+	struct timespec ts = kt_ms(KT_WAIT_MS);
 	struct kipc_msg_hdr hdr;
 	char line[128], buf[16];
 	int srv, status;
@@ -143,7 +144,7 @@ TEST_F(trace, call_and_reply_share_a_token)
 					 sizeof(reply), NULL, 0, NULL) == 2);
 		_exit(0);
 	}
-	ASSERT_EQ(1, kipc_recv(srv, buf, sizeof(buf), &hdr, 0, NULL));
+	ASSERT_EQ(1, kipc_recv(srv, buf, sizeof(buf), &hdr, 0, &ts));
 	ASSERT_EQ(0, kipc_reply(srv, hdr.token, "ok", 2));
 	ASSERT_EQ(0, waitpid(pid, &status, 0) == pid ? 0 : -1);
 	ASSERT_EQ(0, status);
