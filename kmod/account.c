@@ -23,7 +23,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/user_namespace.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * struct kipc_user - the account of one user

@@ -23,7 +23,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 enum kipc_txn_state {
 	KIPC_TXN_QUEUED,	/* request not taken yet */

@@ -15,7 +15,7 @@
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 #include "compat.h"
-#include "kipc.h"
+#include "kipc_internal.h"
 
 static void kipc_ep_kill(struct kipc_obj *obj)
 {

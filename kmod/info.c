@@ -10,7 +10,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /* Fill @info for @obj; the caller holds a reference on it. */
 static void kipc_obj_info(struct kipc_obj *obj, struct kipc_info *info)

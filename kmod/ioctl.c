@@ -11,7 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 #include "compat.h"
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /* Room for the largest argument struct. */
 #define KIPC_ARG_MAX	256

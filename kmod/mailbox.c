@@ -18,7 +18,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include "compat.h"
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * struct kipc_mbox_file - private data of a mailbox fd; immutable

@@ -10,7 +10,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 

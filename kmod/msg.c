@@ -9,7 +9,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * kipc_msg_size_cap() - current largest message any queue may accept

@@ -13,7 +13,7 @@
  */
 #include <linux/fcntl.h>
 #include <linux/uaccess.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 #include "trace.h"
 
 /**

@@ -23,7 +23,7 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /* How often the sweep looks for dead namespaces. */
 #define KIPC_NS_SWEEP_INTERVAL	(2 * HZ)

@@ -26,7 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/user_namespace.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * kipc_notify_clear() - release a registration's references

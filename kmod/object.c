@@ -20,7 +20,7 @@
 #include <linux/string.h>
 #include <linux/stringhash.h>
 #include <linux/user_namespace.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /* Ids are xarray indices. */
 static_assert(sizeof(unsigned long) == sizeof(u64));

@@ -27,7 +27,7 @@
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 #include "trace.h"
 
 /**

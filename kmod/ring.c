@@ -27,7 +27,7 @@
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 #include "compat.h"
-#include "kipc.h"
+#include "kipc_internal.h"
 #include "ring.h"
 #include "trace.h"
 

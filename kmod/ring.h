@@ -18,7 +18,7 @@
 #include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/kipc_ring.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * struct kipc_kring - a ring

@@ -17,7 +17,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
-#include "kipc.h"
+#include "kipc_internal.h"
 
 /**
  * kipc_deadline_init() - decode the blocking flags and timeout of a call

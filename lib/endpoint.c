@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "lib.h"
 #include "syscall.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 
 /*
  * Flags the library derives from its arguments; never valid from callers.

@@ -2,7 +2,7 @@
 /* Mailboxes: create, open, delete, change mode and owner. */
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "lib.h"
 #include "syscall.h"
 

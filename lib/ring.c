@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "kipc_ring.h"
 #include "syscall.h"
 

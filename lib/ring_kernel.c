@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "kipc_ring.h"
 #include "syscall.h"
 

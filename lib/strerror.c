@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 
 /* The ENAMETOOLONG text below spells out KIPC_NAME_MAX - 1. */
 _Static_assert(KIPC_NAME_MAX == 64, "update the ENAMETOOLONG message");

@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "lib.h"
 #include "syscall.h"
 

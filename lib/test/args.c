@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "helpers.h"
 
 /* /dev/null fails every ioctl with ENOTTY: it must come back as -ENOTTY. */

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "helpers.h"
 
 int main(void)

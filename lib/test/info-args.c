@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "helpers.h"
 
 int main(void)

@@ -10,7 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "helpers.h"
 
 static unsigned long last_req;

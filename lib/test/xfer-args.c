@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "kipc.h"
+#include "libkipc.h"
 #include "helpers.h"
 
 static const struct timespec ts_ok = { .tv_sec = 1 };

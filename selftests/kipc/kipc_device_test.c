@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "../kselftest_harness.h"
 

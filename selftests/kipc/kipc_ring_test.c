@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 #include <kipc_ring.h>
 
 #include "../kselftest_harness.h"

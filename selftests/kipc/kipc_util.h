@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 /*
  * How long to wait for another process to reach a blocking call. Generous:

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 static int die(const char *what, int err)
 {

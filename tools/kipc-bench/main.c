@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "bench.h"
 

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <signal.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "bench.h"
 

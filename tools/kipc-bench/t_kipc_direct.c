@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "bench.h"
 #include "kipc_common.h"

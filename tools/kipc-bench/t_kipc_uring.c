@@ -36,7 +36,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 #include <liburing.h>
 #include <kipc_uring.h>
 

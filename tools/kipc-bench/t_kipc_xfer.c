@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "bench.h"
 #include "kipc_common.h"

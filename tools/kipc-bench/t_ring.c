@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 #include <kipc_ring.h>
 
 #include "bench.h"

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #include "../common/seqmsg.h"
 #include "../kipc-bridge/kipc_bridge_envelope.h"

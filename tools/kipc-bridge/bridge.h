@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 #define KBR_HOST_MAX		64	/* host names, route names */
 #define KBR_SUBJECT_MAX		200	/* NATS subjects; ".call" is appended */

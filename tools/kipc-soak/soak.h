@@ -12,7 +12,7 @@
 #define KIPC_SOAK_H
 
 #include <stdint.h>
-#include <kipc.h>
+#include <libkipc.h>
 #include <kipc_ring.h>
 
 #define SOAK_TARGETS	4	/* direct, two mailboxes, one ring */

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 #include <kipc_uring.h>
 
 #define MSG_MAX		1024

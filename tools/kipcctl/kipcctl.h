@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 /* Exit statuses. */
 #define EXIT_OK		0

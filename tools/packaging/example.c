@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kipc.h>
+#include <libkipc.h>
 
 int main(void)
 {
