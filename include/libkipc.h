@@ -78,6 +78,11 @@ int kipc_mbox_open_id(int ep, uint64_t id);
 /* Delete a mailbox by id (on a mailbox fd, id 0 = that mailbox) or name. */
 int kipc_mbox_delete(int fd, uint64_t id);
 int kipc_mbox_delete_name(int fd, const char *name);
+/*
+ * Unlink the mailbox called @name, as unlink(2) a file: the name is free
+ * at once, open fds keep working until the last is closed.
+ */
+int kipc_mbox_unlink(int fd, const char *name);
 /* IPC_SET for mailboxes; id 0 on a mailbox fd = that mailbox. */
 int kipc_mbox_set_mode(int fd, uint64_t id, unsigned int mode);
 /* (uid_t)-1 / (gid_t)-1 leave the owner uid / gid unchanged, as chown(2). */

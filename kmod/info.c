@@ -56,7 +56,16 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void *arg)
 		return -EINVAL;
 	}
 
-	obj = kipc_obj_lookup(kipc_ctx_ns(ctx), karg->type, karg->id, name);
+	if (ctx->mb && karg->id == ctx->mb->obj.id &&
+	    (!karg->type || karg->type == KIPC_TYPE_MAILBOX) &&
+	    !READ_ONCE(ctx->mb->q.dead)) {
+		/* The fd's own mailbox, found even once it is unlinked. */
+		obj = &ctx->mb->obj;
+		kipc_obj_get(obj);
+	} else {
+		obj = kipc_obj_lookup(kipc_ctx_ns(ctx), karg->type, karg->id,
+				      name);
+	}
 	if (!obj) {
 		if (ctx->mb && karg->id == ctx->mb->obj.id)
 			return -EIDRM;

@@ -230,6 +230,7 @@ int kipc_obj_charge(struct kipc_obj *obj, enum kipc_charge_kind kind,
 		    size_t footprint);
 int kipc_obj_register(struct kipc_obj *obj);
 int kipc_obj_delete(struct kipc_obj *obj, bool killable);
+int kipc_obj_unlink(struct kipc_obj *obj, bool killable);
 int kipc_obj_set_name(struct kipc_obj *obj, const char *name);
 struct kipc_obj *kipc_obj_lookup(struct kipc_ns *ns, u32 type, u64 id,
 				 const char *name);

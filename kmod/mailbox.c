@@ -64,7 +64,12 @@ static void kipc_mbox_kill(struct kipc_obj *obj)
 
 static void kipc_mbox_free(struct kipc_obj *obj)
 {
-	kipc_queue_destroy(&kipc_obj_mbox(obj)->q);
+	struct kipc_queue *q = &kipc_obj_mbox(obj)->q;
+
+	/* An unlinked mailbox was never killed: its messages go now. */
+	if (!q->dead)
+		kipc_queue_kill(q, -EIDRM, -EIDRM);
+	kipc_queue_destroy(q);
 }
 
 static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
@@ -73,6 +78,9 @@ static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
 
 	if (mb->owned)
 		info->flags |= KIPC_INFO_OWNED;
+	/* Racy by nature: a snapshot, as every other field. */
+	if (!READ_ONCE(obj->registered) && !READ_ONCE(mb->q.dead))
+		info->flags |= KIPC_INFO_UNLINKED;
 	kipc_queue_info(&mb->q, info);
 }
 
@@ -331,15 +339,20 @@ int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void *arg)
 int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *arg)
 {
 	struct kipc_obj *self = ctx->mb ? &ctx->mb->obj : NULL;
+	struct kipc_mbox_ref ref = *(struct kipc_mbox_ref *)arg;
+	bool unlink = ref.flags & KIPC_MBOX_DELETE_UNLINK;
 	struct kipc_obj *obj;
 	int ret;
 
-	obj = kipc_obj_lookup_ref(kipc_ctx_ns(ctx), KIPC_TYPE_MAILBOX, arg,
+	ref.flags &= ~KIPC_MBOX_DELETE_UNLINK;
+	obj = kipc_obj_lookup_ref(kipc_ctx_ns(ctx), KIPC_TYPE_MAILBOX, &ref,
 				  self);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	ret = kipc_owner_check(obj);
-	if (!ret)
+	if (!ret && unlink)
+		ret = kipc_obj_unlink(obj, true);
+	else if (!ret)
 		ret = kipc_obj_delete(obj, true);
 	if (!ret)
 		ret = obj == self ? -EIDRM : -ENOENT;

@@ -238,6 +238,26 @@ static void kipc_obj_unregister(struct kipc_obj *obj)
 		obj->ops->unregister(obj);
 }
 
+/*
+ * Unregister @obj unless already done; the registry's reference is still
+ * held. Returns 1 if this call unregistered it, 0 if not, or -EINTR.
+ */
+static int kipc_obj_detach(struct kipc_obj *obj, bool killable)
+{
+	struct kipc_ns *ns = obj->ns;
+	bool was;
+
+	if (!killable)
+		mutex_lock(&ns->lock);
+	else if (mutex_lock_killable(&ns->lock))
+		return -EINTR;
+	was = obj->registered;
+	if (was)
+		kipc_obj_unregister(obj);
+	mutex_unlock(&ns->lock);
+	return was;
+}
+
 /**
  * kipc_obj_delete() - delete an object unless already deleted
  * @obj:	the object; the caller holds a reference
@@ -252,23 +272,37 @@ static void kipc_obj_unregister(struct kipc_obj *obj)
  */
 int kipc_obj_delete(struct kipc_obj *obj, bool killable)
 {
-	struct kipc_ns *ns = obj->ns;
-	bool was;
+	int ret = kipc_obj_detach(obj, killable);
 
-	if (!killable)
-		mutex_lock(&ns->lock);
-	else if (mutex_lock_killable(&ns->lock))
-		return -EINTR;
-	was = obj->registered;
-	if (was)
-		kipc_obj_unregister(obj);
-	mutex_unlock(&ns->lock);
-	if (!was)
-		return 0;
+	if (ret <= 0)
+		return ret;
 	if (obj->ops->kill)
 		obj->ops->kill(obj);
 	kipc_obj_put(obj);	/* the registry's reference */
 	return 1;
+}
+
+/**
+ * kipc_obj_unlink() - unregister an object but let its users finish
+ * @obj:	the object; the caller holds a reference
+ * @killable:	as for kipc_obj_delete()
+ *
+ * The id and the name go at once (a new object may take the name), as
+ * unlink() does for a file: the object keeps working for those who hold a
+ * reference (its fds) and is freed with the last one, whose ops->free
+ * must then discard what it still holds. Nothing is charged differently:
+ * the object's footprint stays charged until it is freed.
+ *
+ * Return: 1 if this call unlinked it, 0 if it was already unregistered,
+ * -EINTR.
+ */
+int kipc_obj_unlink(struct kipc_obj *obj, bool killable)
+{
+	int ret = kipc_obj_detach(obj, killable);
+
+	if (ret > 0)
+		kipc_obj_put(obj);	/* the registry's reference */
+	return ret;
 }
 
 /**

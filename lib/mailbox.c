@@ -91,6 +91,20 @@ int kipc_mbox_delete_name(int fd, const char *name)
 	return __kipc_ioctl(fd, KIPC_IOC_MBOX_DELETE, &ref);
 }
 
+int kipc_mbox_unlink(int fd, const char *name)
+{
+	struct kipc_mbox_ref ref;
+	int ret;
+
+	memset(&ref, 0, sizeof(ref));
+	ref.size = sizeof(ref);
+	ref.flags = KIPC_MBOX_DELETE_UNLINK;
+	ret = __kipc_copy_required_name(ref.name, name);
+	if (ret < 0)
+		return ret;
+	return __kipc_ioctl(fd, KIPC_IOC_MBOX_DELETE, &ref);
+}
+
 static int mbox_set(int fd, struct kipc_mbox_set *set)
 {
 	set->size = sizeof(*set);

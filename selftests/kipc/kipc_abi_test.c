@@ -236,7 +236,7 @@ TEST_F(abi, unknown_flags_are_einval)
 	memset(&ref, 0, sizeof(ref));
 	ref.size = sizeof(ref);
 	ref.id = self->mb;
-	ref.flags = 1;
+	ref.flags = 1U << 31;
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_MBOX_OPEN, &ref));
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_MBOX_DELETE, &ref));
 

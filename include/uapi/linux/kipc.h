@@ -442,10 +442,13 @@ struct kipc_mbox_create {
 
 #define KIPC_MBOX_CREATE_SIZE_VER0	96
 
+/* struct kipc_mbox_ref.flags, KIPC_IOC_MBOX_DELETE only */
+#define KIPC_MBOX_DELETE_UNLINK	(1U << 0)	/* as unlink(): see MBOX_DELETE */
+
 /**
  * struct kipc_mbox_ref - names a mailbox (KIPC_IOC_MBOX_OPEN, _DELETE)
  * @size:	sizeof(struct kipc_mbox_ref), >= KIPC_MBOX_REF_SIZE_VER0
- * @flags:	0
+ * @flags:	KIPC_MBOX_DELETE_UNLINK for KIPC_IOC_MBOX_DELETE; else 0
  * @id:		the mailbox id; or 0 to look it up by @name (OPEN writes the
  *		id back). On a mailbox fd, id 0 and name "" mean that mailbox.
  * @name:	NUL-terminated name, must be "" when @id is not 0
@@ -517,6 +520,7 @@ struct kipc_notify {
 
 /* struct kipc_info.flags */
 #define KIPC_INFO_OWNED		(1U << 0)	/* mailbox dies with owner_ep */
+#define KIPC_INFO_UNLINKED	(1U << 1)	/* mailbox unlinked, still open */
 
 /**
  * struct kipc_info - one endpoint, mailbox or ring (KIPC_IOC_STAT,
@@ -808,7 +812,18 @@ struct kipc_usage {
  * and receivers fail with EIDRM, callers whose request was queued in it
  * fail with EIDRM, and every fd for it then fails with EIDRM and polls
  * EPOLLHUP | EPOLLERR. Owner, creator or CAP_SYS_ADMIN only.
- * Errors: ENOENT, EACCES, EIDRM (mailbox fd of an already deleted mailbox).
+ *
+ * With KIPC_MBOX_DELETE_UNLINK the mailbox is unlinked instead, as
+ * unlink() removes a file (and mq_unlink() a POSIX queue): its name and
+ * id go at once (the name can be reused, a lookup by the old id fails),
+ * but its fds keep working, messages and all, until the last is closed;
+ * then its messages are freed. It stays charged to its creator until
+ * then (user_mailboxes_max, user_bytes_max); max_mailboxes counts only
+ * mailboxes that are still linked. KIPC_IOC_STAT on one of its fds
+ * reports KIPC_INFO_UNLINKED; KIPC_IOC_LIST no longer shows it. A
+ * mailbox cannot be killed once unlinked (EIDRM on its fd).
+ * Errors: ENOENT, EACCES, EIDRM (mailbox fd of an already deleted or
+ * unlinked mailbox), EINVAL (another flag).
  */
 #define KIPC_IOC_MBOX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x0a, struct kipc_mbox_ref)
 
