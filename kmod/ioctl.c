@@ -116,7 +116,6 @@ static_assert(offsetof(struct kipc_ring_wait, size) == 0);
 static_assert(sizeof(struct kipc_stat) <= KIPC_ARG_MAX);
 static_assert(sizeof(struct kipc_ring_attach) <= KIPC_ARG_MAX);
 static_assert(sizeof(struct kipc_call) <= KIPC_ARG_MAX);
-static_assert(KIPC_PRIO_MAX < BITS_PER_LONG);
 
 /*
  * Read an extensible argument: the user's struct starts with its size;

@@ -27,6 +27,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -288,7 +289,9 @@ struct kipc_endpoint;
 
 /**
  * struct kipc_msg - one message; immutable once sent except where noted
- * @node:	in a kipc_queue priority list, under that queue's lock
+ * @node:	in a kipc_queue level list (priority < KIPC_QUEUE_LEVELS),
+ *		under that queue's lock; free for any list once dequeued
+ * @rb:		in the kipc_queue tree instead (priority >= KIPC_QUEUE_LEVELS)
  * @sender_id:	sending endpoint
  * @mbox_id:	mailbox it was sent to, 0 for an endpoint inbox
  * @token:	request token, 0 if not a request
@@ -307,7 +310,10 @@ struct kipc_endpoint;
  * @data:	payload
  */
 struct kipc_msg {
-	struct list_head node;
+	union {
+		struct list_head node;
+		struct rb_node rb;
+	};
 	u64 sender_id;
 	u64 mbox_id;
 	u64 token;
@@ -369,12 +375,22 @@ struct kipc_notify_reg {
 
 /* ---- queue.c ---- */
 
+/*
+ * Priorities below this have a list each and a bit in a word: the common
+ * case (and every priority kipc had before KIPC_PRIO_MAX grew) costs no
+ * tree walk. The rare higher ones share a tree sorted by priority.
+ */
+#define KIPC_QUEUE_LEVELS	32
+static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
+
 /**
  * struct kipc_queue - a priority message queue (endpoint inbox or mailbox)
  * @lock:	protects every field below except the wait queues, @perm_obj,
  *		@mbox_id and @fasync. Never held across a user copy or a sleep.
- * @levels:	one FIFO per priority
+ * @levels:	one FIFO per priority below KIPC_QUEUE_LEVELS
  * @nonempty:	bit n set iff @levels[n] is not empty
+ * @high:	messages of priority KIPC_QUEUE_LEVELS and up, highest
+ *		priority leftmost, FIFO among equals
  * @lim:	capacity
  * @depth:	queued messages, including parked and in-delivery ones
  * @bytes:	payload bytes of @depth
@@ -400,8 +416,9 @@ struct kipc_notify_reg {
  */
 struct kipc_queue {
 	spinlock_t lock;	/* see @lock above */
-	struct list_head levels[KIPC_PRIO_MAX + 1];
+	struct list_head levels[KIPC_QUEUE_LEVELS];
 	unsigned long nonempty;
+	struct rb_root_cached high;
 	struct kipc_limits lim;
 	u32 depth;
 	u32 bytes;

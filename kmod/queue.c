@@ -54,8 +54,9 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 
 	memset(q, 0, sizeof(*q));
 	spin_lock_init(&q->lock);
-	for (i = 0; i <= KIPC_PRIO_MAX; i++)
+	for (i = 0; i < KIPC_QUEUE_LEVELS; i++)
 		INIT_LIST_HEAD(&q->levels[i]);
+	q->high = RB_ROOT_CACHED;
 	q->lim = *lim;
 	q->perm_obj = mbox ? owner : NULL;
 	q->mbox_id = mbox ? owner->id : 0;
@@ -85,13 +86,24 @@ static bool kipc_match(const struct kipc_msg *msg, u64 from)
 	       (!from || msg->sender_id == from);
 }
 
+static bool kipc_is_high(const struct kipc_msg *msg)
+{
+	return msg->prio >= KIPC_QUEUE_LEVELS;
+}
+
 static struct kipc_msg *kipc_find(struct kipc_queue *q, u64 from)
 {
 	unsigned long levels = q->nonempty;
 	struct kipc_msg *msg;
+	struct rb_node *rb;
 	unsigned int lvl;
 
-	/* Highest non-empty level first; claimed messages are skipped. */
+	/* Highest priority first; claimed messages are skipped. */
+	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb)) {
+		msg = rb_entry(rb, struct kipc_msg, rb);
+		if (kipc_match(msg, from))
+			return msg;
+	}
 	while (levels) {
 		lvl = __fls(levels);
 		list_for_each_entry(msg, &q->levels[lvl], node)
@@ -113,6 +125,25 @@ static void kipc_wake(wait_queue_head_t *wq, __poll_t mask)
 		wake_up_interruptible_poll(wq, mask);
 }
 
+/* After every message of the same priority: FIFO within a priority. */
+static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
+{
+	struct rb_node **link = &q->high.rb_root.rb_node, *parent = NULL;
+	bool leftmost = true;
+
+	while (*link) {
+		parent = *link;
+		if (msg->prio > rb_entry(parent, struct kipc_msg, rb)->prio) {
+			link = &parent->rb_left;
+		} else {
+			link = &parent->rb_right;
+			leftmost = false;
+		}
+	}
+	rb_link_node(&msg->rb, parent, link);
+	rb_insert_color_cached(&msg->rb, &q->high, leftmost);
+}
+
 /* Queue @msg and wake receivers; a first message arms the signals. */
 static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 			 struct kipc_notify_reg *fired)
@@ -120,8 +151,12 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	bool was_empty = !q->depth;
 
 	lockdep_assert_held(&q->lock);
-	list_add_tail(&msg->node, &q->levels[msg->prio]);
-	__set_bit(msg->prio, &q->nonempty);
+	if (kipc_is_high(msg)) {
+		kipc_high_insert(q, msg);
+	} else {
+		list_add_tail(&msg->node, &q->levels[msg->prio]);
+		__set_bit(msg->prio, &q->nonempty);
+	}
 	q->depth++;
 	q->bytes += msg->len;
 	if (msg->state & KIPC_MSGS_PARKED) {
@@ -144,9 +179,15 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 static void kipc_unlink(struct kipc_queue *q, struct kipc_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
-	list_del_init(&msg->node);
-	if (list_empty(&q->levels[msg->prio]))
-		__clear_bit(msg->prio, &q->nonempty);
+	if (kipc_is_high(msg)) {
+		rb_erase_cached(&msg->rb, &q->high);
+		/* Whoever dequeued it may put it on a list of its own. */
+		INIT_LIST_HEAD(&msg->node);
+	} else {
+		list_del_init(&msg->node);
+		if (list_empty(&q->levels[msg->prio]))
+			__clear_bit(msg->prio, &q->nonempty);
+	}
 	q->depth--;
 	q->bytes -= msg->len;
 	if (msg->state & KIPC_MSGS_DELIVERING)
@@ -566,6 +607,15 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 	}
 }
 
+/* Move @msg from a dying queue to @dropped. */
+static void kipc_drop(struct kipc_queue *q, struct kipc_msg *msg,
+		      struct list_head *dropped)
+{
+	trace_kipc_drop(q->id, msg->sender_id, msg->len, q->dead);
+	kipc_unlink(q, msg);
+	list_add_tail(&msg->node, dropped);
+}
+
 /**
  * kipc_queue_kill() - make a queue dead and discard its messages
  * @q:		the queue
@@ -577,6 +627,7 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
  */
 void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 {
+	struct rb_node *rb, *nrb;
 	struct kipc_notify_reg reg;
 	struct kipc_msg *msg, *next;
 	LIST_HEAD(dropped);
@@ -585,15 +636,16 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 	spin_lock(&q->lock);
 	q->dead = dead_err;
 	q->dead_txn = txn_err;
-	for (lvl = 0; lvl <= KIPC_PRIO_MAX; lvl++) {
-		list_for_each_entry_safe(msg, next, &q->levels[lvl], node) {
-			if (msg->state & KIPC_MSGS_DELIVERING)
-				continue;
-			trace_kipc_drop(q->id, msg->sender_id, msg->len,
-					dead_err);
-			kipc_unlink(q, msg);
-			list_add_tail(&msg->node, &dropped);
-		}
+	for (rb = rb_first_cached(&q->high); rb; rb = nrb) {
+		nrb = rb_next(rb);
+		msg = rb_entry(rb, struct kipc_msg, rb);
+		if (!(msg->state & KIPC_MSGS_DELIVERING))
+			kipc_drop(q, msg, &dropped);
+	}
+	for (lvl = 0; lvl < KIPC_QUEUE_LEVELS; lvl++) {
+		list_for_each_entry_safe(msg, next, &q->levels[lvl], node)
+			if (!(msg->state & KIPC_MSGS_DELIVERING))
+				kipc_drop(q, msg, &dropped);
 	}
 	list_for_each_entry(msg, &dropped, node) {
 		if (msg->txn)

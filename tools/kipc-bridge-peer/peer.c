@@ -33,6 +33,9 @@
 #include "../kipc-bridge/kipc_bridge_envelope.h"
 #include "peer.h"
 
+/* Priorities the sequence checks track: 0 .. PEER_PRIOS - 1. */
+#define PEER_PRIOS	32
+
 static int die(const char *what, int err)
 {
 	fprintf(stderr, "kipc-bridge-peer: %s: %s\n", what, kipc_strerror(err));
@@ -78,7 +81,7 @@ static int consume(const struct opts *o)
 	unsigned long long received = 0, unique = 0, dups = 0, corrupt = 0;
 	unsigned long long reordered = 0, badprio = 0, badenv = 0;
 	uint64_t t_first = 0, t_last = 0;
-	long long last[KIPC_PRIO_MAX + 1];
+	long long last[PEER_PRIOS];
 	struct timespec idle = { o->idle_ms / 1000, (o->idle_ms % 1000) * 1000000L };
 	struct kipc_bridge_identity id;
 	struct kipc_msg_hdr h;
@@ -93,7 +96,7 @@ static int consume(const struct opts *o)
 	buf = malloc(1 << 20);
 	if (fd < 0 || !seen || !buf)
 		return die(o->mbox, fd < 0 ? fd : -ENOMEM);
-	for (i = 0; i <= KIPC_PRIO_MAX; i++)
+	for (i = 0; i < PEER_PRIOS; i++)
 		last[i] = -1;
 	id.host[0] = '\0';
 	while (unique < o->count) {
@@ -130,9 +133,9 @@ static int consume(const struct opts *o)
 		if (unique == 1)
 			t_first = t_last;
 		/* One sender, so order holds within each priority. */
-		if ((long long)m.seq < last[h.priority % (KIPC_PRIO_MAX + 1)])
+		if ((long long)m.seq < last[h.priority % (PEER_PRIOS)])
 			reordered++;
-		last[h.priority % (KIPC_PRIO_MAX + 1)] = m.seq;
+		last[h.priority % (PEER_PRIOS)] = m.seq;
 		if (o->delay_us)
 			usleep(o->delay_us);
 	}
@@ -274,7 +277,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (o.prios < 1 || o.prios > KIPC_PRIO_MAX + 1 || o.size < SEQMSG_MIN ||
+	if (o.prios < 1 || o.prios > PEER_PRIOS || o.size < SEQMSG_MIN ||
 	    o.size > (1 << 20)) {
 		fprintf(stderr, "kipc-bridge-peer: --prios 1..32, --size %zu..1M\n",
 			SEQMSG_MIN);

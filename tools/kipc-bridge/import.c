@@ -277,7 +277,8 @@ static bool publish_js(struct kbr_route *r, const struct kbr_ledger *l,
 
 static void import_js(struct kbr_route *r, struct gen *g, int lep)
 {
-	struct published pub[KIPC_PRIO_MAX + 1] = { { 0 } }, *p;
+	/* One slot per priority: too many for the stack since 0.3. */
+	struct published *pub = NULL, *p;
 	struct timespec poll = kbr_ms(KBR_POLL_MS);
 	struct kipc_msg_hdr ph, th;
 	struct kbr_ledger l;
@@ -293,7 +294,8 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 	}
 	pbuf = malloc(g->msg_max);
 	tbuf = malloc(g->msg_max);
-	if (!pbuf || !tbuf) {
+	pub = calloc(KIPC_PRIO_MAX + 1, sizeof(*pub));
+	if (!pbuf || !tbuf || !pub) {
 		kbr_set_state(r, "error: out of memory");
 		goto out;
 	}
@@ -356,6 +358,7 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 		r->n.forwarded++;
 	}
 out:
+	free(pub);
 	free(pbuf);
 	free(tbuf);
 	kbr_ledger_close(&l);

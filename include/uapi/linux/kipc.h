@@ -108,8 +108,12 @@
 
 /* Length of a name buffer, including the terminating NUL; "" = no name. */
 #define KIPC_NAME_MAX		64
-/* Priorities are 0 (lowest) .. KIPC_PRIO_MAX (highest). */
-#define KIPC_PRIO_MAX		31
+/*
+ * Priorities are 0 (lowest) .. KIPC_PRIO_MAX (highest), the range of
+ * POSIX message queues on Linux (MQ_PRIO_MAX is KIPC_PRIO_MAX + 1).
+ * Older modules accept 0 .. 31 only (EINVAL above).
+ */
+#define KIPC_PRIO_MAX		32767
 /* Default maximum message size of a queue created with msg_max == 0. */
 #define KIPC_MSG_SIZE_DEFAULT	8192
 /* Upper bound on the max_msgs of any queue. */
