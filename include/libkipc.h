@@ -108,6 +108,20 @@ int kipc_recv(int fd, void *buf, size_t len, struct kipc_msg_hdr *hdr,
 int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
 		   struct kipc_msg_hdr *hdr, unsigned int flags,
 		   const struct timespec *timeout);
+/*
+ * Typed messages, for selective receive (as SysV msgsnd()/msgrcv()).
+ * kipc_send_type() is kipc_send() with a type (any value; kipc_send()
+ * sends type 0). kipc_recv_type() receives the first message, in receive
+ * order, that @type_sel selects: 0 any; > 0 of that type (of any other
+ * with KIPC_RECV_EXCEPT in @flags); < 0 the lowest type <= -@type_sel.
+ * *@type (may be NULL) gets the message's type.
+ */
+int kipc_send_type(int fd, uint64_t dest, int64_t type, const void *buf,
+		   size_t len, unsigned int prio, unsigned int flags,
+		   const struct timespec *timeout);
+int kipc_recv_type(int fd, int64_t type_sel, void *buf, size_t len,
+		   struct kipc_msg_hdr *hdr, int64_t *type, unsigned int flags,
+		   const struct timespec *timeout);
 /* Send a request and wait for its reply. Returns the reply length. */
 int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,
 	      unsigned int prio, void *reply, size_t reply_len,

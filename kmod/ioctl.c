@@ -92,8 +92,8 @@ static const struct kipc_ioc kipc_iocs[] = {
 static_assert(sizeof(struct kipc_timespec) == 16);
 static_assert(sizeof(struct kipc_version) == 16);
 static_assert(sizeof(struct kipc_msg_hdr) == 56);
-static_assert(sizeof(struct kipc_send) == KIPC_SEND_SIZE_VER0);
-static_assert(sizeof(struct kipc_recv) == KIPC_RECV_SIZE_VER0);
+static_assert(sizeof(struct kipc_send) == KIPC_SEND_SIZE_VER1);
+static_assert(sizeof(struct kipc_recv) == KIPC_RECV_SIZE_VER1);
 static_assert(sizeof(struct kipc_call) == KIPC_CALL_SIZE_VER0);
 static_assert(sizeof(struct kipc_reply) == KIPC_REPLY_SIZE_VER0);
 static_assert(sizeof(struct kipc_ep_set) == KIPC_EP_SET_SIZE_VER0);

@@ -307,6 +307,7 @@ struct kipc_endpoint;
  * @len:	payload bytes
  * @flags:	KIPC_MSG_*; KIPC_MSG_SYNC is set before queueing
  * @reply_max:	requests: caller's reply buffer size
+ * @type:	message type (KIPC_RECV_TYPE selects by it)
  * @data:	payload
  */
 struct kipc_msg {
@@ -328,6 +329,7 @@ struct kipc_msg {
 	u32 len;
 	u32 flags;
 	u32 reply_max;
+	s64 type;
 	u8 data[];
 };
 
@@ -440,6 +442,14 @@ struct kipc_queue {
 	struct fasync_struct *fasync;
 };
 
+/* struct kipc_rx.sel: msgrcv()'s msgtyp selections */
+enum kipc_sel {
+	KIPC_SEL_ANY,		/* every message */
+	KIPC_SEL_EQUAL,		/* type == type_sel */
+	KIPC_SEL_NOTEQUAL,	/* type != type_sel */
+	KIPC_SEL_LESSEQUAL,	/* the lowest type <= type_sel */
+};
+
 /**
  * struct kipc_rx - what a receiver asked for and where it goes
  * @buf:	user payload buffer
@@ -450,7 +460,10 @@ struct kipc_queue {
  *		one struct kipc_mmsg of KIPC_IOC_XFER
  * @uout:	where @out is copied back in user space
  * @out_size:	bytes of @out to copy back
+ * @type:	kernel copy of the type to fill (inside @out), or NULL
  * @from:	sender filter, 0 = any
+ * @sel:	how @type_sel selects messages by type
+ * @type_sel:	the type to select by
  * @peek:	do not dequeue
  * @ep:		receiving endpoint (requests are attached to it)
  */
@@ -462,7 +475,10 @@ struct kipc_rx {
 	const void *out;
 	void __user *uout;
 	size_t out_size;
+	s64 *type;
 	u64 from;
+	enum kipc_sel sel;
+	s64 type_sel;
 	bool peek;
 	struct kipc_endpoint *ep;
 };

@@ -132,10 +132,35 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
 			   karg->priority);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	msg->type = karg->type;
 	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg,
 			    karg->flags & KIPC_SEND_SYNC, &dl);
 	return kipc_interrupted(ctx, ret, &dl,
 				offsetof(struct kipc_send, timeout));
+}
+
+/* Decode KIPC_RECV_TYPE, KIPC_RECV_EXCEPT and @type_sel as msgrcv(). */
+static int kipc_recv_sel(const struct kipc_recv *karg, enum kipc_sel *sel,
+			 s64 *type_sel)
+{
+	bool by_type = karg->flags & KIPC_RECV_TYPE;
+	bool except = karg->flags & KIPC_RECV_EXCEPT;
+	s64 t = karg->type_sel;
+
+	*sel = KIPC_SEL_ANY;
+	*type_sel = 0;
+	if (!by_type)
+		return t || except ? -EINVAL : 0;
+	if (!t || (t < 0 && except))
+		return -EINVAL;
+	if (t > 0) {
+		*sel = except ? KIPC_SEL_NOTEQUAL : KIPC_SEL_EQUAL;
+		*type_sel = t;
+	} else {
+		*sel = KIPC_SEL_LESSEQUAL;
+		*type_sel = t == S64_MIN ? S64_MAX : -t;
+	}
+	return 0;
 }
 
 /**
@@ -148,16 +173,22 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
 int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
-			  KIPC_RECV_PEEK | KIPC_RECV_FROM;
+			  KIPC_RECV_PEEK | KIPC_RECV_FROM | KIPC_RECV_TYPE |
+			  KIPC_RECV_EXCEPT;
 	struct kipc_recv *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;
+	enum kipc_sel sel;
+	s64 type_sel;
 	int ret;
 
 	if (karg->flags & ~known)
 		return -EINVAL;
 	if (!!(karg->flags & KIPC_RECV_FROM) != !!karg->from)
 		return -EINVAL;
+	ret = kipc_recv_sel(karg, &sel, &type_sel);
+	if (ret)
+		return ret;
 	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);
 	if (ret)
 		return ret;
@@ -171,7 +202,10 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 		.out = karg,
 		.uout = ctx->uarg,
 		.out_size = ctx->usize,
+		.type = &karg->type,
 		.from = karg->from,
+		.sel = sel,
+		.type_sel = type_sel,
 		.peek = karg->flags & KIPC_RECV_PEEK,
 		.ep = ctx->ep,
 	};

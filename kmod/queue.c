@@ -80,10 +80,40 @@ static int kipc_queue_perm(struct kipc_queue *q, int want)
 	return q->perm_obj ? kipc_perm_check(q->perm_obj, want) : 0;
 }
 
-static bool kipc_match(const struct kipc_msg *msg, u64 from)
+static bool kipc_match(const struct kipc_msg *msg, const struct kipc_rx *rx)
 {
-	return !(msg->state & KIPC_MSGS_DELIVERING) &&
-	       (!from || msg->sender_id == from);
+	if ((msg->state & KIPC_MSGS_DELIVERING) ||
+	    (rx->from && msg->sender_id != rx->from))
+		return false;
+	switch (rx->sel) {
+	case KIPC_SEL_EQUAL:
+		return msg->type == rx->type_sel;
+	case KIPC_SEL_NOTEQUAL:
+		return msg->type != rx->type_sel;
+	case KIPC_SEL_LESSEQUAL:
+		return msg->type <= rx->type_sel;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Look at @msg, the next in receive order: true when the search is over
+ * (*@best is the message to take). Only KIPC_SEL_LESSEQUAL looks further
+ * than the first match, for a lower type: the first of the lowest wins.
+ */
+static bool kipc_consider(struct kipc_msg *msg, const struct kipc_rx *rx,
+			  struct kipc_msg **best)
+{
+	if (!kipc_match(msg, rx))
+		return false;
+	if (rx->sel != KIPC_SEL_LESSEQUAL) {
+		*best = msg;
+		return true;
+	}
+	if (!*best || msg->type < (*best)->type)
+		*best = msg;
+	return false;
 }
 
 static bool kipc_is_high(const struct kipc_msg *msg)
@@ -91,27 +121,26 @@ static bool kipc_is_high(const struct kipc_msg *msg)
 	return msg->prio >= KIPC_QUEUE_LEVELS;
 }
 
-static struct kipc_msg *kipc_find(struct kipc_queue *q, u64 from)
+static struct kipc_msg *kipc_find(struct kipc_queue *q,
+				  const struct kipc_rx *rx)
 {
 	unsigned long levels = q->nonempty;
-	struct kipc_msg *msg;
+	struct kipc_msg *msg, *best = NULL;
 	struct rb_node *rb;
 	unsigned int lvl;
 
 	/* Highest priority first; claimed messages are skipped. */
-	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb)) {
-		msg = rb_entry(rb, struct kipc_msg, rb);
-		if (kipc_match(msg, from))
-			return msg;
-	}
+	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb))
+		if (kipc_consider(rb_entry(rb, struct kipc_msg, rb), rx, &best))
+			return best;
 	while (levels) {
 		lvl = __fls(levels);
 		list_for_each_entry(msg, &q->levels[lvl], node)
-			if (kipc_match(msg, from))
-				return msg;
+			if (kipc_consider(msg, rx, &best))
+				return best;
 		__clear_bit(lvl, &levels);
 	}
-	return NULL;
+	return best;
 }
 
 /*
@@ -437,6 +466,8 @@ static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 {
 	kipc_fill_hdr(rx->hdr, msg);
 	*rx->len = msg->len;
+	if (rx->type)
+		*rx->type = msg->type;
 	if (msg->len > rx->buf_len)
 		return copy_to_user(rx->uout, rx->out, rx->out_size) ?
 			-EFAULT : -EMSGSIZE;
@@ -471,7 +502,7 @@ static int kipc_recv_ready(void *arg)
 
 	if (q->dead)
 		return q->dead;
-	msg = kipc_find(q, op->rx->from);
+	msg = kipc_find(q, op->rx);
 	if (msg) {
 		kipc_claim(q, msg);
 		op->msg = msg;

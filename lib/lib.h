@@ -20,7 +20,7 @@
  * same bit as KIPC_SEND_MAILBOX.
  */
 #define __KIPC_SEND_DERIVED	KIPC_TIMEOUT
-#define __KIPC_RECV_DERIVED	(KIPC_TIMEOUT | KIPC_RECV_FROM)
+#define __KIPC_RECV_DERIVED	(KIPC_TIMEOUT | KIPC_RECV_FROM | KIPC_RECV_TYPE)
 
 /*
  * Copy a caller's name into a fixed KIPC_NAME_MAX buffer (already zeroed).

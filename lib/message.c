@@ -7,9 +7,9 @@
 #include "lib.h"
 #include "syscall.h"
 
-int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
-	      unsigned int prio, unsigned int flags,
-	      const struct timespec *timeout)
+static int send_common(int fd, uint64_t dest, int64_t type, const void *buf,
+		       size_t len, unsigned int prio, unsigned int flags,
+		       const struct timespec *timeout)
 {
 	struct kipc_send s;
 	int ret;
@@ -29,12 +29,27 @@ int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
 	s.buf = __kipc_ptr(buf);
 	s.len = len;
 	s.priority = prio;
+	s.type = type;
 	return __kipc_ioctl(fd, KIPC_IOC_SEND, &s);
 }
 
-static int recv_common(int fd, uint64_t from, void *buf, size_t len,
-		       struct kipc_msg_hdr *hdr, unsigned int flags,
-		       const struct timespec *timeout)
+int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
+	      unsigned int prio, unsigned int flags,
+	      const struct timespec *timeout)
+{
+	return send_common(fd, dest, 0, buf, len, prio, flags, timeout);
+}
+
+int kipc_send_type(int fd, uint64_t dest, int64_t type, const void *buf,
+		   size_t len, unsigned int prio, unsigned int flags,
+		   const struct timespec *timeout)
+{
+	return send_common(fd, dest, type, buf, len, prio, flags, timeout);
+}
+
+static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
+		       void *buf, size_t len, struct kipc_msg_hdr *hdr,
+		       unsigned int flags, const struct timespec *timeout)
 {
 	struct kipc_recv r;
 	int ret;
@@ -51,6 +66,10 @@ static int recv_common(int fd, uint64_t from, void *buf, size_t len,
 		flags |= KIPC_RECV_FROM;
 		r.from = from;
 	}
+	if (type_sel) {
+		flags |= KIPC_RECV_TYPE;
+		r.type_sel = type_sel;
+	}
 	r.flags = flags;
 	r.buf = __kipc_ptr(buf);
 	/* The length is returned as an int: never accept more than fits. */
@@ -61,6 +80,8 @@ static int recv_common(int fd, uint64_t from, void *buf, size_t len,
 			*hdr = r.hdr;
 			hdr->len = r.len;
 		}
+		if (type)
+			*type = r.type;
 		if (ret == 0)
 			ret = r.len;
 	}
@@ -70,7 +91,7 @@ static int recv_common(int fd, uint64_t from, void *buf, size_t len,
 int kipc_recv(int fd, void *buf, size_t len, struct kipc_msg_hdr *hdr,
 	      unsigned int flags, const struct timespec *timeout)
 {
-	return recv_common(fd, 0, buf, len, hdr, flags, timeout);
+	return recv_common(fd, 0, 0, NULL, buf, len, hdr, flags, timeout);
 }
 
 int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
@@ -80,7 +101,18 @@ int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
 	/* No endpoint has id 0; it would silently mean "anyone" below. */
 	if (!from)
 		return -EINVAL;
-	return recv_common(fd, from, buf, len, hdr, flags, timeout);
+	return recv_common(fd, from, 0, NULL, buf, len, hdr, flags, timeout);
+}
+
+int kipc_recv_type(int fd, int64_t type_sel, void *buf, size_t len,
+		   struct kipc_msg_hdr *hdr, int64_t *type, unsigned int flags,
+		   const struct timespec *timeout)
+{
+	/* type_sel 0 is "any type": KIPC_RECV_EXCEPT has nothing to except. */
+	if (!type_sel && (flags & KIPC_RECV_EXCEPT))
+		return -EINVAL;
+	return recv_common(fd, 0, type_sel, type, buf, len, hdr, flags,
+			   timeout);
 }
 
 int kipc_call(int fd, uint64_t dest, const void *req, size_t req_len,

@@ -210,6 +210,9 @@ struct kipc_msg_hdr {
  * @len:	payload length, 0 .. msg_max of the destination queue
  * @priority:	0 .. KIPC_PRIO_MAX
  * @timeout:	see KIPC_TIMEOUT
+ * @type:	the message's type, any value, for receivers that select by
+ *		type (KIPC_RECV_TYPE); 0 when the caller's struct ends
+ *		before it (KIPC_SEND_SIZE_VER0)
  */
 struct kipc_send {
 	__u32 size;
@@ -219,13 +222,17 @@ struct kipc_send {
 	__u32 len;
 	__u32 priority;
 	struct kipc_timespec timeout;
+	__s64 type;
 };
 
 #define KIPC_SEND_SIZE_VER0	48
+#define KIPC_SEND_SIZE_VER1	56	/* added type */
 
 /* KIPC_IOC_RECV flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
 #define KIPC_RECV_PEEK		(1U << 8)	/* copy out, do not dequeue */
 #define KIPC_RECV_FROM		(1U << 9)	/* only messages from @from */
+#define KIPC_RECV_TYPE		(1U << 10)	/* select by @type_sel */
+#define KIPC_RECV_EXCEPT	(1U << 11)	/* with @type_sel > 0: not it */
 
 /**
  * struct kipc_recv - argument of KIPC_IOC_RECV
@@ -239,6 +246,17 @@ struct kipc_send {
  *		(@hdr is filled too and the message stays queued)
  * @timeout:	see KIPC_TIMEOUT
  * @hdr:	out: header of the received (or peeked) message
+ * @type_sel:	with KIPC_RECV_TYPE, which messages qualify, as msgrcv()'s
+ *		msgtyp: > 0, those of type @type_sel (with KIPC_RECV_EXCEPT,
+ *		those of any other type); < 0, the one of lowest type among
+ *		those of type <= -@type_sel (the first of them in receive
+ *		order when several share it; INT64_MIN counts as -INT64_MAX).
+ *		0 with KIPC_RECV_TYPE, KIPC_RECV_EXCEPT without it or with
+ *		@type_sel < 0, or @type_sel != 0 without KIPC_RECV_TYPE
+ *		give -EINVAL. Among qualifying messages (also filtered by
+ *		@from), receive order applies: highest priority first, FIFO
+ *		within a priority.
+ * @type:	out: type of the received (or peeked) message
  */
 struct kipc_recv {
 	__u32 size;
@@ -249,9 +267,12 @@ struct kipc_recv {
 	__u32 len;
 	struct kipc_timespec timeout;
 	struct kipc_msg_hdr hdr;
+	__s64 type_sel;
+	__s64 type;
 };
 
 #define KIPC_RECV_SIZE_VER0	104
+#define KIPC_RECV_SIZE_VER1	120	/* added type_sel, type */
 
 /**
  * struct kipc_call - argument of KIPC_IOC_CALL (request/reply)
@@ -720,7 +741,9 @@ struct kipc_usage {
 /*
  * Receive (or peek at) the highest-priority message of this fd's queue: an
  * endpoint fd receives from its inbox, a mailbox fd from its mailbox.
- * Fills hdr, len and the payload. Errors: EAGAIN, ETIMEDOUT, EINTR, EIDRM,
+ * KIPC_RECV_FROM and KIPC_RECV_TYPE narrow which messages qualify; a
+ * receiver waits for a qualifying one. Fills hdr, len, type and the
+ * payload. Errors: EAGAIN, ETIMEDOUT, EINTR, EIDRM,
  * EACCES (mailbox not readable), EMSGSIZE (buf_len < len; len and hdr are
  * written back, the message stays queued), EFAULT (message stays queued).
  */
