@@ -178,6 +178,10 @@ int kipc_xfer(int fd, struct kipc_xfer *x);
 
 /* Signal @signo on arrival on the fd's empty queue; 0 disarms. */
 int kipc_notify(int fd, int signo, unsigned int flags);
+/* As kipc_notify(), the signal carrying @value as its si_value. */
+int kipc_notify_value(int fd, int signo, uint64_t value, unsigned int flags);
+/* Add 1 to eventfd @efd on arrival instead of a signal. */
+int kipc_notify_eventfd(int fd, int efd, unsigned int flags);
 /* Describe object @id (0 = the fd's own endpoint or mailbox). */
 int kipc_stat(int fd, uint64_t id, struct kipc_info *info);
 /* Describe the KIPC_TYPE_ENDPOINT / _MAILBOX / _RING called @name. */

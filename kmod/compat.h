@@ -8,6 +8,7 @@
 #ifndef _KIPC_COMPAT_H
 #define _KIPC_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/mm.h>
 #ifdef KIPC_HAVE_IO_URING_CMD_H
 #include <linux/io_uring/cmd.h>
@@ -40,6 +41,16 @@ static inline const void *kipc_uring_cmd_area(const struct io_uring_cmd *ioucmd)
 	return io_uring_sqe_cmd(ioucmd->sqe);
 #else
 	return ioucmd->cmd;
+#endif
+}
+
+/* eventfd_signal() lost its count argument in 6.8 (it always added 1). */
+static inline void kipc_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef KIPC_HAVE_EVENTFD_SIGNAL_1
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
 #endif
 }
 

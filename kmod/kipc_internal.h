@@ -38,6 +38,7 @@
 #include <linux/xarray.h>
 #include <linux/kipc.h>
 
+struct eventfd_ctx;
 struct ipc_namespace;
 struct pid;
 struct io_uring_cmd;
@@ -363,8 +364,11 @@ int kipc_limits_check(struct kipc_limits *l);
  * @file:	the file it was armed through (no reference: cleared when
  *		the armer flushes or the file is released)
  * @exec_id:	armer's self_exec_id: no delivery into a new image
- * @signo:	signal to send
+ * @signo:	signal to send, 0 for none
+ * @value:	the signal's si_value
+ * @efd:	eventfd to signal instead (reference held), or NULL
  * @oneshot:	disarm after one signal
+ * @idle:	not while a receiver waits to take a message
  */
 struct kipc_notify_reg {
 	struct pid *pid;
@@ -372,7 +376,10 @@ struct kipc_notify_reg {
 	struct file *file;
 	u64 exec_id;
 	int signo;
+	u64 value;
+	struct eventfd_ctx *efd;
 	bool oneshot;
+	bool idle;
 };
 
 /* ---- queue.c ---- */

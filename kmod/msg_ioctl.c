@@ -367,7 +367,7 @@ int kipc_ioc_notify(struct kipc_ctx *ctx, void *arg)
 {
 	struct kipc_notify *karg = arg;
 
-	if (karg->reserved)
+	if (karg->reserved || karg->reserved2)
 		return -EINVAL;
 	return kipc_notify_arm(kipc_ctx_queue(ctx), ctx->file, karg);
 }

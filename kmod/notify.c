@@ -14,11 +14,16 @@
  *   another process may then take it over.
  * - The registration goes when its process closes any fd of the queue
  *   (flush), even while copies of the file live on elsewhere.
+ * - Instead of a signal it may notify nobody (SIGEV_NONE: it only holds
+ *   the slot) or add to an eventfd (a thread reading it runs SIGEV_THREAD
+ *   callbacks), and with KIPC_NOTIFY_IDLE it stays quiet while a receiver
+ *   waits, as mq_notify() does.
  *
  * The registration is read and changed under the queue lock; the signal
  * itself is sent after the lock is dropped, from a copy of it.
  */
 #include <linux/cred.h>
+#include <linux/eventfd.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -26,6 +31,7 @@
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/user_namespace.h>
+#include "compat.h"
 #include "kipc_internal.h"
 
 /**
@@ -37,6 +43,8 @@ void kipc_notify_clear(struct kipc_notify_reg *reg)
 	put_pid(reg->pid);
 	if (reg->cred)
 		put_cred(reg->cred);
+	if (reg->efd)
+		eventfd_ctx_put(reg->efd);
 	memset(reg, 0, sizeof(*reg));
 }
 
@@ -74,34 +82,50 @@ static bool kipc_notify_may_signal(const struct cred *cred,
 int kipc_notify_arm(struct kipc_queue *q, struct file *file,
 		    const struct kipc_notify *n)
 {
+	const u32 known = KIPC_NOTIFY_ONESHOT | KIPC_NOTIFY_IDLE |
+			  KIPC_NOTIFY_NONE | KIPC_NOTIFY_EVENTFD;
+	const u32 silent = KIPC_NOTIFY_NONE | KIPC_NOTIFY_EVENTFD;
 	struct kipc_notify_reg reg = { }, old = { };
 	struct pid *me = task_tgid(current);
+	struct eventfd_ctx *efd = NULL;
+	bool arm = n->signo || (n->flags & silent);
 	int ret = 0;
 
-	if (n->flags & ~KIPC_NOTIFY_ONESHOT)
+	if (n->flags & ~known)
+		return -EINVAL;
+	/* A signal, or nothing, or an eventfd: one of them. */
+	if ((n->flags & silent) == silent || (n->signo && (n->flags & silent)))
 		return -EINVAL;
 	if (n->signo && !valid_signal(n->signo))
 		return -EINVAL;
-	if (n->signo && q->perm_obj) {
+	if (arm && q->perm_obj) {
 		ret = kipc_perm_check(q->perm_obj, MAY_READ);
 		if (ret)
 			return ret;
 	}
-	if (n->signo) {
+	if (n->flags & KIPC_NOTIFY_EVENTFD) {
+		efd = eventfd_ctx_fdget(n->efd);
+		if (IS_ERR(efd))
+			return PTR_ERR(efd);
+	}
+	if (arm) {
 		reg = (struct kipc_notify_reg) {
 			.pid = get_pid(me),
 			.cred = get_current_cred(),
 			.file = file,
 			.exec_id = current->self_exec_id,
 			.signo = n->signo,
+			.value = n->value,
+			.efd = efd,
 			.oneshot = n->flags & KIPC_NOTIFY_ONESHOT,
+			.idle = n->flags & KIPC_NOTIFY_IDLE,
 		};
 	}
 
 	spin_lock(&q->lock);
 	if (q->dead) {
 		ret = q->dead;
-	} else if (!n->signo) {
+	} else if (!arm) {
 		if (q->notify.pid == me) {
 			old = q->notify;
 			memset(&q->notify, 0, sizeof(q->notify));
@@ -133,15 +157,30 @@ int kipc_notify_arm(struct kipc_queue *q, struct file *file,
  */
 void kipc_notify_fire(struct kipc_queue *q, struct kipc_notify_reg *fired)
 {
+	struct kipc_notify_reg *reg = &q->notify;
+	bool live;
+
 	lockdep_assert_held(&q->lock);
-	if (!q->notify.pid || fired->pid)
+	if (!reg->pid || fired->pid)
 		return;
-	if (q->notify.oneshot) {
-		*fired = q->notify;
-		memset(&q->notify, 0, sizeof(q->notify));
+	/* mq_notify(): a waiting receiver takes the message instead. */
+	if (reg->idle && q->nr_take_wait)
+		return;
+	if (reg->efd) {
+		/* Safe under a spinlock; nothing to do after it is dropped. */
+		rcu_read_lock();
+		live = kipc_notify_target(reg);
+		rcu_read_unlock();
+		if (live)
+			kipc_eventfd_signal(reg->efd);
+	}
+	if (reg->oneshot) {
+		*fired = *reg;
+		memset(reg, 0, sizeof(*reg));
 		return;
 	}
-	*fired = q->notify;
+	*fired = *reg;
+	fired->efd = NULL;
 	get_pid(fired->pid);
 	get_cred(fired->cred);
 }
@@ -158,11 +197,15 @@ void kipc_notify_deliver(struct kipc_notify_reg *fired)
 	struct kernel_siginfo info;
 	struct task_struct *t;
 
-	if (!fired->pid)
+	if (!fired->signo) {
+		/* KIPC_NOTIFY_NONE, or the eventfd was signalled already. */
+		kipc_notify_clear(fired);
 		return;
+	}
 	clear_siginfo(&info);
 	info.si_signo = fired->signo;
 	info.si_code = SI_MESGQ;
+	info.si_ptr = u64_to_user_ptr(fired->value);
 	rcu_read_lock();
 	t = kipc_notify_target(fired);
 	if (t && kipc_notify_may_signal(fired->cred, t)) {

@@ -20,6 +20,31 @@ int kipc_notify(int fd, int signo, unsigned int flags)
 	return __kipc_ioctl(fd, KIPC_IOC_NOTIFY, &n);
 }
 
+int kipc_notify_value(int fd, int signo, uint64_t value, unsigned int flags)
+{
+	struct kipc_notify n;
+
+	if (signo <= 0 || signo > SIGRTMAX)
+		return -EINVAL;
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = flags;
+	n.signo = signo;
+	n.value = value;
+	return __kipc_ioctl(fd, KIPC_IOC_NOTIFY, &n);
+}
+
+int kipc_notify_eventfd(int fd, int efd, unsigned int flags)
+{
+	struct kipc_notify n;
+
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = flags | KIPC_NOTIFY_EVENTFD;
+	n.efd = efd;
+	return __kipc_ioctl(fd, KIPC_IOC_NOTIFY, &n);
+}
+
 static int stat_common(int fd, struct kipc_stat *st, struct kipc_info *info)
 {
 	int ret;

@@ -87,7 +87,7 @@ TEST_F(abi, sizes_match_the_header)
 	EXPECT_EQ(KIPC_MBOX_CREATE_SIZE_VER0, sizeof(struct kipc_mbox_create));
 	EXPECT_EQ(KIPC_MBOX_REF_SIZE_VER0, sizeof(struct kipc_mbox_ref));
 	EXPECT_EQ(KIPC_MBOX_SET_SIZE_VER0, sizeof(struct kipc_mbox_set));
-	EXPECT_EQ(KIPC_NOTIFY_SIZE_VER0, sizeof(struct kipc_notify));
+	EXPECT_EQ(KIPC_NOTIFY_SIZE_VER1, sizeof(struct kipc_notify));
 	EXPECT_EQ(KIPC_INFO_SIZE_VER0, sizeof(struct kipc_info));
 	EXPECT_EQ(KIPC_STAT_SIZE_VER0, sizeof(struct kipc_stat));
 	EXPECT_EQ(KIPC_LIST_SIZE_VER0, sizeof(struct kipc_list));
@@ -230,7 +230,7 @@ TEST_F(abi, unknown_flags_are_einval)
 
 	memset(&n, 0, sizeof(n));
 	n.size = sizeof(n);
-	n.flags = 1U << 1;
+	n.flags = 1U << 31;
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_NOTIFY, &n));
 
 	memset(&ref, 0, sizeof(ref));

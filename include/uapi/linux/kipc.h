@@ -516,27 +516,45 @@ struct kipc_mbox_set {
 
 /* struct kipc_notify.flags */
 #define KIPC_NOTIFY_ONESHOT	(1U << 0)	/* disarm after one signal */
+#define KIPC_NOTIFY_IDLE	(1U << 1)	/* not while a receiver waits */
+#define KIPC_NOTIFY_NONE	(1U << 2)	/* arm, but send nothing */
+#define KIPC_NOTIFY_EVENTFD	(1U << 3)	/* add 1 to @efd, no signal */
 
 /**
  * struct kipc_notify - argument of KIPC_IOC_NOTIFY
  * @size:	sizeof(struct kipc_notify), >= KIPC_NOTIFY_SIZE_VER0
  * @flags:	KIPC_NOTIFY_*
  * @signo:	signal sent to the calling thread group when a message
- *		arrives on the empty queue of this fd; 0 disarms
+ *		arrives on the empty queue of this fd; 0 disarms, unless
+ *		KIPC_NOTIFY_NONE or KIPC_NOTIFY_EVENTFD is set (then it
+ *		must be 0)
  * @reserved:	zero
+ * @value:	the signal's si_value (the bytes of a union sigval); 0 when
+ *		the caller's struct ends before it (KIPC_NOTIFY_SIZE_VER0)
+ * @efd:	with KIPC_NOTIFY_EVENTFD, an eventfd: each notification adds
+ *		1 to it (a thread reading it learns of the arrival, as with
+ *		mq_notify()'s SIGEV_THREAD); else ignored
+ * @reserved2:	zero
  *
  * One registration per queue: a second process arming it gets -EBUSY
  * until the first disarms, closes a fd of the queue, or executes a new
- * program.
+ * program. KIPC_NOTIFY_IDLE gives mq_notify()'s rule: no notification
+ * when a receiver is waiting on the queue (it takes the message). With
+ * KIPC_NOTIFY_NONE the registration holds the queue's one slot and
+ * notifies nobody (SIGEV_NONE).
  */
 struct kipc_notify {
 	__u32 size;
 	__u32 flags;
 	__u32 signo;
 	__u32 reserved;
+	__u64 value;
+	__s32 efd;
+	__u32 reserved2;
 };
 
 #define KIPC_NOTIFY_SIZE_VER0		16
+#define KIPC_NOTIFY_SIZE_VER1		32	/* added value, efd */
 
 /* struct kipc_info.type */
 #define KIPC_TYPE_ENDPOINT	1
@@ -813,7 +831,8 @@ struct kipc_usage {
 /*
  * Arm or disarm a signal on message arrival on an empty queue of this fd
  * (endpoint inbox or mailbox), as mq_notify(): see kipc(7). Errors: EINVAL
- * (bad signo), EACCES (no read permission on the mailbox), EBUSY.
+ * (bad signo, flags or efd), EBADF (@efd is not open), EACCES (no read
+ * permission on the mailbox), EBUSY.
  */
 #define KIPC_IOC_NOTIFY		_IOW(KIPC_IOC_MAGIC, 0x06, struct kipc_notify)
 
