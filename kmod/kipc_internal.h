@@ -255,6 +255,7 @@ void kipc_obj_delete_all(struct kipc_ns *ns);
  * @timed:	@expires is valid
  * @relative:	the caller gave a relative timeout: on interruption, the
  *		time left is written back so that a restart keeps the deadline
+ * @norestart:	KIPC_NORESTART: a handler's SA_RESTART does not restart it
  * @expires:	absolute CLOCK_MONOTONIC deadline
  * @recheck:	if non-zero, sleep at most this long at a time (the waiter
  *		looks again on its own: rings, whose wake-ups user space owes)
@@ -263,6 +264,7 @@ struct kipc_deadline {
 	bool nonblock;
 	bool timed;
 	bool relative;
+	bool norestart;
 	ktime_t expires;
 	u64 recheck;
 };

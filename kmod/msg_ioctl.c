@@ -104,7 +104,8 @@ static int kipc_interrupted(struct kipc_ctx *ctx, int ret,
 		return ret;
 	if (kipc_deadline_save(dl, ctx->uarg + ts_offset))
 		return -EINTR;
-	return ret;
+	/* KIPC_NORESTART: restarted only when no handler ran, as msgrcv(). */
+	return dl->norestart ? -ERESTARTNOHAND : ret;
 }
 
 /**
@@ -117,7 +118,7 @@ static int kipc_interrupted(struct kipc_ctx *ctx, int ret,
 int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
-			  KIPC_SEND_SYNC | KIPC_SEND_MAILBOX;
+			  KIPC_NORESTART | KIPC_SEND_SYNC | KIPC_SEND_MAILBOX;
 	struct kipc_send *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_msg *msg;
@@ -173,8 +174,8 @@ static int kipc_recv_sel(const struct kipc_recv *karg, enum kipc_sel *sel,
 int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
-			  KIPC_RECV_PEEK | KIPC_RECV_FROM | KIPC_RECV_TYPE |
-			  KIPC_RECV_EXCEPT;
+			  KIPC_NORESTART | KIPC_RECV_PEEK | KIPC_RECV_FROM |
+			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT;
 	struct kipc_recv *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;

@@ -22,7 +22,8 @@
 /**
  * kipc_deadline_init() - decode the blocking flags and timeout of a call
  * @dl:		output
- * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME (others ignored here)
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_NORESTART
+ *		(others ignored here)
  * @ts:		the timeout, read only with KIPC_TIMEOUT
  *
  * Return: 0 or -EINVAL for a bad combination or malformed timeout.
@@ -35,6 +36,7 @@ int kipc_deadline_init(struct kipc_deadline *dl, u32 flags,
 	*dl = (struct kipc_deadline) {
 		.nonblock = flags & KIPC_NONBLOCK,
 		.timed = flags & KIPC_TIMEOUT,
+		.norestart = flags & KIPC_NORESTART,
 	};
 	if ((flags & KIPC_NONBLOCK) && (flags & KIPC_TIMEOUT))
 		return -EINVAL;

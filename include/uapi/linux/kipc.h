@@ -59,7 +59,8 @@
  *
  * Signals: a signal or task work (io_uring queues it on the tasks that use
  * it) interrupts a blocked call, which is restarted when no handler ran or
- * the handler has SA_RESTART, and fails with -EINTR otherwise. A relative
+ * the handler has SA_RESTART (not for a SEND or RECV with KIPC_NORESTART),
+ * and fails with -EINTR otherwise. A relative
  * timeout keeps its deadline: the time left is written back into the
  * argument's timeout field before the restart (as select(2) does). An
  * interrupted SEND has not sent its message (a rendezvous/SYNC message not
@@ -125,7 +126,13 @@
 #define KIPC_NONBLOCK		(1U << 0)	/* fail with -EAGAIN, never wait */
 #define KIPC_TIMEOUT		(1U << 1)	/* wait at most @timeout */
 #define KIPC_ABSTIME		(1U << 2)	/* @timeout is CLOCK_MONOTONIC */
-/* Bits 3..7 are reserved for more common flags. */
+/*
+ * SEND and RECV only: a signal handler interrupts a blocked call with
+ * -EINTR even under SA_RESTART, as SysV msgsnd() and msgrcv() are never
+ * restarted (see "Signals" above).
+ */
+#define KIPC_NORESTART		(1U << 3)
+/* Bits 4..7 are reserved for more common flags. */
 
 /**
  * struct kipc_timespec - a timeout, relative or absolute (CLOCK_MONOTONIC)
