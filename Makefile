@@ -44,7 +44,7 @@ KERNELS ?= 6.1 6.12
 KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
-all: module lib tools selftests
+all: module lib shim tools selftests
 
 module:
 	@$(TOP)/tools/check-kdir "$(KDIR)"
@@ -52,6 +52,10 @@ module:
 
 lib:
 	$(MAKE) -C lib
+
+# The POSIX mq and SysV msg shims (docs: man/kipc-mq.7, man/kipc-msg.7).
+shim:
+	$(MAKE) -C shim
 
 tools: lib
 	$(MAKE) -C tools
@@ -136,11 +140,13 @@ demo: deps
 
 install:
 	$(MAKE) -C lib install
+	$(MAKE) -C shim install
 	$(MAKE) -C tools install
 	$(MAKE) -C man install
 
 uninstall:
 	$(MAKE) -C lib uninstall
+	$(MAKE) -C shim uninstall
 	$(MAKE) -C tools uninstall
 	$(MAKE) -C man uninstall
 
@@ -195,9 +201,10 @@ clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
 	$(MAKE) -C lib/test clean
+	$(MAKE) -C shim clean
 	rm -rf build
 
-.PHONY: all module lib tools selftests vm-payload deps test-host lint check \
+.PHONY: all module lib shim tools selftests vm-payload deps test-host lint check \
 	check-debug check-reliability check-runner check-packaging check-ondemand \
 	check-bridge bench bench-bridge bench-smoke demo install uninstall \
 	modules_install modules_uninstall dkms-source deb version clean
