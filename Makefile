@@ -81,9 +81,10 @@ vm-payload: lib tools selftests
 deps:
 	@$(TOP)/tools/deps
 
-test-host:
+test-host: deps
 	$(MAKE) -C lib/test
 	$(MAKE) -C tools/kipc-bridge/test
+	$(MAKE) -C shim/test test-host
 
 lint: deps
 	@$(TOP)/tools/lint
@@ -94,6 +95,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) test-host
 	@$(TOP)/tools/vm/selfcheck
+	@for k in $(KERNELS) debug; do $(TOP)/shim/test/run-vm $$k || exit 1; done
 	$(MAKE) bench-smoke
 	$(MAKE) check-packaging
 	@$(TOP)/tools/vm/check-ondemand $(KERNELS)

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV message queue conformance, function by function, from the POSIX
+ * and Linux manual pages. Built without any kipc header: run against the
+ * system's own queues it tests the spec, linked with libkipc-msg or under
+ * LD_PRELOAD=libkipc-preload.so it tests the shim.
+ *
+ * Needs root for the tests that act as uid 65534 (they skip otherwise).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../selftests/kselftest_harness.h"
+
+#define NOBODY	65534
+
+struct m {
+	long mtype;
+	char mtext[64];
+};
+
+static long proc_long(const char *path, long dflt)
+{
+	FILE *f = fopen(path, "r");
+	long v = dflt;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+static int put(int id, long type, const char *text, int flags)
+{
+	struct m m = { .mtype = type };
+
+	strncpy(m.mtext, text, sizeof(m.mtext) - 1);
+	return msgsnd(id, &m, strlen(text), flags);
+}
+
+/* Run @fn as uid/gid 65534 in a child; its exit status (0 = passed). */
+static int as_nobody(int (*fn)(int), int arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(sysv) {
+	key_t key;
+	int id;
+};
+
+FIXTURE_SETUP(sysv)
+{
+	self->key = 0x4b000000 | (getpid() & 0xffff) << 4;
+	self->id = msgget(self->key, IPC_CREAT | IPC_EXCL | 0600);
+	ASSERT_GE(self->id, 0) TH_LOG("msgget: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(sysv)
+{
+	msgctl(self->id, IPC_RMID, NULL);
+}
+
+/* ---- msgget ---- */
+
+TEST_F(sysv, get)
+{
+	int a, b;
+
+	EXPECT_EQ(self->id, msgget(self->key, 0));
+	EXPECT_EQ(self->id, msgget(self->key, IPC_CREAT | 0600));
+	EXPECT_EQ(-1, msgget(self->key, IPC_CREAT | IPC_EXCL | 0600));
+	EXPECT_EQ(EEXIST, errno);
+	EXPECT_EQ(-1, msgget(self->key + 1, 0600));
+	EXPECT_EQ(ENOENT, errno);
+	a = msgget(IPC_PRIVATE, 0600);
+	b = msgget(IPC_PRIVATE, 0600);
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	EXPECT_NE(a, b);
+	EXPECT_EQ(0, msgctl(a, IPC_RMID, NULL));
+	EXPECT_EQ(0, msgctl(b, IPC_RMID, NULL));
+}
+
+/* ---- msgsnd, msgrcv ---- */
+
+TEST_F(sysv, send_errors)
+{
+	struct m m = { .mtype = 0 };
+	long max = proc_long("/proc/sys/kernel/msgmax", 8192);
+	char *big;
+
+	EXPECT_EQ(-1, msgsnd(self->id, &m, 1, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	m.mtype = -1;
+	EXPECT_EQ(-1, msgsnd(self->id, &m, 1, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	big = calloc(1, sizeof(long) + max + 1);
+	ASSERT_NE(NULL, big);
+	*(long *)big = 1;
+	EXPECT_EQ(-1, msgsnd(self->id, big, max + 1, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	free(big);
+	m.mtype = 1;
+	EXPECT_EQ(-1, msgsnd(-1, &m, 1, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(sysv, full_queue_nowait)
+{
+	long mnb = proc_long("/proc/sys/kernel/msgmnb", 16384);
+	long max = proc_long("/proc/sys/kernel/msgmax", 8192);
+	char *buf = calloc(1, sizeof(long) + max);
+	long sent = 0;
+	int ret;
+
+	ASSERT_NE(NULL, buf);
+	*(long *)buf = 1;
+	while ((ret = msgsnd(self->id, buf, max, IPC_NOWAIT)) == 0)
+		sent += max;
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_GE(mnb, sent);
+	EXPECT_LT(mnb - sent, max);
+	free(buf);
+}
+
+TEST_F(sysv, receive_by_type)
+{
+	struct m m;
+
+	ASSERT_EQ(0, put(self->id, 5, "a", 0));
+	ASSERT_EQ(0, put(self->id, 2, "b", 0));
+	ASSERT_EQ(0, put(self->id, 7, "c", 0));
+	ASSERT_EQ(0, put(self->id, 2, "d", 0));
+	ASSERT_EQ(0, put(self->id, 1, "e", 0));
+
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 2, IPC_NOWAIT));
+	EXPECT_EQ('b', m.mtext[0]);
+	EXPECT_EQ(2, m.mtype);
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 2, IPC_NOWAIT | MSG_EXCEPT));
+	EXPECT_EQ('a', m.mtext[0]);
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, -6, IPC_NOWAIT));
+	EXPECT_EQ('e', m.mtext[0]);
+	EXPECT_EQ(1, m.mtype);
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ('c', m.mtext[0]);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 9, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ('d', m.mtext[0]);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+}
+
+TEST_F(sysv, too_big_and_noerror)
+{
+	struct m m;
+
+	ASSERT_EQ(0, put(self->id, 3, "hello", 0));
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 2, 0, IPC_NOWAIT));
+	EXPECT_EQ(E2BIG, errno);
+	/* Still queued; MSG_NOERROR truncates and takes it. */
+	memset(m.mtext, 0, sizeof(m.mtext));
+	EXPECT_EQ(2, msgrcv(self->id, &m, 2, 0, IPC_NOWAIT | MSG_NOERROR));
+	EXPECT_EQ(0, memcmp(m.mtext, "he\0", 3));
+	EXPECT_EQ(3, m.mtype);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+TEST_F(sysv, blocking_eintr_and_rmid)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct m m;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(msgrcv(self->id, &m, 64, 4, 0) == 2 && m.mtype == 4 ?
+		      0 : 1);
+	usleep(100000);
+	ASSERT_EQ(0, put(self->id, 3, "no", 0));
+	ASSERT_EQ(0, put(self->id, 4, "ok", 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* Never restarted, even with SA_RESTART. */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 9, 0));
+	EXPECT_EQ(EINTR, errno);
+	signal(SIGALRM, SIG_DFL);
+
+	/* A blocked receiver gets EIDRM when the queue goes. */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(msgrcv(self->id, &m, 64, 9, 0) == -1 && errno == EIDRM ?
+		      0 : 1);
+	usleep(300000);
+	ASSERT_EQ(0, msgctl(self->id, IPC_RMID, NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(-1, put(self->id, 1, "x", IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* ---- msgctl ---- */
+
+TEST_F(sysv, stat_and_set)
+{
+	struct msqid_ds ds;
+
+	ASSERT_EQ(0, put(self->id, 1, "abc", 0));
+	ASSERT_EQ(0, put(self->id, 1, "de", 0));
+	ASSERT_EQ(0, msgctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(2, ds.msg_qnum);
+	EXPECT_EQ(5, ds.__msg_cbytes);
+	EXPECT_EQ(proc_long("/proc/sys/kernel/msgmnb", 16384), ds.msg_qbytes);
+	EXPECT_EQ(0600, ds.msg_perm.mode & 0777);
+	EXPECT_EQ(geteuid(), ds.msg_perm.uid);
+	EXPECT_EQ(self->key, ds.msg_perm.__key);
+
+	ds.msg_perm.mode = 0640;
+	ASSERT_EQ(0, msgctl(self->id, IPC_SET, &ds));
+	ASSERT_EQ(0, msgctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(0640, ds.msg_perm.mode & 0777);
+	EXPECT_EQ(-1, msgctl(self->id, 12345, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgctl(-1, IPC_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static int nobody_send(int id)
+{
+	return put(id, 1, "x", IPC_NOWAIT) == -1 && errno == EACCES ? 0 : 1;
+}
+
+static int nobody_rmid(int id)
+{
+	return msgctl(id, IPC_RMID, NULL) == -1 && errno == EPERM ? 0 : 1;
+}
+
+static int nobody_get(int key)
+{
+	if (msgget(key, 0) < 0)
+		return 1;
+	return msgget(key, 0600) == -1 && errno == EACCES ? 0 : 2;
+}
+
+TEST_F(sysv, permissions)
+{
+	struct msqid_ds ds;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to act as uid 65534");
+	EXPECT_EQ(0, as_nobody(nobody_send, self->id));
+	EXPECT_EQ(0, as_nobody(nobody_rmid, self->id));
+	EXPECT_EQ(0, as_nobody(nobody_get, self->key));
+	ASSERT_EQ(0, msgctl(self->id, IPC_STAT, &ds));
+	ds.msg_perm.mode = 0622;
+	ASSERT_EQ(0, msgctl(self->id, IPC_SET, &ds));
+	EXPECT_EQ(1, as_nobody(nobody_send, self->id));
+}
+
+TEST_F(sysv, fork)
+{
+	struct m m;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(put(self->id, 8, "kid", 0) ? 1 : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(3, msgrcv(self->id, &m, 64, 8, IPC_NOWAIT));
+}
+
+TEST_HARNESS_MAIN
