@@ -41,7 +41,8 @@
 TOP := $(CURDIR)
 KDIR ?= $(shell $(TOP)/tools/testing/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
 KERNELS ?= 6.1 6.12
-KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
+KIPC_VERSION := $(shell sed -En 's/^\#define KIPC_VERSION_(MAJOR|MINOR|PATCH)[[:space:]]+//p' \
+	$(TOP)/include/uapi/linux/kipc.h | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
 all: module lib tools selftests
