@@ -38,6 +38,25 @@ vm_bench() {
 	return $rc
 }
 
+# posix-mq and sysv-msg again with the shims underneath (LD_PRELOAD of
+# libkipc-preload.so), renamed posix-mq-kipc and sysv-msg-kipc: the same
+# benchmark code, kipc instead of the kernel's own queues.
+shim_transports=posix-mq,sysv-msg
+vm_bench_shim() {
+	local raw=$1; shift
+	local rc=0
+	"${vm[@]}" --file "$top/shim/libkipc-preload.so" -- \
+		env LD_PRELOAD=/root/libkipc-preload.so \
+		kipc-bench --env vm-icount --transports "$shim_transports" "$@" \
+		> "$raw.console" || rc=$?
+	tr -d '\r' < "$raw.console" | grep '^{"env"' |
+		sed -E 's/"transport":"(posix-mq|sysv-msg)"/"transport":"\1-kipc"/' \
+		> "$raw" || true
+	tr -d '\r' < "$raw.console" | grep -v '^{"env"' >&2 || true
+	return $rc
+}
+make -s -C "$top/shim" libkipc-preload.so
+
 if [ "$mode" = smoke ]; then
 	out=$out/smoke
 	rm -rf "$out" && mkdir -p "$out"
@@ -45,7 +64,8 @@ if [ "$mode" = smoke ]; then
 	"$bin" --env native --smoke > "$out/native.jsonl" || fail=1
 	vm_bench "$out/vm.jsonl" --smoke --scale --raise-limits \
 		--transports "$kipc_transports" || fail=1
-	for f in native vm; do
+	vm_bench_shim "$out/vm-shim.jsonl" --smoke || fail=1
+	for f in native vm vm-shim; do
 		[ -s "$out/$f.jsonl" ] || { echo "bench-smoke: no figures from $f" >&2; fail=1; }
 	done
 	if [ $fail = 0 ]; then
@@ -64,13 +84,16 @@ fail=0
 # The VM first: under icount its figures do not depend on host load.
 vm_bench "$out/vm.raw.jsonl" --reps 5 --count 600 --count-min 20 --bytes 6M \
 	--scale --raise-limits || fail=1
+vm_bench_shim "$out/vm-shim.raw.jsonl" --reps 5 --count 600 --count-min 20 \
+	--bytes 6M || fail=1
 # Streams of small messages get 100000 messages: a fast ring moves 3000 in
 # 0.2 ms, as long as the wake-ups that start and end the stream. That makes
 # a native repetition about 50 s instead of 20 s (load average 9).
 "$bin" --env native --reps 5 --count 3000 --stream-count 100000 --count-min 50 --bytes 32M \
 	> "$out/native.raw.jsonl" || fail=1
 
-awk -v out="$out" -f "$here/report.awk" "$out/vm.raw.jsonl" "$out/native.raw.jsonl"
+awk -v out="$out" -f "$here/report.awk" "$out/vm.raw.jsonl" \
+	"$out/vm-shim.raw.jsonl" "$out/native.raw.jsonl"
 when="$(date -u +%Y-%m-%d), $(nproc)-core $(. /etc/os-release && echo "$PRETTY_NAME")"
 for env in vm-icount native; do
 	gnuplot -e "dir='$out'; env='$env'; when='$when'" "$here/charts.gp"

@@ -150,6 +150,10 @@ END {
 	printf("### Selected ratios\n\n") > md
 	printf("| goal | value | against | ratio |\n|---|---:|---:|---:|\n") > md
 	goal("VM: kipc-mbox 64 B round trip p50 (µs) vs posix-mq", "vm-icount", "kipc-mbox", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns")
+	goal("VM: posix-mq-kipc (libkipc-preload) 64 B round trip p50 (µs) vs posix-mq", "vm-icount", "posix-mq-kipc", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns")
+	goal("VM: posix-mq-kipc (libkipc-preload) 64 B thousand msgs/s vs posix-mq", "vm-icount", "posix-mq-kipc", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s")
+	goal("VM: sysv-msg-kipc (libkipc-preload) 64 B round trip p50 (µs) vs sysv-msg", "vm-icount", "sysv-msg-kipc", 64, "rtt_p50_ns", "sysv-msg", 64, "rtt_p50_ns")
+	goal("VM: sysv-msg-kipc (libkipc-preload) 64 B thousand msgs/s vs sysv-msg", "vm-icount", "sysv-msg-kipc", 64, "msgs_per_s", "sysv-msg", 64, "msgs_per_s")
 	goal("VM: kipc-mbox 64 B round trip p50 (µs) vs eventfd-shm", "vm-icount", "kipc-mbox", 64, "rtt_p50_ns", "eventfd-shm", 64, "rtt_p50_ns")
 	goal("VM: kipc-mbox 64 B round trip p50 (µs) vs kipc-direct", "vm-icount", "kipc-mbox", 64, "rtt_p50_ns", "kipc-direct", 64, "rtt_p50_ns")
 	goal("VM: kipc-mbox-sendrecv (one call per side) 64 B round trip p50 (µs) vs posix-mq", "vm-icount", "kipc-mbox-sendrecv", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns")
