@@ -56,7 +56,7 @@ lib:
 
 # The POSIX mq and SysV msg shims (docs: man/kipc-mq.7, man/kipc-msg.7).
 shim:
-	$(MAKE) -C shim
+	$(MAKE) -C lib/shim
 
 tools: lib
 	$(MAKE) -C tools
@@ -85,7 +85,7 @@ deps:
 test-host: deps
 	$(MAKE) -C lib/test
 	$(MAKE) -C tools/bridge/test
-	$(MAKE) -C shim/test test-host
+	$(MAKE) -C lib/shim/test test-host
 
 lint: deps
 	@$(TOP)/tools/scripts/lint
@@ -96,7 +96,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) test-host
 	@$(TOP)/tools/testing/vm/selfcheck
-	@for k in $(KERNELS) debug; do $(TOP)/shim/test/run-vm $$k || exit 1; done
+	@for k in $(KERNELS) debug; do $(TOP)/lib/shim/test/run-vm $$k || exit 1; done
 	$(MAKE) bench-smoke
 	$(MAKE) check-packaging
 	@$(TOP)/tools/testing/vm/check-ondemand $(KERNELS)
@@ -143,13 +143,13 @@ demo: deps
 
 install:
 	$(MAKE) -C lib install
-	$(MAKE) -C shim install
+	$(MAKE) -C lib/shim install
 	$(MAKE) -C tools install
 	$(MAKE) -C man install
 
 uninstall:
 	$(MAKE) -C lib uninstall
-	$(MAKE) -C shim uninstall
+	$(MAKE) -C lib/shim uninstall
 	$(MAKE) -C tools uninstall
 	$(MAKE) -C man uninstall
 
@@ -204,7 +204,7 @@ clean:
 	-$(MAKE) -C "$(KDIR)" M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C lib clean
 	$(MAKE) -C lib/test clean
-	$(MAKE) -C shim clean
+	$(MAKE) -C lib/shim clean
 	rm -rf build
 
 .PHONY: all module lib shim tools selftests vm-payload deps test-host lint check \

@@ -45,7 +45,7 @@ shim_transports=posix-mq,sysv-msg
 vm_bench_shim() {
 	local raw=$1; shift
 	local rc=0
-	"${vm[@]}" --file "$top/shim/libkipc-preload.so" -- \
+	"${vm[@]}" --file "$top/lib/shim/libkipc-preload.so" -- \
 		env LD_PRELOAD=/root/libkipc-preload.so \
 		kipc-bench --env vm-icount --transports "$shim_transports" "$@" \
 		> "$raw.console" || rc=$?
@@ -55,7 +55,7 @@ vm_bench_shim() {
 	tr -d '\r' < "$raw.console" | grep -v '^{"env"' >&2 || true
 	return $rc
 }
-make -s -C "$top/shim" libkipc-preload.so
+make -s -C "$top/lib/shim" libkipc-preload.so
 
 if [ "$mode" = smoke ]; then
 	out=$out/smoke

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../selftests/kselftest_harness.h"
+#include "../../../selftests/kselftest_harness.h"
 
 #define NOBODY	65534
 #define POST_EXEC "--mq-post-exec"

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../selftests/kselftest_harness.h"
+#include "../../../selftests/kselftest_harness.h"
 
 #define NOBODY	65534
 
