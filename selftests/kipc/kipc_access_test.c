@@ -13,6 +13,7 @@
 #include <linux/capability.h>
 
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <kipc_ring.h>
 

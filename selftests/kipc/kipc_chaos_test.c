@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <kipc_ring.h>
 

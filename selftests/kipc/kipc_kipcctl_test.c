@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 
+#include <libkipc.h>
 #include <kipc_ring.h>
 
 #include "kipc_util.h"

@@ -25,6 +25,7 @@
 #include <sched.h>
 
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <kipc_ring.h>
 

@@ -24,6 +24,7 @@
 #include <liburing.h>
 
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <kipc_ring.h>
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <kipc_ring.h>
 

@@ -7,6 +7,7 @@
  * IORING_OP_POLL_ADD, single and multishot, on both kinds of fd.
  */
 #include "kipc_util.h"
+#include <libkipc.h>
 
 #include <poll.h>
 #include <liburing.h>
