@@ -44,7 +44,7 @@ KERNELS ?= 6.1 6.12
 KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
-all: module lib tools selftests
+all: module lib tools selftests vm-tests
 
 module:
 	@$(TOP)/tools/check-kdir "$(KDIR)"
@@ -63,10 +63,16 @@ KIPC_SELFTEST_FLAGS = OUTPUT=$(TOP)/build/selftests/kipc \
 selftests: lib
 	$(MAKE) -C selftests/kipc $(KIPC_SELFTEST_FLAGS)
 
+# The library's and kipcctl's own tests that need the module: the VM runs
+# them after the selftests (build/tests/SUITE/). They use the harness
+# headers the selftests build extracts.
+vm-tests: lib tools selftests
+	$(MAKE) -C lib/test/vm
+
 # The module built for one test kernel, in its own copy of the sources so
 # builds for different kernels never share objects. Used by tools/vm/run.
 VM_OUT = $(TOP)/build/vm/$(KERNEL)
-vm-payload: lib tools selftests
+vm-payload: lib tools selftests vm-tests
 	@test -n "$(KERNEL)" -a -n "$(VM_KDIR)" || { echo "vm-payload: KERNEL and VM_KDIR required" >&2; exit 1; }
 	@$(TOP)/tools/check-kdir "$(VM_KDIR)"
 	@mkdir -p $(VM_OUT)/src
@@ -197,7 +203,7 @@ clean:
 	$(MAKE) -C lib/test clean
 	rm -rf build
 
-.PHONY: all module lib tools selftests vm-payload deps test-host lint check \
+.PHONY: all module lib tools selftests vm-tests vm-payload deps test-host lint check \
 	check-debug check-reliability check-runner check-packaging check-ondemand \
 	check-bridge bench bench-bridge bench-smoke demo install uninstall \
 	modules_install modules_uninstall dkms-source deb version clean
