@@ -68,6 +68,7 @@ selftests: lib
 # headers the selftests build extracts.
 vm-tests: lib tools selftests
 	$(MAKE) -C lib/test/vm
+	$(MAKE) -C tools/kipcctl/test
 
 # The module built for one test kernel, in its own copy of the sources so
 # builds for different kernels never share objects. Used by tools/vm/run.
