@@ -56,11 +56,10 @@ lib:
 tools: lib
 	$(MAKE) -C tools
 
+# The selftests use only the uapi headers, as in a kernel tree.
 KIPC_SELFTEST_FLAGS = OUTPUT=$(TOP)/build/selftests/kipc \
-	KIPC_CFLAGS="-I$(TOP)/include -I$(TOP)/include/uapi" \
-	KIPC_LIBS="-L$(TOP)/lib -lkipc" \
-	KIPC_STATIC_LIBS="$(TOP)/lib/libkipc.a"
-selftests: lib
+	KHDR_INCLUDES="-isystem $(TOP)/include/uapi"
+selftests:
 	$(MAKE) -C selftests/kipc $(KIPC_SELFTEST_FLAGS)
 
 # The library's and kipcctl's own tests that need the module: the VM runs
