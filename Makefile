@@ -45,7 +45,7 @@ KIPC_VERSION := $(shell sed -En 's/^\#define KIPC_VERSION_(MAJOR|MINOR|PATCH)[[:
 	$(TOP)/include/uapi/linux/kipc.h | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
-all: module lib shim tools selftests
+all: module lib shim tools selftests vm-tests
 
 module:
 	@$(TOP)/tools/scripts/check-kdir "$(KDIR)"
@@ -61,17 +61,23 @@ shim:
 tools: lib
 	$(MAKE) -C tools
 
+# The selftests use only the uapi headers, as in a kernel tree.
 KIPC_SELFTEST_FLAGS = OUTPUT=$(TOP)/build/selftests/kipc \
-	KIPC_CFLAGS="-I$(TOP)/include -I$(TOP)/include/uapi" \
-	KIPC_LIBS="-L$(TOP)/lib -lkipc" \
-	KIPC_STATIC_LIBS="$(TOP)/lib/libkipc.a"
-selftests: lib
+	KHDR_INCLUDES="-isystem $(TOP)/include/uapi"
+selftests:
 	$(MAKE) -C selftests/kipc $(KIPC_SELFTEST_FLAGS)
+
+# The library's and kipcctl's own tests that need the module: the VM runs
+# them after the selftests (build/tests/SUITE/). They use the harness
+# headers the selftests build extracts.
+vm-tests: lib tools selftests
+	$(MAKE) -C lib/test/vm
+	$(MAKE) -C tools/kipcctl/test
 
 # The module built for one test kernel, in its own copy of the sources so
 # builds for different kernels never share objects. Used by tools/testing/vm/run.
 VM_OUT = $(TOP)/build/vm/$(KERNEL)
-vm-payload: lib tools selftests
+vm-payload: lib tools selftests vm-tests
 	@test -n "$(KERNEL)" -a -n "$(VM_KDIR)" || { echo "vm-payload: KERNEL and VM_KDIR required" >&2; exit 1; }
 	@$(TOP)/tools/scripts/check-kdir "$(VM_KDIR)"
 	@mkdir -p $(VM_OUT)/src
@@ -207,7 +213,7 @@ clean:
 	$(MAKE) -C lib/shim clean
 	rm -rf build
 
-.PHONY: all module lib shim tools selftests vm-payload deps test-host lint check \
+.PHONY: all module lib shim tools selftests vm-tests vm-payload deps test-host lint check \
 	check-debug check-reliability check-runner check-packaging check-ondemand \
 	check-bridge bench bench-bridge bench-smoke demo install uninstall \
 	modules_install modules_uninstall dkms-source deb version clean

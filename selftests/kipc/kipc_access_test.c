@@ -14,7 +14,7 @@
 
 #include "kipc_util.h"
 
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
 
@@ -32,7 +32,7 @@ FIXTURE(access) {
 
 FIXTURE_SETUP(access)
 {
-	struct kipc_mbox_attr attr = { .flags = KIPC_MBOX_OWNED, .max_msgs = 8,
+	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED, .max_msgs = 8,
 				       .mode = 0666 };
 
 	self->ep = self->mfd = -1;
@@ -40,9 +40,9 @@ FIXTURE_SETUP(access)
 		SKIP(return, "needs root to act as a second user");
 	self->res = kt_shared(sizeof(*self->res));
 	ASSERT_NE(NULL, self->res);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
-	self->mfd = kipc_mbox_create(self->ep, NULL, &attr, &self->mb);
+	self->mfd = sys_kipc_mbox_create(self->ep, NULL, &attr, &self->mb);
 	ASSERT_GE(self->mfd, 0);
 }
 
@@ -66,12 +66,12 @@ static pid_t nobody_waits(FIXTURE_DATA(access) *self, bool xfer)
 		int ep, fd, i;
 
 		kt_child_become_nobody();
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, self->mb);
+		fd = sys_kipc_mbox_open_id(ep, self->mb);
 		KT_CHILD_CHECK(fd >= 0);
 		if (!xfer) {
-			self->res->ret[0] = kipc_recv(fd, buf[0], sizeof(buf[0]), NULL, 0,
+			self->res->ret[0] = sys_kipc_recv(fd, buf[0], sizeof(buf[0]), NULL, 0,
 						      &bound);
 			_exit(0);
 		}
@@ -80,7 +80,7 @@ static pid_t nobody_waits(FIXTURE_DATA(access) *self, bool xfer)
 			e[i].buf = (uintptr_t)buf[i];
 			e[i].buf_len = sizeof(buf[i]);
 		}
-		self->res->ret[0] = kipc_recv_batch(fd, e, 4, 0, &bound);
+		self->res->ret[0] = sys_kipc_recv_batch(fd, e, 4, 0, &bound);
 		_exit(0);
 	}
 	return pid;
@@ -97,9 +97,9 @@ static void recheck(struct __test_metadata *_metadata,
 	pid = nobody_waits(self, xfer);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(0, kt_wait_blocked(self->mfd, 0, 0, 1));
-	ASSERT_EQ(0, kipc_mbox_set_mode(self->mfd, 0, 0600));
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mfd, 0, 0600));
 	for (i = 0; i < sent; i++) {
-		ASSERT_EQ(0, kipc_send(self->mfd, 0, "secret", 6, 0, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "secret", 6, 0, KIPC_NONBLOCK, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_exit_ms(pid, KT_WAIT_MS));
 	n = self->res->ret[0];
@@ -109,10 +109,10 @@ static void recheck(struct __test_metadata *_metadata,
 		       n >= 0 ? (xfer ? "received messages" : "received the message") :
 		       strerror(-n));
 	/* Everything sent is still there, for the owner. */
-	ASSERT_EQ(0, kipc_stat(self->mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->mfd, 0, &info));
 	EXPECT_EQ(sent, info.depth);
 	for (i = 0; i < sent; i++) {
-		EXPECT_EQ(6, kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		EXPECT_EQ(6, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	}
 }
 
@@ -162,17 +162,17 @@ static pid_t nobody_with_cap(FIXTURE_DATA(access) *self, int cap, uint64_t ring)
 		int ep, fd;
 
 		become_nobody_with(cap);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, self->mb);
+		fd = sys_kipc_mbox_open_id(ep, self->mb);
 		r->ret[R_OPEN] = fd < 0 ? fd : 0;
 		if (fd >= 0) {
-			r->ret[R_SEND] = kipc_send(fd, 0, "cap", 3, 0, KIPC_NONBLOCK, NULL);
-			r->ret[R_RECV] = kipc_recv(fd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
+			r->ret[R_SEND] = sys_kipc_send(fd, 0, "cap", 3, 0, KIPC_NONBLOCK, NULL);
+			r->ret[R_RECV] = sys_kipc_recv(fd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
 		}
-		r->ret[R_SET] = kipc_mbox_set_mode(ep, self->mb, 0666);
-		r->ret[R_DELETE] = kipc_mbox_delete(ep, self->mb);
-		r->ret[R_RING_DELETE] = kipc_ring_delete(ep, NULL, ring);
+		r->ret[R_SET] = sys_kipc_mbox_set_mode(ep, self->mb, 0666);
+		r->ret[R_DELETE] = sys_kipc_mbox_delete(ep, self->mb);
+		r->ret[R_RING_DELETE] = sys_kipc_ring_delete(ep, NULL, ring);
 		_exit(0);
 	}
 	return pid;
@@ -190,9 +190,9 @@ TEST_F(access, cap_ipc_owner_reads_and_writes_but_does_not_delete_or_set)
 	char buf[16];
 	pid_t pid;
 
-	ASSERT_EQ(0, kipc_mbox_set_mode(self->mfd, 0, 0600));
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, "root", 4, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN,
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mfd, 0, 0600));
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "root", 4, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN,
 				      KIPC_RING_SPSC, 0600, &ring));
 	pid = nobody_with_cap(self, CAP_IPC_OWNER, ring);
 	ASSERT_GE(pid, 0);
@@ -209,12 +209,12 @@ TEST_F(access, cap_ipc_owner_reads_and_writes_but_does_not_delete_or_set)
 
 	/* The mailbox is as it was, but for the message exchanged. */
 	if (r->ret[R_DELETE]) {
-		ASSERT_EQ(0, kipc_stat(self->mfd, 0, &info));
+		ASSERT_EQ(0, sys_kipc_stat(self->mfd, 0, &info));
 		EXPECT_EQ(r->ret[R_SET] ? 0600 : 0666, info.mode);
-		EXPECT_EQ(3, kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		EXPECT_EQ(3, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	}
 	if (r->ret[R_RING_DELETE]) {
-		EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, ring));
+		EXPECT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, ring));
 	}
 }
 
@@ -228,8 +228,8 @@ TEST_F(access, cap_sys_admin_deletes_and_sets)
 	uint64_t ring;
 	pid_t pid;
 
-	ASSERT_EQ(0, kipc_mbox_set_mode(self->mfd, 0, 0600));
-	ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN,
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mfd, 0, 0600));
+	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN,
 				      KIPC_RING_SPSC, 0600, &ring));
 	pid = nobody_with_cap(self, CAP_SYS_ADMIN, ring);
 	ASSERT_GE(pid, 0);
@@ -241,7 +241,7 @@ TEST_F(access, cap_sys_admin_deletes_and_sets)
 	EXPECT_EQ(0, r->ret[R_RING_DELETE])
 		TH_LOG("CAP_SYS_ADMIN: RING_DELETE %s", strerror(-r->ret[R_RING_DELETE]));
 	if (r->ret[R_RING_DELETE]) {
-		EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, ring));
+		EXPECT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, ring));
 	}
 }
 

@@ -16,7 +16,7 @@
 FIXTURE(q) {
 	int rx_ep, tx_ep;	/* receiving and sending endpoints */
 	int rx, tx;		/* the fds to receive from and send on */
-	uint64_t dest;		/* destination for kipc_send() on tx */
+	uint64_t dest;		/* destination for sys_kipc_send() on tx */
 };
 
 FIXTURE_VARIANT(q) {
@@ -35,18 +35,18 @@ FIXTURE_SETUP(q)
 {
 	uint64_t id;
 
-	self->rx_ep = kipc_open(0);
+	self->rx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = kipc_open(0);
+	self->tx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->tx_ep, 0);
 	if (variant->mailbox) {
 		self->rx = kt_mbox(self->rx_ep, NULL, CAPACITY, 0600, &id);
 		ASSERT_GE(self->rx, 0);
-		self->tx = kipc_mbox_open_id(self->tx_ep, id);
+		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
 		ASSERT_GE(self->tx, 0);
 		self->dest = 0;
 	} else {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->rx_ep, CAPACITY, 0, 0));
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, CAPACITY, 0, 0));
 		self->rx = self->rx_ep;
 		self->tx = self->tx_ep;
 		self->dest = kt_ep_id(self->rx_ep);
@@ -66,7 +66,7 @@ FIXTURE_TEARDOWN(q)
 static int q_send(FIXTURE_DATA(q) *self, const char *msg, unsigned int flags,
 		  const struct timespec *ts)
 {
-	return kipc_send(self->tx, self->dest, msg, strlen(msg), 0, flags, ts);
+	return sys_kipc_send(self->tx, self->dest, msg, strlen(msg), 0, flags, ts);
 }
 
 static int q_fill(FIXTURE_DATA(q) *self)
@@ -108,7 +108,7 @@ TEST_F(q, recv_nonblock_flag_on_empty)
 {
 	char buf[8];
 
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, recv_o_nonblock_on_empty)
@@ -116,7 +116,7 @@ TEST_F(q, recv_o_nonblock_on_empty)
 	char buf[8];
 
 	ASSERT_EQ(0, fcntl(self->rx, F_SETFL, fcntl(self->rx, F_GETFL) | O_NONBLOCK));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL));
 }
 
 TEST_F(q, send_nonblock_when_full)
@@ -139,7 +139,7 @@ TEST_F(q, recv_relative_timeout)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
 }
 
@@ -150,7 +150,7 @@ TEST_F(q, recv_absolute_timeout)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
 }
 
@@ -184,13 +184,13 @@ TEST_F(q, past_deadline_still_tries_once)
 	/* With room / a message, a past deadline still succeeds. */
 	EXPECT_EQ(0, q_send(self, "a", KIPC_ABSTIME, &past));
 	EXPECT_EQ(0, q_send(self, "b", 0, &zero));
-	EXPECT_EQ(1, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
+	EXPECT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
 	EXPECT_EQ('a', buf[0]);
-	EXPECT_EQ(1, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
+	EXPECT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
 	EXPECT_EQ('b', buf[0]);
 	/* Without, it expires at once: -ETIMEDOUT, not -EAGAIN. */
-	EXPECT_EQ(-ETIMEDOUT, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
-	EXPECT_EQ(-ETIMEDOUT, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
 	ASSERT_EQ(0, q_fill(self));
 	EXPECT_EQ(-ETIMEDOUT, q_send(self, "c", KIPC_ABSTIME, &past));
 	EXPECT_EQ(-ETIMEDOUT, q_send(self, "c", 0, &zero));
@@ -203,16 +203,16 @@ TEST_F(q, malformed_timeouts)
 
 	ts.tv_sec = 0;
 	ts.tv_nsec = 1000000000;
-	EXPECT_EQ(-EINVAL, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", 0, &ts));
 	ts.tv_nsec = -1;
-	EXPECT_EQ(-EINVAL, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
 	ts.tv_sec = -1;
 	ts.tv_nsec = 0;
-	EXPECT_EQ(-EINVAL, kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_ABSTIME, &ts));
 	/* Nothing was sent by the refused calls. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, conflicting_blocking_flags)
@@ -220,11 +220,11 @@ TEST_F(q, conflicting_blocking_flags)
 	struct timespec ts = kt_ms(100);
 	char buf[8];
 
-	EXPECT_EQ(-EINVAL, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_NONBLOCK, &ts));
-	EXPECT_EQ(-EINVAL, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, NULL));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, NULL));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_ABSTIME, NULL));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, recv_blocks_until_a_message_arrives)
@@ -236,7 +236,7 @@ TEST_F(q, recv_blocks_until_a_message_arrives)
 	if (pid == 0) {
 		char buf[8] = { 0 };
 
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 4);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 4);
 		KT_CHILD_CHECK(memcmp(buf, "wake", 4) == 0);
 		_exit(0);
 	}
@@ -257,11 +257,11 @@ TEST_F(q, send_blocks_until_there_is_room)
 	if (pid == 0)
 		kt_child_exit(q_send(self, "last", 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	for (i = 1; i < CAPACITY; i++)
-		ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "last", 4));
 }
 
@@ -274,7 +274,7 @@ TEST_F(q, recv_interrupted_without_sa_restart)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
 	}
@@ -295,7 +295,7 @@ TEST_F(q, recv_restarted_with_sa_restart)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 5);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 5);
 		KT_CHILD_CHECK(memcmp(buf, "after", 5) == 0);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
@@ -321,7 +321,7 @@ TEST_F(q, recv_absolute_timeout_restarted_with_sa_restart)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts) == 5);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts) == 5);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
 	}
@@ -349,7 +349,7 @@ TEST_F(q, recv_relative_timeout_survives_restarts)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts) == -ETIMEDOUT);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts) == -ETIMEDOUT);
 		KT_CHILD_CHECK(got_signal >= 1);
 		_exit(0);
 	}
@@ -388,10 +388,10 @@ TEST_F(q, interrupted_send_sends_nothing)
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	for (i = 0; i < CAPACITY; i++) {
-		ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 		EXPECT_EQ(0, memcmp(buf, "fill", 4));
 	}
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, interrupted_recv_dequeues_nothing)
@@ -403,7 +403,7 @@ TEST_F(q, interrupted_recv_dequeues_nothing)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
@@ -411,7 +411,7 @@ TEST_F(q, interrupted_recv_dequeues_nothing)
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	/* A message sent afterwards is still there for us. */
 	ASSERT_EQ(0, q_send(self, "mine", 0, NULL));
-	EXPECT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, fatal_signal_while_blocked)
@@ -431,12 +431,12 @@ TEST_F(q, fatal_signal_while_blocked)
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	EXPECT_EQ(128 + SIGKILL, kt_wait_exit(pid));
 	/* The dead sender is gone from the queue, its message never queued. */
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(0, info.nr_senders);
 	EXPECT_EQ(CAPACITY, info.depth);
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_HARNESS_MAIN

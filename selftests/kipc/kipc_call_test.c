@@ -38,13 +38,13 @@ FIXTURE_VARIANT_ADD(call, mailbox) {
 
 FIXTURE_SETUP(call)
 {
-	struct kipc_mbox_attr attr = { .max_msgs = 8, .mode = 0666 };
+	struct kt_mbox_attr attr = { .max_msgs = 8, .mode = 0666 };
 	uint64_t mb;
 	int mfd;
 
 	self->res = kt_shared(4 * sizeof(*self->res));
 	ASSERT_NE(NULL, self->res);
-	self->srv_ep = kipc_open(0);
+	self->srv_ep = sys_kipc_open(0);
 	ASSERT_GE(self->srv_ep, 0);
 	self->srv_id = kt_ep_id(self->srv_ep);
 	self->creator = -1;
@@ -53,12 +53,12 @@ FIXTURE_SETUP(call)
 		 * Created by another endpoint and not owned, so the server
 		 * endpoint can die without taking the mailbox with it.
 		 */
-		self->creator = kipc_open(0);
+		self->creator = sys_kipc_open(0);
 		ASSERT_GE(self->creator, 0);
-		mfd = kipc_mbox_create(self->creator, NULL, &attr, &mb);
+		mfd = sys_kipc_mbox_create(self->creator, NULL, &attr, &mb);
 		ASSERT_GE(mfd, 0);
 		close(mfd);
-		self->srv_rx = kipc_mbox_open_id(self->srv_ep, mb);
+		self->srv_rx = sys_kipc_mbox_open_id(self->srv_ep, mb);
 		ASSERT_GE(self->srv_rx, 0);
 		self->dest = mb;
 		self->send_flags = KIPC_SEND_MAILBOX;
@@ -72,7 +72,7 @@ FIXTURE_SETUP(call)
 FIXTURE_TEARDOWN(call)
 {
 	if (self->creator >= 0) {
-		kipc_mbox_delete(self->creator, self->dest);
+		sys_kipc_mbox_delete(self->creator, self->dest);
 		close(self->creator);
 	}
 	if (self->srv_rx >= 0 && self->srv_rx != self->srv_ep)
@@ -107,7 +107,7 @@ static pid_t start_client(FIXTURE_DATA(call) *self, struct call_res *res,
 		close(self->srv_rx);
 	if (self->srv_ep >= 0)
 		close(self->srv_ep);
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	KT_CHILD_CHECK(fd >= 0);
 	res->client_id = kt_ep_id(fd);
 	if (handler)
@@ -117,7 +117,7 @@ static pid_t start_client(FIXTURE_DATA(call) *self, struct call_res *res,
 		flags &= ~O_NONBLOCK;
 	}
 	ts = kt_ms(timeout_ms);
-	res->ret = kipc_call(fd, self->dest, req, strlen(req), 5, res->reply,
+	res->ret = sys_kipc_call(fd, self->dest, req, strlen(req), 5, res->reply,
 			     reply_len, &res->hdr, flags | self->send_flags,
 			     timeout_ms ? &ts : NULL);
 	_exit(0);
@@ -129,7 +129,7 @@ static int srv_recv(FIXTURE_DATA(call) *self, char *buf, size_t len,
 {
 	struct timespec ts = kt_ms(KT_WAIT_MS);
 
-	return kipc_recv(self->srv_rx, buf, len, hdr, flags, &ts);
+	return sys_kipc_recv(self->srv_rx, buf, len, hdr, flags, &ts);
 }
 
 TEST_F(call, request_and_reply)
@@ -149,7 +149,7 @@ TEST_F(call, request_and_reply)
 	EXPECT_EQ(5, hdr.priority);
 	EXPECT_EQ(pid, hdr.sender_pid);
 	EXPECT_EQ(variant->mailbox ? self->dest : 0, hdr.mailbox_id);
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "pong!", 5));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "pong!", 5));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 
 	EXPECT_EQ(5, res->ret);
@@ -173,7 +173,7 @@ TEST_F(call, empty_reply)
 	pid = start_client(self, res, "q", sizeof(res->reply), 0, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(1, srv_recv(self, buf, sizeof(buf), &hdr, 0));
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, NULL, 0));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, NULL, 0));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(0, res->ret);
 	EXPECT_EQ(0, res->hdr.len);
@@ -197,7 +197,7 @@ TEST_F(call, reply_on_the_other_fd_of_the_server)
 	pid = start_client(self, res, "ask", sizeof(res->reply), 0, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(3, srv_recv(self, buf, sizeof(buf), &hdr, 0));
-	ASSERT_EQ(0, kipc_reply(other, hdr.token, "ok", 2));
+	ASSERT_EQ(0, sys_kipc_reply(other, hdr.token, "ok", 2));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(2, res->ret);
 	EXPECT_EQ(self->srv_id, res->hdr.sender_id);
@@ -216,9 +216,9 @@ TEST_F(call, reply_larger_than_reply_max)
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(5, srv_recv(self, buf, sizeof(buf), &hdr, 0));
 	EXPECT_EQ(4, hdr.reply_max);
-	EXPECT_EQ(-EMSGSIZE, kipc_reply(self->srv_rx, hdr.token, "12345", 5));
+	EXPECT_EQ(-EMSGSIZE, sys_kipc_reply(self->srv_rx, hdr.token, "12345", 5));
 	/* The request is still outstanding: a fitting reply goes through. */
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "1234", 4));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "1234", 4));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(4, res->ret);
 	EXPECT_EQ(0, memcmp(res->reply, "1234", 4));
@@ -234,8 +234,8 @@ TEST_F(call, reply_only_once)
 	pid = start_client(self, res, "once", sizeof(res->reply), 0, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "a", 1));
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, hdr.token, "b", 1));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "a", 1));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, hdr.token, "b", 1));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(1, res->ret);
 	EXPECT_EQ('a', res->reply[0]);
@@ -243,8 +243,8 @@ TEST_F(call, reply_only_once)
 
 TEST_F(call, unknown_token)
 {
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, 0, "x", 1));
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, UINT64_MAX, "x", 1));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, 0, "x", 1));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, UINT64_MAX, "x", 1));
 }
 
 TEST_F(call, only_the_receiving_endpoint_may_reply)
@@ -255,13 +255,13 @@ TEST_F(call, only_the_receiving_endpoint_may_reply)
 	int other;
 	pid_t pid;
 
-	other = kipc_open(0);
+	other = sys_kipc_open(0);
 	ASSERT_GE(other, 0);
 	pid = start_client(self, res, "who", sizeof(res->reply), 0, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(3, srv_recv(self, buf, sizeof(buf), &hdr, 0));
-	EXPECT_EQ(-ENOENT, kipc_reply(other, hdr.token, "imposter", 8));
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "me", 2));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(other, hdr.token, "imposter", 8));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "me", 2));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(2, res->ret);
 	EXPECT_EQ(0, memcmp(res->reply, "me", 2));
@@ -279,10 +279,10 @@ TEST_F(call, peeked_request_is_not_yet_received)
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &peek, KIPC_RECV_PEEK));
 	EXPECT_NE(0, peek.token);
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, peek.token, "early", 5));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, peek.token, "early", 5));
 	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
 	EXPECT_EQ(peek.token, hdr.token);
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "late", 4));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "late", 4));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(4, res->ret);
 }
@@ -310,7 +310,7 @@ TEST_F(call, concurrent_callers_get_their_own_replies)
 	}
 	/* Answer in reverse order, echoing each request. */
 	for (i = 2; i >= 0; i--)
-		ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr[i].token, buf[i], 4));
+		ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr[i].token, buf[i], 4));
 	for (i = 0; i < 3; i++) {
 		char want[8];
 
@@ -393,7 +393,7 @@ TEST_F(call, mailbox_deleted_with_request_queued)
 	pid = start_client(self, res, "queued", sizeof(res->reply), 0, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(0, kt_wait_depth(self->srv_rx, 0, 1));
-	ASSERT_EQ(0, kipc_mbox_delete(self->srv_rx, 0));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(self->srv_rx, 0));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(-EIDRM, res->ret);
 }
@@ -415,7 +415,7 @@ TEST_F(call, timeout_then_late_reply_is_enoent)
 	EXPECT_GE(t1 - t0, 190 * 1000000LL);
 	/* The request may still be received; its reply has nobody to go to. */
 	if (srv_recv(self, buf, sizeof(buf), &hdr, KIPC_NONBLOCK) == 4)
-		EXPECT_EQ(-ENOENT, kipc_reply(self->srv_rx, hdr.token, "late", 4));
+		EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, hdr.token, "late", 4));
 }
 
 /* A signal after the request went out does not lose the reply. */
@@ -433,14 +433,14 @@ TEST_F(call, interrupted_call_keeps_its_reply)
 	kt_sleep_ms(100);
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	kt_sleep_ms(100);
-	EXPECT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "pong!", 5));
+	EXPECT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "pong!", 5));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(5, res->ret);
 	EXPECT_EQ(0, memcmp(res->reply, "pong!", 5));
 	EXPECT_EQ(hdr.token, res->hdr.token);
 }
 
-/* Without SA_RESTART: -EINTR, and kipc_call_resume() collects the reply. */
+/* Without SA_RESTART: -EINTR, and sys_kipc_call_resume() collects the reply. */
 TEST_F(call, eintr_then_resume)
 {
 	struct call_res *res = &self->res[0];
@@ -457,27 +457,27 @@ TEST_F(call, eintr_then_resume)
 		if (self->srv_rx >= 0 && self->srv_rx != self->srv_ep)
 			close(self->srv_rx);
 		close(self->srv_ep);
-		fd = kipc_open(0);
+		fd = sys_kipc_open(0);
 		KT_CHILD_CHECK(fd >= 0);
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(kipc_call(fd, self->dest, "intr", 4, 0, res->reply,
+		KT_CHILD_CHECK(sys_kipc_call(fd, self->dest, "intr", 4, 0, res->reply,
 					 sizeof(res->reply), &rh, self->send_flags,
 					 NULL) == -EINTR);
 		KT_CHILD_CHECK(rh.token != 0);
-		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token + 1, res->reply,
+		KT_CHILD_CHECK(sys_kipc_call_resume(fd, rh.token + 1, res->reply,
 						sizeof(res->reply), NULL) == -ENOENT);
-		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token, res->reply, 1,
+		KT_CHILD_CHECK(sys_kipc_call_resume(fd, rh.token, res->reply, 1,
 						NULL) == -EMSGSIZE);
-		res->ret = kipc_call_resume(fd, rh.token, res->reply,
+		res->ret = sys_kipc_call_resume(fd, rh.token, res->reply,
 					    sizeof(res->reply), &res->hdr);
-		KT_CHILD_CHECK(kipc_call_resume(fd, rh.token, res->reply,
+		KT_CHILD_CHECK(sys_kipc_call_resume(fd, rh.token, res->reply,
 						sizeof(res->reply), NULL) == -ENOENT);
 		_exit(0);
 	}
 	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	kt_sleep_ms(200);
-	EXPECT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "late!", 5));
+	EXPECT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "late!", 5));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(5, res->ret);
 	EXPECT_EQ(0, memcmp(res->reply, "late!", 5));
@@ -494,7 +494,7 @@ TEST_F(call, o_nonblock_is_ignored)
 	pid = start_client(self, res, "nb", sizeof(res->reply), O_NONBLOCK, 0, false);
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(2, srv_recv(self, buf, sizeof(buf), &hdr, 0));
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "waited", 6));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "waited", 6));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(6, res->ret);
 }
@@ -504,16 +504,16 @@ TEST_F(call, invalid_flags)
 	char reply[8];
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(-EINVAL, kipc_call(fd, self->dest, "x", 1, 0, reply, sizeof(reply), NULL,
+	EXPECT_EQ(-EINVAL, sys_kipc_call(fd, self->dest, "x", 1, 0, reply, sizeof(reply), NULL,
 				     self->send_flags | KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(-EINVAL, kipc_call(fd, self->dest, "x", 1, 0, reply, sizeof(reply), NULL,
+	EXPECT_EQ(-EINVAL, sys_kipc_call(fd, self->dest, "x", 1, 0, reply, sizeof(reply), NULL,
 				     self->send_flags | KIPC_SEND_SYNC, NULL));
-	EXPECT_EQ(-EINVAL, kipc_call(fd, self->dest, "x", 1, KIPC_PRIO_MAX + 1, reply,
+	EXPECT_EQ(-EINVAL, sys_kipc_call(fd, self->dest, "x", 1, KIPC_PRIO_MAX + 1, reply,
 				     sizeof(reply), NULL, self->send_flags, NULL));
 	/* None of them queued a request. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->srv_rx, reply, sizeof(reply), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->srv_rx, reply, sizeof(reply), NULL, KIPC_NONBLOCK, NULL));
 	close(fd);
 }
 
@@ -522,10 +522,10 @@ TEST_F(call, unknown_destination)
 	char reply[8];
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(variant->mailbox ? -ENOENT : -ESRCH,
-		  kipc_call(fd, UINT64_MAX, "x", 1, 0, reply, sizeof(reply), NULL,
+		  sys_kipc_call(fd, UINT64_MAX, "x", 1, 0, reply, sizeof(reply), NULL,
 			    self->send_flags, NULL));
 	close(fd);
 }
@@ -536,10 +536,10 @@ TEST_F(call, plain_message_has_no_token)
 	char buf[8];
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, kipc_send(fd, self->dest, "p", 1, 0, self->send_flags | KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(1, kipc_recv(self->srv_rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(fd, self->dest, "p", 1, 0, self->send_flags | KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->srv_rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, hdr.token);
 	EXPECT_FALSE(hdr.flags & KIPC_MSG_REQUEST);
 	EXPECT_EQ(0, hdr.reply_max);

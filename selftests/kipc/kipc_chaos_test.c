@@ -15,7 +15,7 @@
 
 #include "kipc_util.h"
 
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
 
@@ -35,7 +35,7 @@ static pid_t spawn_sender(int fd, uint64_t dest, const char *msg,
 	pid_t pid = fork();
 
 	if (pid == 0)
-		kt_child_exit(kipc_send(fd, dest, msg, strlen(msg), 0, flags, NULL));
+		kt_child_exit(sys_kipc_send(fd, dest, msg, strlen(msg), 0, flags, NULL));
 	return pid;
 }
 
@@ -49,7 +49,7 @@ static pid_t spawn_receiver(int fd, const char *expect)
 
 	if (pid == 0) {
 		char buf[MSG_MAX] = { 0 };
-		int n = kipc_recv(fd, buf, sizeof(buf) - 1, NULL, 0, NULL);
+		int n = sys_kipc_recv(fd, buf, sizeof(buf) - 1, NULL, 0, NULL);
 
 		if (n < 0)
 			kt_child_exit(n);
@@ -69,7 +69,7 @@ static int kill_and_reap(pid_t pid)
 /* Receive one message with a bound, as a NUL-terminated string. */
 static int recv_str(int fd, char *buf, size_t len)
 {
-	int n = kipc_recv(fd, buf, len - 1, NULL, 0, &kt_bound);
+	int n = sys_kipc_recv(fd, buf, len - 1, NULL, 0, &kt_bound);
 
 	buf[n < 0 ? 0 : n] = '\0';
 	return n;
@@ -117,11 +117,11 @@ FIXTURE_SETUP(q)
 	unsigned int i;
 
 	self->mfd = -1;
-	self->rx = kipc_open(0);
+	self->rx = sys_kipc_open(0);
 	ASSERT_GE(self->rx, 0);
 	if (variant->inbox) {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->rx, variant->capacity, 0, 0));
-		self->tx = kipc_open(0);
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx, variant->capacity, 0, 0));
+		self->tx = sys_kipc_open(0);
 		ASSERT_GE(self->tx, 0);
 		self->dest = kt_ep_id(self->rx);
 		self->id = 0;
@@ -132,7 +132,7 @@ FIXTURE_SETUP(q)
 		self->dest = 0;
 	}
 	for (i = 0; i < variant->prefill; i++)
-		ASSERT_EQ(0, kipc_send(self->tx, self->dest, "old", 3, 0,
+		ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "old", 3, 0,
 				       KIPC_NONBLOCK, NULL));
 }
 
@@ -169,11 +169,11 @@ TEST_F(q, sigkill_blocked_sender)
 	survivor = spawn_sender(self->tx, self->dest, "live", variant->send_flags);
 	ASSERT_GE(survivor, 0);
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->rx, self->id, 2, 0));
-	ASSERT_EQ(0, kipc_stat(self->rx, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, self->id, &info));
 	EXPECT_EQ(variant->prefill + 2 * variant->parked, info.depth);
 
 	ASSERT_EQ(128 + SIGKILL, kill_and_reap(victim));
-	ASSERT_EQ(0, kipc_stat(self->rx, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, self->id, &info));
 	EXPECT_EQ(1, info.nr_senders);
 	EXPECT_EQ(queued, info.depth);
 
@@ -184,9 +184,9 @@ TEST_F(q, sigkill_blocked_sender)
 	ASSERT_EQ(4, recv_str(q_fd(self), buf, sizeof(buf)));
 	EXPECT_STREQ("live", buf);
 	EXPECT_EQ(0, kt_wait_exit(survivor));
-	EXPECT_EQ(-EAGAIN, kipc_recv(q_fd(self), buf, sizeof(buf), NULL,
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(q_fd(self), buf, sizeof(buf), NULL,
 				     KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_stat(self->rx, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, self->id, &info));
 	EXPECT_EQ(0, info.nr_senders);
 	EXPECT_EQ(0, info.nr_receivers);
 	EXPECT_EQ(0, info.depth);
@@ -204,7 +204,7 @@ TEST_F(q, sigkill_blocked_receiver)
 	char buf[MSG_MAX];
 
 	/* Receivers need an empty queue. */
-	while (kipc_recv(q_fd(self), buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) >= 0)
+	while (sys_kipc_recv(q_fd(self), buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) >= 0)
 		;
 	victim = spawn_receiver(q_fd(self), "never");
 	ASSERT_GE(victim, 0);
@@ -214,14 +214,14 @@ TEST_F(q, sigkill_blocked_receiver)
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->rx, self->id, 0, 2));
 
 	ASSERT_EQ(128 + SIGKILL, kill_and_reap(victim));
-	ASSERT_EQ(0, kipc_stat(self->rx, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, self->id, &info));
 	EXPECT_EQ(1, info.nr_receivers);
 
 	/* A rendezvous send completes because the survivor takes it. */
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "live", 4, 0,
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "live", 4, 0,
 			       0, &kt_bound));
 	EXPECT_EQ(0, kt_wait_exit(survivor));
-	ASSERT_EQ(0, kipc_stat(self->rx, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, self->id, &info));
 	EXPECT_EQ(0, info.nr_receivers);
 	EXPECT_EQ(0, info.depth);
 }
@@ -234,7 +234,7 @@ FIXTURE(call) {
 
 FIXTURE_SETUP(call)
 {
-	self->srv = kipc_open(0);
+	self->srv = sys_kipc_open(0);
 	ASSERT_GE(self->srv, 0);
 	self->srv_id = kt_ep_id(self->srv);
 }
@@ -251,10 +251,10 @@ static pid_t spawn_caller(uint64_t dest, const char *req)
 
 	if (pid == 0) {
 		char reply[MSG_MAX] = { 0 }, want[MSG_MAX];
-		int ep = kipc_open(0), n;
+		int ep = sys_kipc_open(0), n;
 
 		KT_CHILD_CHECK(ep >= 0);
-		n = kipc_call(ep, dest, req, strlen(req), 0, reply,
+		n = sys_kipc_call(ep, dest, req, strlen(req), 0, reply,
 			      sizeof(reply) - 1, NULL, 0, NULL);
 		if (n < 0)
 			kt_child_exit(n);
@@ -270,7 +270,7 @@ static int answer(int srv, uint64_t token, const char *req)
 	char reply[MSG_MAX];
 
 	snprintf(reply, sizeof(reply), "re:%s", req);
-	return kipc_reply(srv, token, reply, strlen(reply));
+	return sys_kipc_reply(srv, token, reply, strlen(reply));
 }
 
 /* Receive the request @req and return its token, 0 if it is not @req. */
@@ -280,7 +280,7 @@ static uint64_t recv_request(int srv, const char *req)
 	char buf[MSG_MAX] = { 0 };
 	int n;
 
-	n = kipc_recv(srv, buf, sizeof(buf) - 1, &hdr, 0, &kt_bound);
+	n = sys_kipc_recv(srv, buf, sizeof(buf) - 1, &hdr, 0, &kt_bound);
 	if (n != (int)strlen(req) || strcmp(buf, req) ||
 	    !(hdr.flags & KIPC_MSG_REQUEST))
 		return 0;
@@ -306,7 +306,7 @@ TEST_F(call, sigkill_caller_with_request_queued)
 	ASSERT_EQ(0, kt_wait_depth(self->srv, 0, 2));
 
 	ASSERT_EQ(128 + SIGKILL, kill_and_reap(victim));
-	ASSERT_EQ(0, kipc_stat(self->srv, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->srv, 0, &info));
 	EXPECT_EQ(2, info.depth);
 
 	token = recv_request(self->srv, "dead");
@@ -316,7 +316,7 @@ TEST_F(call, sigkill_caller_with_request_queued)
 	ASSERT_NE(0, token);
 	EXPECT_EQ(0, answer(self->srv, token, "live"));
 	EXPECT_EQ(0, kt_wait_exit(survivor));
-	ASSERT_EQ(0, kipc_stat(self->srv, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->srv, 0, &info));
 	EXPECT_EQ(0, info.depth);
 }
 
@@ -368,15 +368,15 @@ FIXTURE_VARIANT_ADD(ringw, mpsc) {
 
 FIXTURE_SETUP(ringw)
 {
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
-	ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, RING_SLOTS, 64,
+	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, NULL, RING_SLOTS, 64,
 				      variant->mode, 0600, &self->id));
 }
 
 FIXTURE_TEARDOWN(ringw)
 {
-	kipc_ring_delete(self->ep, NULL, self->id);
+	sys_kipc_ring_delete(self->ep, NULL, self->id);
 	close(self->ep);
 }
 
@@ -387,7 +387,7 @@ FIXTURE_TEARDOWN(ringw)
  */
 TEST_F(ringw, sigkill_waiting_consumer)
 {
-	struct kipc_ring p, c;
+	struct kt_ring p, c;
 	struct kipc_info info;
 	char buf[64] = { 0 };
 	pid_t pid;
@@ -395,27 +395,27 @@ TEST_F(ringw, sigkill_waiting_consumer)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		struct kipc_ring r;
-		int ep = kipc_open(0);
+		struct kt_ring r;
+		int ep = sys_kipc_open(0);
 
-		KT_CHILD_CHECK(kipc_ring_attach(ep, NULL, self->id,
-						KIPC_RING_CONSUMER, &r) == 0);
-		kipc_ring_wait_readable(&r, NULL);
+		KT_CHILD_CHECK(kt_ring_attach(ep, NULL, self->id,
+						KIPC_RING_ROLE_CONSUMER, &r) == 0);
+		kt_ring_wait_readable(&r, NULL);
 		_exit(2);
 	}
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
 	ASSERT_EQ(128 + SIGKILL, kill_and_reap(pid));
-	ASSERT_EQ(0, kipc_stat(self->ep, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->ep, self->id, &info));
 	EXPECT_EQ(0, info.nr_receivers);
 	EXPECT_EQ(0, info.nr_senders);
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
-	ASSERT_EQ(0, kipc_ring_send(&p, "kept", 4, NULL));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(4, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_send(&p, "kept", 4, NULL));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(4, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 	EXPECT_EQ(0, memcmp(buf, "kept", 4));
-	kipc_ring_detach(&c);
-	kipc_ring_detach(&p);
+	kt_ring_detach(&c);
+	kt_ring_detach(&p);
 }
 
 /*
@@ -425,31 +425,31 @@ TEST_F(ringw, sigkill_waiting_consumer)
  */
 TEST_F(ringw, sigkill_waiting_producer)
 {
-	struct kipc_ring p, c;
+	struct kt_ring p, c;
 	struct kipc_info info;
 	char buf[64];
 	unsigned int i;
 	pid_t pid;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		struct kipc_ring r;
-		int ep = kipc_open(0);
+		struct kt_ring r;
+		int ep = sys_kipc_open(0);
 
-		KT_CHILD_CHECK(kipc_ring_attach(ep, NULL, self->id,
-						KIPC_RING_PRODUCER, &r) == 0);
+		KT_CHILD_CHECK(kt_ring_attach(ep, NULL, self->id,
+						KIPC_RING_ROLE_PRODUCER, &r) == 0);
 		for (i = 0; i < RING_SLOTS; i++) {
 			snprintf(buf, sizeof(buf), "m%u", i);
-			KT_CHILD_CHECK(kipc_ring_send(&r, buf, 2, NULL) == 0);
+			KT_CHILD_CHECK(kt_ring_send(&r, buf, 2, NULL) == 0);
 		}
-		kipc_ring_send(&r, "xx", 2, NULL);	/* full: sleeps */
+		kt_ring_send(&r, "xx", 2, NULL);	/* full: sleeps */
 		_exit(2);
 	}
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 1, 0));
 	ASSERT_EQ(128 + SIGKILL, kill_and_reap(pid));
-	ASSERT_EQ(0, kipc_stat(self->ep, self->id, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->ep, self->id, &info));
 	EXPECT_EQ(0, info.nr_senders);
 	EXPECT_EQ(RING_SLOTS, info.depth);
 
@@ -457,22 +457,22 @@ TEST_F(ringw, sigkill_waiting_producer)
 		char want[8];
 
 		snprintf(want, sizeof(want), "m%u", i);
-		ASSERT_EQ(2, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+		ASSERT_EQ(2, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 		EXPECT_EQ(0, memcmp(buf, want, 2));
 	}
-	EXPECT_EQ(-EPIPE, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	EXPECT_EQ(-EPIPE, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
-	ASSERT_EQ(0, kipc_ring_send(&p, "again", 5, NULL));
-	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_send(&p, "again", 5, NULL));
+	ASSERT_EQ(5, kt_ring_recv(&c, buf, sizeof(buf), NULL));
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /* A thread asleep in RING_WAIT, and what it returned. */
 struct ring_waiter {
 	pthread_t thread;
-	struct kipc_ring *r;
+	struct kt_ring *r;
 	int ret;
 };
 
@@ -480,10 +480,10 @@ static void *ring_wait(void *arg)
 {
 	struct ring_waiter *w = arg;
 
-	if (w->r->role == KIPC_RING_CONSUMER)
-		w->ret = kipc_ring_wait_readable(w->r, &kt_bound);
+	if (w->r->role == KIPC_RING_ROLE_CONSUMER)
+		w->ret = kt_ring_wait_readable(w->r, &kt_bound);
 	else
-		w->ret = kipc_ring_wait_writable(w->r, 1, &kt_bound);
+		w->ret = kt_ring_wait_writable(w->r, 1, &kt_bound);
 	return NULL;
 }
 
@@ -491,38 +491,38 @@ static void *ring_wait(void *arg)
 TEST_F(ringw, delete_wakes_sleeping_consumer_and_producer)
 {
 	struct ring_waiter wc = { 0 }, wp = { 0 };
-	struct kipc_ring p, c;
+	struct kt_ring p, c;
 	struct kipc_info info;
 	unsigned int i;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	wc.r = &c;
 	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
 	/* Wake it once with a message, then sleep it again. */
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
-	ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_send(&p, "x", 1, NULL));
 	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
 	ASSERT_EQ(0, wc.ret);
 	for (i = 1; i < RING_SLOTS; i++)
-		ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
+		ASSERT_EQ(0, kt_ring_send(&p, "x", 1, NULL));
 	wp.r = &p;
 	ASSERT_EQ(0, pthread_create(&wp.thread, NULL, ring_wait, &wp));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 1, 0));
 
-	ASSERT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	ASSERT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, self->id));
 	ASSERT_EQ(0, pthread_join(wp.thread, NULL));
 	EXPECT_EQ(-EIDRM, wp.ret);
 	/* The consumer still reads what was committed, then sees EIDRM. */
 	for (i = 0; i < RING_SLOTS; i++)
-		ASSERT_EQ(1, kipc_ring_recv(&c, (char[8]){ 0 }, 8, NULL));
+		ASSERT_EQ(1, kt_ring_recv(&c, (char[8]){ 0 }, 8, NULL));
 	wc.ret = 1;
 	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
 	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
 	EXPECT_EQ(-EIDRM, wc.ret);
-	EXPECT_EQ(-ENOENT, kipc_stat(self->ep, self->id, &info));
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	EXPECT_EQ(-ENOENT, sys_kipc_stat(self->ep, self->id, &info));
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /*
@@ -533,24 +533,24 @@ TEST_F(ringw, delete_wakes_sleeping_consumer_and_producer)
 TEST_F(ringw, close_ring_fd_under_a_sleeping_consumer)
 {
 	struct ring_waiter wc = { 0 };
-	struct kipc_ring p, c, c2;
+	struct kt_ring p, c, c2;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	wc.r = &c;
 	ASSERT_EQ(0, pthread_create(&wc.thread, NULL, ring_wait, &wc));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
-	ASSERT_EQ(0, close(kipc_ring_fd(&c)));
+	ASSERT_EQ(0, close(kt_ring_fd(&c)));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->ep, self->id, 0, 1));
-	ASSERT_EQ(0, kipc_ring_send(&p, "wake", 4, NULL));
+	ASSERT_EQ(0, kt_ring_send(&p, "wake", 4, NULL));
 	ASSERT_EQ(0, pthread_join(wc.thread, NULL));
 	EXPECT_EQ(0, wc.ret);
-	EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
+	EXPECT_EQ(-EBUSY, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c2));
 	ASSERT_EQ(0, munmap(c.hdr, c.map_size));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
-	ASSERT_EQ(4, kipc_ring_recv(&c2, (char[8]){ 0 }, 8, NULL));
-	kipc_ring_detach(&c2);
-	kipc_ring_detach(&p);
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c2));
+	ASSERT_EQ(4, kt_ring_recv(&c2, (char[8]){ 0 }, 8, NULL));
+	kt_ring_detach(&c2);
+	kt_ring_detach(&p);
 }
 
 /* A thread blocked in one call, and what it returned. */
@@ -568,9 +568,9 @@ static void *blocked_call(void *arg)
 	struct blocked *b = arg;
 
 	if (b->send)
-		b->ret = kipc_send(b->fd, b->dest, "late", 4, 0, 0, &kt_bound);
+		b->ret = sys_kipc_send(b->fd, b->dest, "late", 4, 0, 0, &kt_bound);
 	else
-		b->ret = kipc_recv(b->fd, b->buf, sizeof(b->buf) - 1, NULL,
+		b->ret = sys_kipc_recv(b->fd, b->buf, sizeof(b->buf) - 1, NULL,
 				   0, &kt_bound);
 	return NULL;
 }
@@ -586,7 +586,7 @@ TEST(close_mailbox_fd_under_a_blocked_receiver)
 	uint64_t id;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	b.fd = kt_mbox(ep, NULL, 4, 0600, &id);
 	ASSERT_GE(b.fd, 0);
@@ -595,7 +595,7 @@ TEST(close_mailbox_fd_under_a_blocked_receiver)
 	ASSERT_EQ(0, close(b.fd));
 	/* Still blocked, on the same mailbox. */
 	ASSERT_EQ(0, kt_wait_blocked_exact(ep, id, 0, 1));
-	ASSERT_EQ(0, kipc_send(ep, id, "wake", 4, 0, KIPC_SEND_MAILBOX | KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(ep, id, "wake", 4, 0, KIPC_SEND_MAILBOX | KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, pthread_join(b.thread, NULL));
 	EXPECT_EQ(4, b.ret);
 	EXPECT_STREQ("wake", b.buf);
@@ -615,22 +615,22 @@ TEST(close_endpoint_fd_under_a_blocked_receiver)
 	uint64_t id;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	b.fd = kipc_open(0);
+	b.fd = sys_kipc_open(0);
 	ASSERT_GE(b.fd, 0);
 	id = kt_ep_id(b.fd);
 	ASSERT_EQ(0, pthread_create(&b.thread, NULL, blocked_call, &b));
 	ASSERT_EQ(0, kt_wait_blocked_exact(ep, id, 0, 1));
 	ASSERT_EQ(0, close(b.fd));
 	ASSERT_EQ(0, kt_wait_blocked_exact(ep, id, 0, 1));
-	ASSERT_EQ(0, kipc_send(ep, id, "wake", 4, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(ep, id, "wake", 4, 0, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, pthread_join(b.thread, NULL));
 	EXPECT_EQ(4, b.ret);
 	EXPECT_STREQ("wake", b.buf);
 	/* The receive dropped the last reference to the file. */
-	EXPECT_EQ(-ENOENT, kipc_stat(ep, id, &info));
-	EXPECT_EQ(-ESRCH, kipc_send(ep, id, "gone", 4, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-ENOENT, sys_kipc_stat(ep, id, &info));
+	EXPECT_EQ(-ESRCH, sys_kipc_send(ep, id, "gone", 4, 0, KIPC_NONBLOCK, NULL));
 	close(ep);
 }
 
@@ -644,19 +644,19 @@ TEST(delete_under_a_blocked_sender_whose_fd_was_closed)
 	uint64_t id;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	b.fd = kt_mbox(ep, NULL, 1, 0600, &id);
 	ASSERT_GE(b.fd, 0);
-	ASSERT_EQ(0, kipc_send(b.fd, 0, "full", 4, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(b.fd, 0, "full", 4, 0, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, pthread_create(&b.thread, NULL, blocked_call, &b));
 	ASSERT_EQ(0, kt_wait_blocked_exact(ep, id, 1, 0));
 	ASSERT_EQ(0, close(b.fd));
 	ASSERT_EQ(0, kt_wait_blocked_exact(ep, id, 1, 0));
-	ASSERT_EQ(0, kipc_mbox_delete(ep, id));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(ep, id));
 	ASSERT_EQ(0, pthread_join(b.thread, NULL));
 	EXPECT_EQ(-EIDRM, b.ret);
-	EXPECT_EQ(-ENOENT, kipc_mbox_open_id(ep, id));
+	EXPECT_EQ(-ENOENT, sys_kipc_mbox_open_id(ep, id));
 	close(ep);
 }
 
@@ -696,18 +696,18 @@ TEST(epoll_then_close_endpoint_and_mailbox)
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(epfd, 0);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	ep2 = kipc_open(0);
+	ep2 = sys_kipc_open(0);
 	ASSERT_GE(ep2, 0);
-	mfd = kipc_mbox_create(ep, NULL, &(struct kipc_mbox_attr){
+	mfd = sys_kipc_mbox_create(ep, NULL, &(struct kt_mbox_attr){
 		.max_msgs = 4, .mode = 0600 }, &id);
 	ASSERT_GE(mfd, 0);
 	ASSERT_EQ(0, epoll_add(epfd, mfd, EPOLLIN, 1));
 	ASSERT_EQ(0, epoll_add(epfd, ep2, EPOLLIN, 2));
 
-	ASSERT_EQ(0, kipc_send(mfd, 0, "m", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_send(ep, kt_ep_id(ep2), "e", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "m", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(ep, kt_ep_id(ep2), "e", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(2, epoll_now(epfd, &events, NULL));
 	EXPECT_EQ(EPOLLIN, events);
 
@@ -716,7 +716,7 @@ TEST(epoll_then_close_endpoint_and_mailbox)
 	ASSERT_EQ(0, close(ep2));
 	EXPECT_EQ(0, epoll_now(epfd, &events, NULL));
 	/* The mailbox outlived its fd; deleting it now wakes nobody. */
-	ASSERT_EQ(0, kipc_mbox_delete(ep, id));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(ep, id));
 	EXPECT_EQ(0, epoll_now(epfd, &events, NULL));
 	close(epfd);
 	close(ep);
@@ -736,14 +736,14 @@ TEST(epoll_then_delete_then_close)
 	epfd2 = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(epfd, 0);
 	ASSERT_GE(epfd2, 0);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	mfd = kt_mbox(ep, NULL, 4, 0600, &id);
 	ASSERT_GE(mfd, 0);
 	ASSERT_EQ(0, epoll_add(epfd, mfd, EPOLLIN, 1));
 	ASSERT_EQ(0, epoll_add(epfd2, mfd, EPOLLIN | EPOLLET, 2));
 
-	ASSERT_EQ(0, kipc_mbox_delete(ep, id));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(ep, id));
 	EXPECT_EQ(1, epoll_now(epfd, &events, NULL));
 	EXPECT_EQ(EPOLLHUP | EPOLLERR, events & (EPOLLHUP | EPOLLERR));
 	ASSERT_EQ(0, close(epfd2));	/* the epoll fd before the object */
@@ -760,22 +760,22 @@ TEST(epoll_then_delete_then_close)
  */
 TEST(epoll_ring_fd_closed_while_mapped)
 {
-	struct kipc_ring c;
+	struct kt_ring c;
 	uint32_t events;
 	uint64_t id, data = 0;
 	int epfd, ep;
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(epfd, 0);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	ASSERT_EQ(0, kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
-	ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, epoll_add(epfd, kipc_ring_fd(&c), EPOLLIN, 7));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, epoll_add(epfd, kt_ring_fd(&c), EPOLLIN, 7));
 	EXPECT_EQ(0, epoll_now(epfd, &events, NULL));
 
-	ASSERT_EQ(0, close(kipc_ring_fd(&c)));
-	ASSERT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	ASSERT_EQ(0, close(kt_ring_fd(&c)));
+	ASSERT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	EXPECT_EQ(1, epoll_now(epfd, &events, &data));
 	EXPECT_EQ(EPOLLERR | EPOLLHUP, events & (EPOLLERR | EPOLLHUP));
 	EXPECT_EQ(7, data);
@@ -799,7 +799,7 @@ static void *epoll_waiter(void *arg)
 
 TEST(epoll_wait_woken_by_ring_delete)
 {
-	struct kipc_ring c;
+	struct kt_ring c;
 	pthread_t thread;
 	void *res;
 	uint64_t id;
@@ -807,16 +807,16 @@ TEST(epoll_wait_woken_by_ring_delete)
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(epfd, 0);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	ASSERT_EQ(0, kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
-	ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, epoll_add(epfd, kipc_ring_fd(&c), EPOLLIN, 1));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, epoll_add(epfd, kt_ring_fd(&c), EPOLLIN, 1));
 	ASSERT_EQ(0, pthread_create(&thread, NULL, epoll_waiter, &epfd));
-	ASSERT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	ASSERT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	ASSERT_EQ(0, pthread_join(thread, &res));
 	EXPECT_EQ(EPOLLERR | EPOLLHUP, (uint32_t)(uintptr_t)res & (EPOLLERR | EPOLLHUP));
-	kipc_ring_detach(&c);
+	kt_ring_detach(&c);
 	close(epfd);
 	close(ep);
 }
@@ -837,11 +837,11 @@ TEST(module_unload_refused_while_fds_are_open)
 {
 	uint64_t id;
 	int ep, mfd, rfd;
-	struct kipc_ring c;
+	struct kt_ring c;
 
 	if (geteuid() != 0)
 		SKIP(return, "delete_module needs CAP_SYS_MODULE");
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	EXPECT_EQ(-EWOULDBLOCK, try_unload());
 
@@ -850,14 +850,14 @@ TEST(module_unload_refused_while_fds_are_open)
 	ASSERT_EQ(0, close(ep));
 	EXPECT_EQ(-EWOULDBLOCK, try_unload());
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	ASSERT_EQ(0, close(mfd));
-	ASSERT_EQ(0, kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
-	ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
 	ASSERT_EQ(0, munmap(c.hdr, c.map_size));
-	rfd = kipc_ring_fd(&c);
-	ASSERT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	rfd = kt_ring_fd(&c);
+	ASSERT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	ASSERT_EQ(0, close(ep));
 	EXPECT_EQ(-EWOULDBLOCK, try_unload());
 	close(rfd);
@@ -879,16 +879,16 @@ TEST(fork_shares_endpoint_and_mailbox)
 	struct kipc_info info;
 	pid_t pid;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	ep_id = kt_ep_id(ep);
-	other = kipc_open(0);
+	other = sys_kipc_open(0);
 	ASSERT_GE(other, 0);
-	mfd = kipc_mbox_create(ep, NULL, &(struct kipc_mbox_attr){
+	mfd = sys_kipc_mbox_create(ep, NULL, &(struct kt_mbox_attr){
 		.max_msgs = 4, .mode = 0600 }, &mb_id);
 	ASSERT_GE(mfd, 0);
 	ASSERT_EQ(0, pipe(go));
-	ASSERT_EQ(0, kipc_send(other, ep_id, "before", 6, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(other, ep_id, "before", 6, 0, KIPC_NONBLOCK, NULL));
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -897,7 +897,7 @@ TEST(fork_shares_endpoint_and_mailbox)
 
 		close(go[1]);
 		KT_CHILD_CHECK(kt_ep_id(ep) == ep_id);
-		KT_CHILD_CHECK(kipc_send(mfd, 0, "child", 5, 0, KIPC_NONBLOCK, NULL) == 0);
+		KT_CHILD_CHECK(sys_kipc_send(mfd, 0, "child", 5, 0, KIPC_NONBLOCK, NULL) == 0);
 		KT_CHILD_CHECK(recv_str(ep, buf, sizeof(buf)) == 6);
 		KT_CHILD_CHECK(!strcmp(buf, "before"));
 		/* The parent has closed its copies by now. */
@@ -907,20 +907,20 @@ TEST(fork_shares_endpoint_and_mailbox)
 		_exit(0);
 	}
 	close(go[0]);
-	ASSERT_EQ(5, kipc_recv(mfd, buf, sizeof(buf), &hdr, 0, &kt_bound));
+	ASSERT_EQ(5, sys_kipc_recv(mfd, buf, sizeof(buf), &hdr, 0, &kt_bound));
 	EXPECT_EQ(ep_id, hdr.sender_id);
 	EXPECT_EQ(pid, hdr.sender_pid);
 	EXPECT_EQ(mb_id, hdr.mailbox_id);
 
 	ASSERT_EQ(0, close(mfd));
 	ASSERT_EQ(0, close(ep));
-	ASSERT_EQ(0, kipc_stat(other, ep_id, &info));
-	ASSERT_EQ(0, kipc_send(other, ep_id, "after", 5, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_stat(other, ep_id, &info));
+	ASSERT_EQ(0, sys_kipc_send(other, ep_id, "after", 5, 0, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(-ESRCH, kipc_send(other, ep_id, "gone", 4, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-ESRCH, sys_kipc_send(other, ep_id, "gone", 4, 0, KIPC_NONBLOCK, NULL));
 	/* The mailbox was not owned: it outlives both. */
-	EXPECT_EQ(0, kipc_mbox_delete(other, mb_id));
+	EXPECT_EQ(0, sys_kipc_mbox_delete(other, mb_id));
 	close(go[1]);
 	close(other);
 }
@@ -932,15 +932,15 @@ TEST(fork_shares_endpoint_and_mailbox)
  */
 TEST(fork_with_a_mapped_ring_keeps_the_role_in_the_child)
 {
-	struct kipc_ring c, c2;
+	struct kt_ring c, c2;
 	uint64_t id;
 	int ep, go[2];
 	pid_t pid;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	ASSERT_EQ(0, kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
-	ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -948,18 +948,18 @@ TEST(fork_with_a_mapped_ring_keeps_the_role_in_the_child)
 		char ch;
 
 		close(go[1]);
-		KT_CHILD_CHECK(fcntl(kipc_ring_fd(&c), F_GETFD) >= 0);
+		KT_CHILD_CHECK(fcntl(kt_ring_fd(&c), F_GETFD) >= 0);
 		KT_CHILD_CHECK(read(go[0], &ch, 1) == 0);
 		_exit(0);
 	}
 	close(go[0]);
-	kipc_ring_detach(&c);
-	EXPECT_EQ(-EBUSY, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c2));
+	kt_ring_detach(&c);
+	EXPECT_EQ(-EBUSY, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c2));
 	close(go[1]);
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &c2));
-	kipc_ring_detach(&c2);
-	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c2));
+	kt_ring_detach(&c2);
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	close(ep);
 }
 

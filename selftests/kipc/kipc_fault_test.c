@@ -82,7 +82,7 @@ static pid_t start_killee(int mfd)
 	if (pid == 0) {
 		char buf[16];
 
-		kt_child_exit(kipc_recv_from(mfd, UINT64_MAX - 1, buf, sizeof(buf),
+		kt_child_exit(sys_kipc_recv_from(mfd, UINT64_MAX - 1, buf, sizeof(buf),
 					     NULL, 0, NULL));
 	}
 	return pid;
@@ -108,11 +108,11 @@ static pid_t start_holder(uint64_t mb, const int ready[2], const int go[2])
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR2);
 		KT_CHILD_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, mb);
+		fd = sys_kipc_mbox_open_id(ep, mb);
 		KT_CHILD_CHECK(fd >= 0);
-		KT_CHILD_CHECK(kipc_notify(fd, SIGUSR2, 0) == 0);
+		KT_CHILD_CHECK(sys_kipc_notify(fd, SIGUSR2, 0) == 0);
 		KT_CHILD_CHECK(write(ready[1], "r", 1) == 1);
 		KT_CHILD_CHECK(read(go[0], &c, 1) == 1);
 		close(fd);
@@ -202,7 +202,7 @@ FIXTURE_SETUP(stuck)
 	ASSERT_GE(ret, 0) TH_LOG("userfaultfd: %s", strerror(-ret));
 	close(ret);
 
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mfd = kt_mbox(self->ep, NULL, 8, 0666, &self->mb);
 	ASSERT_GE(self->mfd, 0);
@@ -232,8 +232,8 @@ FIXTURE_SETUP(stuck)
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
 
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, M1, MSG_LEN, M1_PRIO, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, M2, MSG_LEN, M2_PRIO, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, M1, MSG_LEN, M1_PRIO, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, M2, MSG_LEN, M2_PRIO, KIPC_NONBLOCK, NULL));
 
 	if (variant->xfer) {
 		self->x.size = sizeof(self->x);
@@ -341,7 +341,7 @@ static int drain(struct __test_metadata *_metadata, int fd, bool *m1,
 	int n, count = 0;
 
 	*m1 = *m2 = *nb = false;
-	while ((n = kipc_recv(fd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL)) >= 0) {
+	while ((n = sys_kipc_recv(fd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL)) >= 0) {
 		count++;
 		if (n == MSG_LEN && !memcmp(buf, M1, MSG_LEN))
 			*m1 = true;
@@ -416,7 +416,7 @@ static const char *status_str(int status)
 static int op_send_nonblock(FIXTURE_DATA(stuck) *self)
 {
 	int64_t t0 = kt_now_ns();
-	int ret = kipc_send(self->mfd, 0, "nb", 2, 0, KIPC_NONBLOCK, NULL);
+	int ret = sys_kipc_send(self->mfd, 0, "nb", 2, 0, KIPC_NONBLOCK, NULL);
 
 	fprintf(stderr, "# KIPC_NONBLOCK send beside the stuck receiver: %d after %lld us\n",
 		ret, (long long)(kt_now_ns() - t0) / 1000);
@@ -441,7 +441,7 @@ static int op_stat(FIXTURE_DATA(stuck) *self)
 {
 	struct kipc_info info;
 
-	return kipc_stat(self->ep, self->mb, &info);
+	return sys_kipc_stat(self->ep, self->mb, &info);
 }
 
 TEST_F_TIMEOUT(stuck, stat_returns, 60)
@@ -465,7 +465,7 @@ static int op_list(FIXTURE_DATA(stuck) *self)
 	bool found = false;
 	int n, i;
 
-	while ((n = kipc_list(self->ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
+	while ((n = sys_kipc_list(self->ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES,
 			      &cursor, info, 16)) > 0)
 		for (i = 0; i < n; i++)
 			found |= info[i].id == self->mb;
@@ -491,7 +491,7 @@ TEST_F_TIMEOUT(stuck, list_returns, 60)
 static int op_recv(FIXTURE_DATA(stuck) *self)
 {
 	char buf[64];
-	int n = kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
+	int n = sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
 
 	if (n < 0)
 		return n;
@@ -528,7 +528,7 @@ TEST_F_TIMEOUT(stuck, second_receiver_gets_the_other_message, 60)
 
 static int op_delete(FIXTURE_DATA(stuck) *self)
 {
-	return kipc_mbox_delete(self->ep, self->mb);
+	return sys_kipc_mbox_delete(self->ep, self->mb);
 }
 
 /*
@@ -544,7 +544,7 @@ TEST_F_TIMEOUT(stuck, delete_returns, 60)
 	EXPECT_EQ(0, status) TH_LOG("MBOX_DELETE: %s", status_str(status));
 	finish(_metadata, self, true);
 	reap(pid, status);
-	EXPECT_EQ(-EIDRM, kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EIDRM, sys_kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	/* The blocked receiver saw the deletion. */
 	EXPECT_EQ(EIDRM, kt_wait_exit_ms(self->killee, KT_WAIT_MS));
 	self->killee = -1;

@@ -45,18 +45,18 @@ FIXTURE_SETUP(rdv)
 	self->bad = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bad);
-	self->rx_ep = kipc_open(0);
+	self->rx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = kipc_open(0);
+	self->tx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->tx_ep, 0);
 	if (variant->mailbox) {
 		self->rx = kt_mbox(self->rx_ep, NULL, 0, 0600, &id);
 		ASSERT_GE(self->rx, 0);
-		self->tx = kipc_mbox_open_id(self->tx_ep, id);
+		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
 		ASSERT_GE(self->tx, 0);
 		self->dest = 0;
 	} else {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
 		self->rx = self->rx_ep;
 		self->tx = self->tx_ep;
 		self->dest = kt_ep_id(self->rx_ep);
@@ -87,7 +87,7 @@ static pid_t start_sender(FIXTURE_DATA(rdv) *self)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		kt_child_exit(kipc_send(self->tx, self->dest, "meet", 4, 0, 0, &kt_bound));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "meet", 4, 0, 0, &kt_bound));
 	return pid;
 }
 
@@ -104,7 +104,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 	char buf[8];
 	int status;
 
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(1, info.depth);
 	EXPECT_EQ(1, info.nr_senders)
 		TH_LOG("the sender is no longer waiting for its rendezvous message");
@@ -114,7 +114,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 	if (status != -ETIMEDOUT)
 		self->sender = -1;
 
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "meet", 4));
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_SYNC)
 		TH_LOG("the rendezvous message came back as a buffered one");
@@ -122,7 +122,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, kt_wait_exit_ms(self->sender, KT_WAIT_MS));
 		self->sender = -1;
 	}
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
 }
@@ -135,7 +135,7 @@ TEST_F(rdv, faulting_receive_of_a_parked_message_takes_nothing)
 	self->sender = start_sender(self);
 	ASSERT_GE(self->sender, 0);
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
-	EXPECT_EQ(-EFAULT, kipc_recv(self->rx, bad, 8, NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EFAULT, sys_kipc_recv(self->rx, bad, 8, NULL, KIPC_NONBLOCK, NULL));
 	check_parked_then_taken(_metadata, self);
 }
 
@@ -152,7 +152,7 @@ TEST_F(rdv, faulting_waiting_receiver_leaves_the_message_parked)
 	self->receiver = fork();
 	ASSERT_GE(self->receiver, 0);
 	if (self->receiver == 0)
-		kt_child_exit(kipc_recv(self->rx, self->bad, 8, NULL, 0, &kt_bound));
+		kt_child_exit(sys_kipc_recv(self->rx, self->bad, 8, NULL, 0, &kt_bound));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
 	self->sender = start_sender(self);
 	ASSERT_GE(self->sender, 0);
@@ -173,7 +173,7 @@ TEST(rendezvous_epollout_does_not_count_peek_waiters)
 	pid_t peeker, receiver;
 	int ep, mfd;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	mfd = kt_mbox(ep, NULL, 0, 0600, NULL);
 	ASSERT_GE(mfd, 0);
@@ -186,19 +186,19 @@ TEST(rendezvous_epollout_does_not_count_peek_waiters)
 	if (peeker == 0) {
 		char buf[8];
 
-		kt_child_exit(kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_RECV_PEEK, &kt_bound));
+		kt_child_exit(sys_kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_RECV_PEEK, &kt_bound));
 	}
 	ASSERT_EQ(0, kt_wait_sleeping(peeker));
 	pfd.revents = 0;
 	EXPECT_EQ(0, poll(&pfd, 1, 0))
 		TH_LOG("EPOLLOUT with only a KIPC_RECV_PEEK waiter (revents %#x)", pfd.revents);
-	EXPECT_EQ(-EAGAIN, kipc_send(mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_send(mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
 
 	receiver = fork();
 	ASSERT_GE(receiver, 0);
 	if (receiver == 0) {
 		char buf[8];
-		int n = kipc_recv(mfd, buf, sizeof(buf), NULL, 0, &kt_bound);
+		int n = sys_kipc_recv(mfd, buf, sizeof(buf), NULL, 0, &kt_bound);
 
 		kt_child_exit(n == 1 && buf[0] == 'y' ? 0 : n < 0 ? n : 100);
 	}
@@ -206,7 +206,7 @@ TEST(rendezvous_epollout_does_not_count_peek_waiters)
 	pfd.revents = 0;
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_TRUE(pfd.revents & POLLOUT);
-	EXPECT_EQ(0, kipc_send(mfd, 0, "y", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(0, sys_kipc_send(mfd, 0, "y", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit_ms(receiver, KT_WAIT_MS));
 	kill(peeker, SIGKILL);
 	kt_wait_exit(peeker);

@@ -23,10 +23,10 @@ TEST(stat_own_endpoint)
 	struct kipc_info info;
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	memset(&info, KT_POISON, sizeof(info));
-	ASSERT_EQ(0, kipc_stat(fd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(fd, 0, &info));
 	EXPECT_EQ(kt_ep_id(fd), info.id);
 	EXPECT_EQ(KIPC_TYPE_ENDPOINT, info.type);
 	EXPECT_EQ(0, info.flags);
@@ -55,28 +55,28 @@ TEST(stat_named_endpoint_by_name_and_id)
 	int fd, other;
 
 	kt_name(name, sizeof(name), "info");
-	fd = kipc_open(0);
-	other = kipc_open(0);
+	fd = sys_kipc_open(0);
+	other = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(other, 0);
-	ASSERT_EQ(0, kipc_ep_set_name(fd, name));
+	ASSERT_EQ(0, sys_kipc_ep_set_name(fd, name));
 	memset(&a, KT_POISON, sizeof(a));
 	memset(&b, KT_POISON, sizeof(b));
-	ASSERT_EQ(0, kipc_stat_name(other, KIPC_TYPE_ENDPOINT, name, &a));
-	ASSERT_EQ(0, kipc_stat(other, kt_ep_id(fd), &b));
+	ASSERT_EQ(0, sys_kipc_stat_name(other, KIPC_TYPE_ENDPOINT, name, &a));
+	ASSERT_EQ(0, sys_kipc_stat(other, kt_ep_id(fd), &b));
 	EXPECT_EQ(kt_ep_id(fd), a.id);
 	EXPECT_STREQ(name, a.name);
 	EXPECT_TRUE(name_tail_is_zero(a.name));
 	EXPECT_EQ(0, memcmp(&a, &b, sizeof(a)));
 	/* The name space says which kind: no mailbox has this name. */
-	EXPECT_EQ(-ENOENT, kipc_stat_name(other, KIPC_TYPE_MAILBOX, name, &a));
+	EXPECT_EQ(-ENOENT, sys_kipc_stat_name(other, KIPC_TYPE_MAILBOX, name, &a));
 	close(fd);
 	close(other);
 }
 
 TEST(stat_mailbox)
 {
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = 5, .max_bytes = 1000,
 		.msg_max = 300, .mode = 0640,
 	};
@@ -86,19 +86,19 @@ TEST(stat_mailbox)
 	int ep, mfd;
 
 	kt_name(name, sizeof(name), "mb");
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	mfd = kipc_mbox_create(ep, name, &attr, &id);
+	mfd = sys_kipc_mbox_create(ep, name, &attr, &id);
 	ASSERT_GE(mfd, 0);
-	ASSERT_EQ(0, kipc_send(mfd, 0, "0123456789", 10, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_send(mfd, 0, "01234", 5, 3, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "0123456789", 10, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "01234", 5, 3, KIPC_NONBLOCK, NULL));
 
 	memset(&info, KT_POISON, sizeof(info));
 	memset(&byname, KT_POISON, sizeof(byname));
 	memset(&own, KT_POISON, sizeof(own));
-	ASSERT_EQ(0, kipc_stat(ep, id, &info));
-	ASSERT_EQ(0, kipc_stat_name(ep, KIPC_TYPE_MAILBOX, name, &byname));
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &own));
+	ASSERT_EQ(0, sys_kipc_stat(ep, id, &info));
+	ASSERT_EQ(0, sys_kipc_stat_name(ep, KIPC_TYPE_MAILBOX, name, &byname));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &own));
 	EXPECT_EQ(0, memcmp(&info, &byname, sizeof(info)));
 	EXPECT_EQ(0, memcmp(&info, &own, sizeof(info)));
 
@@ -132,15 +132,15 @@ TEST(stat_missing_objects)
 	int ep, mfd;
 
 	kt_name(name, sizeof(name), "missing");
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
-	EXPECT_EQ(-ENOENT, kipc_stat_name(ep, KIPC_TYPE_MAILBOX, name, &info));
-	EXPECT_EQ(-ESRCH, kipc_stat_name(ep, KIPC_TYPE_ENDPOINT, name, &info));
+	EXPECT_EQ(-ENOENT, sys_kipc_stat_name(ep, KIPC_TYPE_MAILBOX, name, &info));
+	EXPECT_EQ(-ESRCH, sys_kipc_stat_name(ep, KIPC_TYPE_ENDPOINT, name, &info));
 	mfd = kt_mbox(ep, NULL, 1, 0600, &id);
 	ASSERT_GE(mfd, 0);
-	ASSERT_EQ(0, kipc_mbox_delete(mfd, 0));
-	EXPECT_EQ(-EIDRM, kipc_stat(mfd, 0, &info));
-	EXPECT_EQ(-ENOENT, kipc_stat(ep, id, &info));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(mfd, 0));
+	EXPECT_EQ(-EIDRM, sys_kipc_stat(mfd, 0, &info));
+	EXPECT_EQ(-ENOENT, sys_kipc_stat(ep, id, &info));
 	close(mfd);
 	close(ep);
 }
@@ -151,7 +151,7 @@ TEST(blocked_receivers_and_senders_are_counted)
 	pid_t rpid[2], spid;
 	int ep, mfd, i;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	mfd = kt_mbox(ep, NULL, 1, 0600, NULL);
 	ASSERT_GE(mfd, 0);
@@ -162,34 +162,34 @@ TEST(blocked_receivers_and_senders_are_counted)
 		if (rpid[i] == 0) {
 			char buf[8];
 
-			kt_child_exit(kipc_recv(mfd, buf, sizeof(buf), NULL, 0, NULL));
+			kt_child_exit(sys_kipc_recv(mfd, buf, sizeof(buf), NULL, 0, NULL));
 		}
 	}
 	ASSERT_EQ(0, kt_wait_blocked(mfd, 0, 0, 2));
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &info));
 	EXPECT_EQ(2, info.nr_receivers);
 	EXPECT_EQ(0, info.nr_senders);
-	ASSERT_EQ(0, kipc_send(mfd, 0, "a", 1, 0, 0, NULL));
-	ASSERT_EQ(0, kipc_send(mfd, 0, "b", 1, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "a", 1, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "b", 1, 0, 0, NULL));
 	for (i = 0; i < 2; i++)
 		EXPECT_EQ(1, kt_wait_exit(rpid[i]));
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &info));
 	EXPECT_EQ(0, info.nr_receivers);
 
 	/* Full (capacity 1): a sender blocks. */
-	ASSERT_EQ(0, kipc_send(mfd, 0, "c", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "c", 1, 0, KIPC_NONBLOCK, NULL));
 	spid = fork();
 	ASSERT_GE(spid, 0);
 	if (spid == 0)
-		kt_child_exit(kipc_send(mfd, 0, "d", 1, 0, 0, NULL));
+		kt_child_exit(sys_kipc_send(mfd, 0, "d", 1, 0, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(mfd, 0, 1, 0));
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &info));
 	EXPECT_EQ(1, info.nr_senders);
 	EXPECT_EQ(0, info.nr_receivers);
 	EXPECT_EQ(1, info.depth);
-	ASSERT_EQ(1, kipc_recv(mfd, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(mfd, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(spid));
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &info));
 	EXPECT_EQ(0, info.nr_senders);
 	EXPECT_EQ(1, info.depth);
 	close(mfd);
@@ -202,19 +202,19 @@ TEST(blocked_receiver_on_an_endpoint_is_counted)
 	pid_t pid;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		char buf[8];
 
-		kt_child_exit(kipc_recv(ep, buf, sizeof(buf), NULL, 0, NULL));
+		kt_child_exit(sys_kipc_recv(ep, buf, sizeof(buf), NULL, 0, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_blocked(ep, 0, 0, 1));
-	ASSERT_EQ(0, kipc_stat(ep, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(ep, 0, &info));
 	EXPECT_EQ(1, info.nr_receivers);
-	ASSERT_EQ(0, kipc_send(ep, kt_ep_id(ep), "xy", 2, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(ep, kt_ep_id(ep), "xy", 2, 0, 0, NULL));
 	EXPECT_EQ(2, kt_wait_exit(pid));
 	close(ep);
 }
@@ -227,7 +227,7 @@ static int list_all(int fd, unsigned int flags, unsigned int chunk,
 	int n, total = 0;
 
 	while (total < max) {
-		n = kipc_list(fd, flags, &cursor, out + total,
+		n = sys_kipc_list(fd, flags, &cursor, out + total,
 			      chunk < (unsigned int)(max - total) ? chunk : max - total);
 		if (n <= 0)
 			return n < 0 ? n : total;
@@ -253,7 +253,7 @@ TEST(list_endpoints_and_mailboxes)
 	int ep[2], mfd[3], i, n, pos;
 
 	for (i = 0; i < 2; i++) {
-		ep[i] = kipc_open(0);
+		ep[i] = sys_kipc_open(0);
 		ASSERT_GE(ep[i], 0);
 		ep_id[i] = kt_ep_id(ep[i]);
 	}
@@ -307,13 +307,13 @@ TEST(list_cursor_at_the_end)
 	uint64_t cursor = UINT64_MAX - 1;
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(0, kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 4));
+	EXPECT_EQ(0, sys_kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 4));
 	EXPECT_EQ(UINT64_MAX - 1, cursor);
 	/* Starting just below our own id: we come first. */
 	cursor = kt_ep_id(fd) - 1;
-	ASSERT_GE(kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 1), 1);
+	ASSERT_GE(sys_kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 1), 1);
 	EXPECT_EQ(kt_ep_id(fd), info[0].id);
 	EXPECT_EQ(kt_ep_id(fd), cursor);
 	close(fd);
@@ -326,11 +326,11 @@ TEST(list_bad_arguments)
 	uint64_t cursor = 0;
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(-EINVAL, kipc_list(fd, 0, &cursor, info, 2));
-	EXPECT_EQ(-EINVAL, kipc_list(fd, KIPC_LIST_RINGS << 1 | KIPC_LIST_ENDPOINTS, &cursor, info, 2));
-	EXPECT_EQ(-EINVAL, kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 0));
+	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, 0, &cursor, info, 2));
+	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, KIPC_LIST_RINGS << 1 | KIPC_LIST_ENDPOINTS, &cursor, info, 2));
+	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 0));
 
 	memset(&l, 0, sizeof(l));
 	l.size = sizeof(l);
@@ -355,7 +355,7 @@ TEST(stat_raw_output_has_no_stale_bytes)
 	struct kipc_stat st;
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	memset(&st, 0, sizeof(st));
 	st.size = sizeof(st);
@@ -379,7 +379,7 @@ TEST(list_entries_are_zero_filled_to_entry_size)
 	uint64_t id;
 	int fd, i;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	id = kt_ep_id(fd);
 	memset(buf, KT_POISON, sizeof(buf));
@@ -414,9 +414,9 @@ TEST(recv_header_has_no_stale_bytes)
 	char buf[8];
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, kipc_send(fd, kt_ep_id(fd), "ab", 2, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(fd, kt_ep_id(fd), "ab", 2, 0, KIPC_NONBLOCK, NULL));
 	memset(&r, 0, sizeof(r));
 	memset(&r.hdr, KT_POISON, sizeof(r.hdr));
 	memset(&r.len, KT_POISON, sizeof(r.len));
@@ -439,7 +439,7 @@ TEST(version_has_no_stale_bytes)
 	struct kipc_version v;
 	int fd;
 
-	fd = kipc_open(0);
+	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	memset(&v, KT_POISON, sizeof(v));
 	ASSERT_EQ(0, kt_ioctl(fd, KIPC_IOC_VERSION, &v));

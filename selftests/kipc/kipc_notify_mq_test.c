@@ -67,7 +67,7 @@ FIXTURE_SETUP(mq)
 		SKIP(return, "needs root to act as a second user");
 	block(SIGUSR1);
 	block(SIGUSR2);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mfd = kt_mbox(self->ep, NULL, 8, 0666, &self->mb);
 	ASSERT_GE(self->mfd, 0);
@@ -88,11 +88,11 @@ static int nobody_arms(uint64_t mb)
 		int ep, fd;
 
 		kt_child_become_nobody();
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, mb);
+		fd = sys_kipc_mbox_open_id(ep, mb);
 		KT_CHILD_CHECK(fd >= 0);
-		kt_child_exit(kipc_notify(fd, SIGUSR1, 0));
+		kt_child_exit(sys_kipc_notify(fd, SIGUSR1, 0));
 	}
 	return pid < 0 ? -1 : kt_wait_exit(pid);
 }
@@ -104,10 +104,10 @@ static int nobody_arms(uint64_t mb)
  */
 TEST_F(mq, arming_needs_read_permission)
 {
-	ASSERT_EQ(0, kipc_mbox_set_mode(self->mfd, 0, 0622));
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mfd, 0, 0622));
 	EXPECT_EQ(EACCES, nobody_arms(self->mb))
 		TH_LOG("a user without read permission armed NOTIFY");
-	ASSERT_EQ(0, kipc_mbox_set_mode(self->mfd, 0, 0644));
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mfd, 0, 0644));
 	EXPECT_EQ(0, nobody_arms(self->mb));
 }
 
@@ -120,9 +120,9 @@ static pid_t nobody_sends(uint64_t dest, bool mailbox)
 		int ep;
 
 		kt_child_become_nobody();
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		kt_child_exit(kipc_send(ep, dest, "n", 1, 0,
+		kt_child_exit(sys_kipc_send(ep, dest, "n", 1, 0,
 					(mailbox ? KIPC_SEND_MAILBOX : 0) | KIPC_NONBLOCK,
 					NULL));
 	}
@@ -148,7 +148,7 @@ TEST_F(mq, siginfo_names_the_sender)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, kipc_notify(fds[i], SIGUSR1, 0));
+		ASSERT_EQ(0, sys_kipc_notify(fds[i], SIGUSR1, 0));
 		pid = nobody_sends(dests[i], i == 1);
 		ASSERT_GE(pid, 0);
 		ASSERT_EQ(0, kt_wait_exit(pid));
@@ -160,8 +160,8 @@ TEST_F(mq, siginfo_names_the_sender)
 		EXPECT_EQ(pid, si.si_pid) TH_LOG("%s: si_pid", what[i]);
 		EXPECT_EQ(KT_NOBODY, si.si_uid) TH_LOG("%s: si_uid", what[i]);
 		EXPECT_EQ(0, si.si_value.sival_int);
-		ASSERT_EQ(0, kipc_notify(fds[i], 0, 0));
-		ASSERT_EQ(1, kipc_recv(fds[i], buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(0, sys_kipc_notify(fds[i], 0, 0));
+		ASSERT_EQ(1, sys_kipc_recv(fds[i], buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	}
 }
 
@@ -202,11 +202,11 @@ TEST_F(mq, no_signal_after_execve)
 
 		close(ready[0]);
 		close(go[1]);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, self->mb);
+		fd = sys_kipc_mbox_open_id(ep, self->mb);
 		KT_CHILD_CHECK(fd >= 0);
-		KT_CHILD_CHECK(kipc_notify(fd, SIGUSR1, 0) == 0);
+		KT_CHILD_CHECK(sys_kipc_notify(fd, SIGUSR1, 0) == 0);
 		KT_CHILD_CHECK(fcntl(fd, F_SETFD, 0) == 0);
 		snprintf(fdarg, sizeof(fdarg), "%d", fd);
 		snprintf(readyarg, sizeof(readyarg), "%d", ready[1]);
@@ -217,11 +217,11 @@ TEST_F(mq, no_signal_after_execve)
 	close(ready[1]);
 	close(go[0]);
 	ASSERT_EQ('r', get_byte(ready[0])) TH_LOG("the re-executed test did not start");
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	/* The exec'd process still holds its fd: its registration is dead. */
-	ret = kipc_notify(self->mfd, SIGUSR2, 0);
+	ret = sys_kipc_notify(self->mfd, SIGUSR2, 0);
 	EXPECT_EQ(0, ret) TH_LOG("arming after the armer's execve(): %s", strerror(-ret));
-	kipc_notify(self->mfd, 0, 0);
+	sys_kipc_notify(self->mfd, 0, 0);
 	ASSERT_EQ(0, put_byte(go[1], 'g'));
 	status = kt_wait_exit_ms(pid, KT_WAIT_MS);
 	EXPECT_EQ(0, status)
@@ -253,7 +253,7 @@ FIXTURE_SETUP(copy)
 {
 	block(SIGUSR1);
 	block(SIGUSR2);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mfd = kt_mbox(self->ep, NULL, 8, 0666, &self->mb);
 	ASSERT_GE(self->mfd, 0);
@@ -358,11 +358,11 @@ TEST_F(copy, close_by_the_armer_drops_the_registration)
 			if (holder == 0)
 				copy_holder(-1, sock[1], h_cmd[0], h_ack[1]);
 		}
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, self->mb);
+		fd = sys_kipc_mbox_open_id(ep, self->mb);
 		KT_CHILD_CHECK(fd >= 0);
-		KT_CHILD_CHECK(kipc_notify(fd, SIGUSR1, 0) == 0);
+		KT_CHILD_CHECK(sys_kipc_notify(fd, SIGUSR1, 0) == 0);
 		if (variant->scm_rights) {
 			KT_CHILD_CHECK(send_fd(sock[0], fd) == 0);
 		} else {
@@ -388,19 +388,19 @@ TEST_F(copy, close_by_the_armer_drops_the_registration)
 	ASSERT_EQ('h', get_byte(h_ack[0]));
 
 	/* Armed by another process: busy. A close by the holder changes nothing. */
-	EXPECT_EQ(-EBUSY, kipc_notify(self->mfd, SIGUSR2, 0));
+	EXPECT_EQ(-EBUSY, sys_kipc_notify(self->mfd, SIGUSR2, 0));
 	ASSERT_EQ(0, put_byte(h_cmd[1], 'd'));
 	ASSERT_EQ('d', get_byte(h_ack[0]));
-	EXPECT_EQ(-EBUSY, kipc_notify(self->mfd, SIGUSR2, 0))
+	EXPECT_EQ(-EBUSY, sys_kipc_notify(self->mfd, SIGUSR2, 0))
 		TH_LOG("a close by a process that did not arm dropped the registration");
 
 	/* The armer closes its fd; the holder's copy keeps the file open. */
 	ASSERT_EQ(0, put_byte(a_cmd[1], 'c'));
 	ASSERT_EQ('c', get_byte(a_ack[0]));
-	ret = kipc_notify(self->mfd, SIGUSR2, 0);
+	ret = sys_kipc_notify(self->mfd, SIGUSR2, 0);
 	EXPECT_EQ(0, ret) TH_LOG("arming after the armer closed its fd: %s", strerror(-ret));
-	kipc_notify(self->mfd, 0, 0);
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	sys_kipc_notify(self->mfd, 0, 0);
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, put_byte(a_cmd[1], 'p'));
 	EXPECT_EQ('0', get_byte(a_ack[0]))
 		TH_LOG("the armer got a signal after closing its fd");

@@ -68,14 +68,14 @@ FIXTURE_SETUP(notify)
 	sigaddset(&set, SIGRTMIN);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
 
-	self->rx_ep = kipc_open(0);
+	self->rx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = kipc_open(0);
+	self->tx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->tx_ep, 0);
 	if (variant->mailbox) {
 		self->rx = kt_mbox(self->rx_ep, NULL, 8, 0666, &self->mb);
 		ASSERT_GE(self->rx, 0);
-		self->tx = kipc_mbox_open_id(self->tx_ep, self->mb);
+		self->tx = sys_kipc_mbox_open_id(self->tx_ep, self->mb);
 		ASSERT_GE(self->tx, 0);
 		self->dest = 0;
 	} else {
@@ -97,14 +97,14 @@ FIXTURE_TEARDOWN(notify)
 
 static int send1(FIXTURE_DATA(notify) *self)
 {
-	return kipc_send(self->tx, self->dest, "n", 1, 0, KIPC_NONBLOCK, NULL);
+	return sys_kipc_send(self->tx, self->dest, "n", 1, 0, KIPC_NONBLOCK, NULL);
 }
 
 static int recv1(FIXTURE_DATA(notify) *self)
 {
 	char buf[8];
 
-	return kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
+	return sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
 }
 
 TEST_F(notify, sigio_with_o_async)
@@ -146,7 +146,7 @@ TEST_F(notify, f_setsig_reports_poll_in_and_the_fd)
 
 TEST_F(notify, ioctl_notify_is_persistent)
 {
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 	ASSERT_EQ(0, send1(self));
@@ -159,7 +159,7 @@ TEST_F(notify, ioctl_notify_is_persistent)
 
 TEST_F(notify, ioctl_notify_oneshot)
 {
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 	ASSERT_EQ(1, recv1(self));
@@ -167,24 +167,24 @@ TEST_F(notify, ioctl_notify_oneshot)
 	EXPECT_FALSE(pending(SIGUSR1));
 	/* Disarmed: anyone may arm it again. */
 	ASSERT_EQ(1, recv1(self));
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 }
 
 TEST_F(notify, signo_zero_disarms)
 {
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, 0));
-	ASSERT_EQ(0, kipc_notify(self->rx, 0, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, 0, 0));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_FALSE(pending(SIGUSR1));
 }
 
 TEST_F(notify, bad_signal_number)
 {
-	EXPECT_EQ(-EINVAL, kipc_notify(self->rx, _NSIG + 1, 0));
-	EXPECT_EQ(-EINVAL, kipc_notify(self->rx, -1, 0));
-	EXPECT_EQ(-EINVAL, kipc_notify(self->rx, SIGUSR1, 1U << 31));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, _NSIG + 1, 0));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, -1, 0));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, SIGUSR1, 1U << 31));
 }
 
 TEST_F(notify, signal_goes_to_the_registering_process)
@@ -198,7 +198,7 @@ TEST_F(notify, signal_goes_to_the_registering_process)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* Signals stay blocked in the child (inherited mask). */
-		KT_CHILD_CHECK(kipc_notify(self->rx, SIGUSR1, 0) == 0);
+		KT_CHILD_CHECK(sys_kipc_notify(self->rx, SIGUSR1, 0) == 0);
 		KT_CHILD_CHECK(write(sync[1], "a", 1) == 1);
 		KT_CHILD_CHECK(take(SIGUSR1, NULL) == 0);
 		_exit(0);
@@ -217,12 +217,12 @@ static int arm_elsewhere(uint64_t mb)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		int ep = kipc_open(0), mfd;
+		int ep = sys_kipc_open(0), mfd;
 
 		KT_CHILD_CHECK(ep >= 0);
-		mfd = kipc_mbox_open_id(ep, mb);
+		mfd = sys_kipc_mbox_open_id(ep, mb);
 		KT_CHILD_CHECK(mfd >= 0);
-		kt_child_exit(kipc_notify(mfd, SIGUSR1, 0));
+		kt_child_exit(sys_kipc_notify(mfd, SIGUSR1, 0));
 	}
 	return pid < 0 ? -1 : kt_wait_exit(pid);
 }
@@ -231,17 +231,17 @@ TEST_F(notify, one_registration_per_queue)
 {
 	if (!variant->mailbox)
 		SKIP(return, "a second process needs its own fd for the queue: mailbox only");
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
 	EXPECT_EQ(EBUSY, arm_elsewhere(self->mb));
 	/* Re-arming by the holder is fine. */
-	EXPECT_EQ(0, kipc_notify(self->rx, SIGUSR2, 0));
+	EXPECT_EQ(0, sys_kipc_notify(self->rx, SIGUSR2, 0));
 	/* Disarmed: free. The other process's registration ends with its fd. */
-	ASSERT_EQ(0, kipc_notify(self->rx, 0, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, 0, 0));
 	EXPECT_EQ(0, arm_elsewhere(self->mb));
 	/* Armed again, then the fd is closed: free again. */
-	ASSERT_EQ(0, kipc_notify(self->rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
 	close(self->rx);
-	self->rx = kipc_mbox_open_id(self->rx_ep, self->mb);
+	self->rx = sys_kipc_mbox_open_id(self->rx_ep, self->mb);
 	ASSERT_GE(self->rx, 0);
 	EXPECT_EQ(0, arm_elsewhere(self->mb));
 }
@@ -264,11 +264,11 @@ TEST(own_arrival_signal_does_not_restart_past_the_deadline)
 	uint64_t self_id;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	self_id = kt_ep_id(ep);
 	ASSERT_EQ(0, sigaction(SIGUSR2, &sa, NULL));
-	ASSERT_EQ(0, kipc_notify(ep, SIGUSR2, 0));
+	ASSERT_EQ(0, sys_kipc_notify(ep, SIGUSR2, 0));
 	alarm(20);	/* a livelock fails the test instead of hanging it */
 	clock_gettime(CLOCK_MONOTONIC, &dl);
 	dl.tv_nsec += 50 * 1000 * 1000;
@@ -276,7 +276,7 @@ TEST(own_arrival_signal_does_not_restart_past_the_deadline)
 		dl.tv_sec++;
 		dl.tv_nsec -= 1000000000L;
 	}
-	EXPECT_EQ(-ETIMEDOUT, kipc_send(ep, self_id, "me", 2, 0,
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_send(ep, self_id, "me", 2, 0,
 					KIPC_SEND_SYNC | KIPC_ABSTIME, &dl));
 	alarm(0);
 	signal(SIGUSR2, SIG_DFL);

@@ -45,18 +45,18 @@ FIXTURE_SETUP(pollq)
 {
 	uint64_t id;
 
-	self->rx_ep = kipc_open(0);
+	self->rx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = kipc_open(0);
+	self->tx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->tx_ep, 0);
 	if (variant->mailbox) {
 		self->rx = kt_mbox(self->rx_ep, NULL, 2, 0600, &id);
 		ASSERT_GE(self->rx, 0);
-		self->tx = kipc_mbox_open_id(self->tx_ep, id);
+		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
 		ASSERT_GE(self->tx, 0);
 		self->dest = 0;
 	} else {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->rx_ep, 2, 0, 0));
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 2, 0, 0));
 		self->rx = self->rx_ep;
 		self->tx = self->tx_ep;
 		self->dest = kt_ep_id(self->rx_ep);
@@ -78,12 +78,12 @@ TEST_F(pollq, pollin_follows_the_queue)
 	char buf[8];
 
 	EXPECT_FALSE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_TRUE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(1, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_TRUE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(1, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_FALSE(poll_now(self->rx) & POLLIN);
 	EXPECT_FALSE(poll_now(self->rx) & (POLLHUP | POLLERR));
 }
@@ -91,14 +91,14 @@ TEST_F(pollq, pollin_follows_the_queue)
 TEST_F(pollq, pollout)
 {
 	/* Fill the receiving queue (capacity 2). */
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(-EAGAIN, kipc_send(self->tx, self->dest, "c", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(-EAGAIN, sys_kipc_send(self->tx, self->dest, "c", 1, 0, KIPC_NONBLOCK, NULL));
 	if (variant->mailbox) {
 		/* A full mailbox has no room: no POLLOUT on any of its fds. */
 		EXPECT_FALSE(poll_now(self->tx) & POLLOUT);
 		EXPECT_FALSE(poll_now(self->rx) & POLLOUT);
-		ASSERT_EQ(1, kipc_recv(self->rx, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(1, sys_kipc_recv(self->rx, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
 		EXPECT_TRUE(poll_now(self->tx) & POLLOUT);
 	} else {
 		/* Endpoint fds always report POLLOUT, even toward a full inbox. */
@@ -122,7 +122,7 @@ TEST_F(pollq, epoll_wakes_on_arrival)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		kt_sleep_ms(100);
-		kt_child_exit(kipc_send(self->tx, self->dest, "w", 1, 0, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "w", 1, 0, 0, NULL));
 	}
 	ASSERT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	EXPECT_TRUE(out.events & EPOLLIN);
@@ -139,14 +139,14 @@ TEST_F(pollq, edge_triggered_epoll)
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(efd, 0);
 	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->rx, &ev));
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "1", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "1", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	/* Reported once... */
 	EXPECT_EQ(0, epoll_wait(efd, &out, 1, 0));
 	/* ...and again for the next arrival. */
-	ASSERT_EQ(0, kipc_send(self->tx, self->dest, "2", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "2", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
-	ASSERT_EQ(1, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	close(efd);
 }
 
@@ -159,7 +159,7 @@ TEST_F(pollq, blocked_poll_wakes_on_arrival)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		kt_sleep_ms(100);
-		kt_child_exit(kipc_send(self->tx, self->dest, "p", 1, 0, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "p", 1, 0, 0, NULL));
 	}
 	pfd.fd = self->rx;
 	ASSERT_EQ(1, poll(&pfd, 1, KT_WAIT_MS));
@@ -174,7 +174,7 @@ FIXTURE(mbpoll) {
 
 FIXTURE_SETUP(mbpoll)
 {
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mfd = kt_mbox(self->ep, NULL, 4, 0600, &self->id);
 	ASSERT_GE(self->mfd, 0);
@@ -191,12 +191,12 @@ TEST_F(mbpoll, hup_and_err_after_delete)
 	int other;
 	short ev;
 
-	other = kipc_mbox_open_id(self->ep, self->id);
+	other = sys_kipc_mbox_open_id(self->ep, self->id);
 	ASSERT_GE(other, 0);
-	ASSERT_EQ(0, kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	ev = poll_now(other);
 	EXPECT_FALSE(ev & (POLLHUP | POLLERR));
-	ASSERT_EQ(0, kipc_mbox_delete(self->mfd, 0));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(self->mfd, 0));
 	ev = poll_now(other);
 	EXPECT_TRUE(ev & POLLHUP);
 	EXPECT_TRUE(ev & POLLERR);
@@ -219,7 +219,7 @@ TEST_F(mbpoll, epoll_wakes_on_delete)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		kt_sleep_ms(100);
-		kt_child_exit(kipc_mbox_delete(self->ep, self->id));
+		kt_child_exit(sys_kipc_mbox_delete(self->ep, self->id));
 	}
 	ASSERT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	/* EPOLLHUP and EPOLLERR are reported even when not asked for. */
@@ -242,11 +242,11 @@ TEST_F(mbpoll, rendezvous_pollout_while_a_receiver_waits)
 	if (pid == 0) {
 		char buf[8];
 
-		kt_child_exit(kipc_recv(rdv, buf, sizeof(buf), NULL, 0, NULL));
+		kt_child_exit(sys_kipc_recv(rdv, buf, sizeof(buf), NULL, 0, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_blocked(rdv, 0, 0, 1));
 	EXPECT_TRUE(poll_now(rdv) & POLLOUT);
-	ASSERT_EQ(0, kipc_send(rdv, 0, "go", 2, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(rdv, 0, "go", 2, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(2, kt_wait_exit(pid));
 	EXPECT_FALSE(poll_now(rdv) & POLLOUT);
 	close(rdv);
@@ -259,14 +259,14 @@ TEST_F(mbpoll, pollout_wakes_when_room_appears)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		ASSERT_EQ(0, kipc_send(self->mfd, 0, "f", 1, 0, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "f", 1, 0, KIPC_NONBLOCK, NULL));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		char buf[8];
 
 		kt_sleep_ms(100);
-		kt_child_exit(kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		kt_child_exit(sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	}
 	pfd.fd = self->mfd;
 	ASSERT_EQ(1, poll(&pfd, 1, KT_WAIT_MS));

@@ -26,7 +26,7 @@
 
 #include "kipc_util.h"
 
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
 
@@ -96,7 +96,7 @@ FIXTURE_SETUP(quota)
 	self->restore = true;
 	self->sh = kt_shared(sizeof(*self->sh));
 	ASSERT_NE(NULL, self->sh);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 }
 
@@ -106,7 +106,7 @@ FIXTURE_TEARDOWN(quota)
 
 	if (self->ep >= 0) {
 		for (i = 0; i < (unsigned int)self->sh->nr_rings; i++)
-			kipc_ring_delete(self->ep, NULL, self->sh->rings[i]);
+			sys_kipc_ring_delete(self->ep, NULL, self->sh->rings[i]);
 		close(self->ep);
 	}
 	if (!self->restore)
@@ -195,7 +195,7 @@ static void fill_quota(int ep, struct fill *f, unsigned int len)
 			break;
 		}
 		f->mboxes++;
-		while (!(ret = kipc_send(mfd, 0, payload, len, 0, KIPC_NONBLOCK, NULL))) {
+		while (!(ret = sys_kipc_send(mfd, 0, payload, len, 0, KIPC_NONBLOCK, NULL))) {
 			if (++f->msgs % 512)
 				continue;
 			if (slab_kib() - f->base_kib > f->bound_kib) {
@@ -321,7 +321,7 @@ static void nobody_fills(void *arg)
 	int ep;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	fill_quota(ep, f, 0);
 }
@@ -352,7 +352,7 @@ static void ns_uid1_fills(void *arg)
 	int ep;
 
 	KT_CHILD_CHECK(setresuid(1, 1, 1) == 0);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	fill_quota(ep, &sh->ns_uid1, 0);
 }
@@ -362,7 +362,7 @@ static void ns_users_fill(void *arg)
 	struct shared *sh = arg;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	fill_quota(ep, &sh->ns_uid0, 0);
 	KT_CHILD_CHECK(in_child(ns_uid1_fills, sh) == 0);
@@ -437,11 +437,11 @@ static void nobody_sends_empty(void *arg)
 	int ep, mfd, ret;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	mfd = kt_mbox(ep, NULL, KIPC_QUEUE_MSGS_MAX, 0600, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
-	while (!(ret = kipc_send(mfd, 0, NULL, 0, 0, KIPC_NONBLOCK, NULL)))
+	while (!(ret = sys_kipc_send(mfd, 0, NULL, 0, 0, KIPC_NONBLOCK, NULL)))
 		sh->ret[1]++;
 	sh->ret[0] = ret;
 }
@@ -468,7 +468,7 @@ static void nobody_creates_mailboxes(void *arg)
 	int ep, ret;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	/* Owned by @ep, they outlive their fds. */
 	while ((ret = kt_mbox(ep, NULL, 1, 0600, NULL)) >= 0 && sh->ret[1] < 4096) {
@@ -485,7 +485,7 @@ static int count_mailboxes(int fd)
 	uint64_t cursor = 0;
 	int n, total = 0;
 
-	while ((n = kipc_list(fd, KIPC_LIST_MAILBOXES, &cursor, info, 64)) > 0)
+	while ((n = sys_kipc_list(fd, KIPC_LIST_MAILBOXES, &cursor, info, 64)) > 0)
 		total += n;
 	return n < 0 ? n : total;
 }
@@ -522,7 +522,7 @@ static void nobody_mailboxes_held(struct shared *sh, int go)
 	char c;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	for (i = 0; i < USER_MBOXES; i++)
 		KT_CHILD_CHECK(kt_mbox(ep, NULL, 1, 0600, NULL) >= 0);
@@ -538,7 +538,7 @@ static void other_creates_mailbox(void *arg)
 	int ep;
 
 	kt_child_become(KT_OTHER);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	sh->ret[1] = kt_mbox(ep, NULL, 1, 0600, NULL);
 }
@@ -548,7 +548,7 @@ static void ns_creates_mailbox(void *arg)
 	struct shared *sh = arg;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	sh->ret[2] = kt_mbox(ep, NULL, 1, 0600, NULL);
 }
@@ -617,7 +617,7 @@ TEST_F(quota, user_mailboxes_max_is_per_user)
 
 static int small_ring(int ep, uint64_t *id)
 {
-	return kipc_ring_create(ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN, KIPC_RING_SPSC,
+	return sys_kipc_ring_create(ep, NULL, 4, KIPC_RING_SLOT_SIZE_MIN, KIPC_RING_SPSC,
 				0600, id);
 }
 
@@ -636,7 +636,7 @@ static void ring_as(struct shared *sh, uid_t uid, int *ret)
 		int ep;
 
 		kt_child_become(uid);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
 		sh->ret[0] = small_ring(ep, &id);
 		if (!sh->ret[0])
@@ -673,7 +673,7 @@ TEST_F(quota, user_rings_max_is_per_user)
 	ring_as(sh, KT_OTHER, &ret);
 	EXPECT_EQ(0, ret) TH_LOG("another user's ring: %s", strerror(-ret));
 	/* root deletes one of nobody's (the first): nobody may create again. */
-	ASSERT_EQ(0, kipc_ring_delete(self->ep, NULL, sh->rings[0]));
+	ASSERT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, sh->rings[0]));
 	ring_as(sh, KT_NOBODY, &ret);
 	EXPECT_EQ(0, ret) TH_LOG("nobody after one of its rings was deleted: %s",
 				 strerror(-ret));
@@ -687,7 +687,7 @@ TEST_F(quota, user_rings_max_is_per_user)
 
 static int sweep_ring(int ep, uint64_t *id)
 {
-	return kipc_ring_create(ep, NULL, SWEEP_SLOTS, SWEEP_SLOT, KIPC_RING_SPSC,
+	return sys_kipc_ring_create(ep, NULL, SWEEP_SLOTS, SWEEP_SLOT, KIPC_RING_SPSC,
 				0600, id);
 }
 
@@ -699,7 +699,7 @@ static int sweep_ring(int ep, uint64_t *id)
 static void fill_and_leave(void *arg)
 {
 	struct shared *sh = arg;
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.max_msgs = 1024, .msg_max = SWEEP_MSG, .mode = 0600,
 	};
 	char msg[SWEEP_MSG] = { 0 };
@@ -708,12 +708,12 @@ static void fill_and_leave(void *arg)
 	if (unshare(CLONE_NEWIPC))
 		_exit(KT_CHILD_SKIP);
 	kt_child_become(KT_SWEEP_UID);
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	sh->ret[0] = sweep_ring(ep, NULL);
-	mfd = kipc_mbox_create(ep, NULL, &attr, NULL);
+	mfd = sys_kipc_mbox_create(ep, NULL, &attr, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
-	while (!(ret = kipc_send(mfd, 0, msg, SWEEP_MSG, 0, KIPC_NONBLOCK, NULL)))
+	while (!(ret = sys_kipc_send(mfd, 0, msg, SWEEP_MSG, 0, KIPC_NONBLOCK, NULL)))
 		sh->ret[1]++;
 	sh->ret[2] = ret;
 }
@@ -728,7 +728,7 @@ static void fill_and_leave(void *arg)
 static void refill_until_swept(void *arg)
 {
 	struct shared *sh = arg;
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = 1024, .msg_max = SWEEP_MSG,
 		.mode = 0600,
 	};
@@ -739,15 +739,15 @@ static void refill_until_swept(void *arg)
 
 	kt_child_become(KT_SWEEP_UID);
 	for (;;) {
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
 		n = 0;
 		sh->ret[3] = sweep_ring(ep, &id);
-		mfd = kipc_mbox_create(ep, NULL, &attr, NULL);
-		while (mfd >= 0 && !kipc_send(mfd, 0, msg, SWEEP_MSG, 0, KIPC_NONBLOCK, NULL))
+		mfd = sys_kipc_mbox_create(ep, NULL, &attr, NULL);
+		while (mfd >= 0 && !sys_kipc_send(mfd, 0, msg, SWEEP_MSG, 0, KIPC_NONBLOCK, NULL))
 			n++;
 		if (!sh->ret[3])
-			KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, id) == 0);
+			KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, id) == 0);
 		close(ep);
 		if (mfd >= 0)
 			close(mfd);

@@ -31,18 +31,18 @@ FIXTURE_SETUP(rdv)
 {
 	uint64_t id;
 
-	self->rx_ep = kipc_open(0);
+	self->rx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = kipc_open(0);
+	self->tx_ep = sys_kipc_open(0);
 	ASSERT_GE(self->tx_ep, 0);
 	if (variant->mailbox) {
 		self->rx = kt_mbox(self->rx_ep, NULL, 0, 0600, &id);
 		ASSERT_GE(self->rx, 0);
-		self->tx = kipc_mbox_open_id(self->tx_ep, id);
+		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
 		ASSERT_GE(self->tx, 0);
 		self->dest = 0;
 	} else {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
 		self->rx = self->rx_ep;
 		self->tx = self->tx_ep;
 		self->dest = kt_ep_id(self->rx_ep);
@@ -70,7 +70,7 @@ TEST_F(rdv, reports_zero_capacity)
 {
 	struct kipc_info info;
 
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(0, info.max_msgs);
 }
 
@@ -78,9 +78,9 @@ TEST_F(rdv, nonblocking_send_without_receiver)
 {
 	char buf[8];
 
-	EXPECT_EQ(-EAGAIN, kipc_send(self->tx, self->dest, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_send(self->tx, self->dest, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	/* Nothing was left behind. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, send_completes_when_taken)
@@ -93,26 +93,26 @@ TEST_F(rdv, send_completes_when_taken)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		kt_child_exit(kipc_send(self->tx, self->dest, "meet", 4, 3, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "meet", 4, 3, 0, NULL));
 
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	/* While its sender waits, the message is queued and visible. */
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(1, info.depth);
 	EXPECT_EQ(4, info.bytes);
 	EXPECT_EQ(1, info.nr_senders);
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_RECV_PEEK | KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_RECV_PEEK | KIPC_NONBLOCK, NULL));
 	/* Peeking is not taking: the sender still waits. */
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(1, info.nr_senders);
 
-	ASSERT_EQ(4, kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "meet", 4));
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_SYNC);
 	EXPECT_EQ(3, hdr.priority);
 	EXPECT_EQ(pid, hdr.sender_pid);
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
 }
@@ -126,12 +126,12 @@ TEST_F(rdv, nonblocking_send_to_a_waiting_receiver)
 	if (pid == 0) {
 		char buf[8];
 
-		KT_CHILD_CHECK(kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 2);
+		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 2);
 		KT_CHILD_CHECK(memcmp(buf, "hi", 2) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
-	EXPECT_EQ(0, kipc_send(self->tx, self->dest, "hi", 2, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(0, sys_kipc_send(self->tx, self->dest, "hi", 2, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
 
@@ -143,12 +143,12 @@ TEST_F(rdv, timed_out_send_is_withdrawn)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, kipc_send(self->tx, self->dest, "gone", 4, 0, 0, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_send(self->tx, self->dest, "gone", 4, 0, 0, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
-	ASSERT_EQ(0, kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, interrupted_send_is_withdrawn)
@@ -160,13 +160,13 @@ TEST_F(rdv, interrupted_send_is_withdrawn)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(kipc_send(self->tx, self->dest, "intr", 4, 0, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_send(self->tx, self->dest, "intr", 4, 0, 0, NULL) == -EINTR);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, priority_order_among_waiting_senders)
@@ -177,18 +177,18 @@ TEST_F(rdv, priority_order_among_waiting_senders)
 	low = fork();
 	ASSERT_GE(low, 0);
 	if (low == 0)
-		kt_child_exit(kipc_send(self->tx, self->dest, "l", 1, 1, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "l", 1, 1, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
 	high = fork();
 	ASSERT_GE(high, 0);
 	if (high == 0)
-		kt_child_exit(kipc_send(self->tx, self->dest, "h", 1, 20, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->tx, self->dest, "h", 1, 20, 0, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 2, 0));
 
-	ASSERT_EQ(1, kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ('h', c);
 	EXPECT_EQ(0, kt_wait_exit(high));
-	ASSERT_EQ(1, kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ('l', c);
 	EXPECT_EQ(0, kt_wait_exit(low));
 }
@@ -200,7 +200,7 @@ FIXTURE(sync) {
 
 FIXTURE_SETUP(sync)
 {
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mfd = kt_mbox(self->ep, NULL, 2, 0600, NULL);
 	ASSERT_GE(self->mfd, 0);
@@ -222,22 +222,22 @@ TEST_F(sync, waits_until_taken_and_uses_no_capacity)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		kt_child_exit(kipc_send(self->mfd, 0, "sync", 4, 9, KIPC_SEND_SYNC, NULL));
+		kt_child_exit(sys_kipc_send(self->mfd, 0, "sync", 4, 9, KIPC_SEND_SYNC, NULL));
 	ASSERT_EQ(0, kt_wait_blocked(self->mfd, 0, 1, 0));
 	ASSERT_EQ(0, kt_wait_depth(self->mfd, 0, 1));
 
 	/* The full capacity of 2 is still available to buffered sends. */
-	EXPECT_EQ(0, kipc_send(self->mfd, 0, "b1", 2, 0, KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(0, kipc_send(self->mfd, 0, "b2", 2, 0, KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(-EAGAIN, kipc_send(self->mfd, 0, "b3", 2, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, kipc_stat(self->mfd, 0, &info));
+	EXPECT_EQ(0, sys_kipc_send(self->mfd, 0, "b1", 2, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(0, sys_kipc_send(self->mfd, 0, "b2", 2, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_send(self->mfd, 0, "b3", 2, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_stat(self->mfd, 0, &info));
 	EXPECT_EQ(3, info.depth);
 
-	ASSERT_EQ(4, kipc_recv(self->mfd, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->mfd, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "sync", 4));
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_SYNC);
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	ASSERT_EQ(2, kipc_recv(self->mfd, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(2, sys_kipc_recv(self->mfd, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_FALSE(hdr.flags & KIPC_MSG_SYNC);
 }
 
@@ -245,8 +245,8 @@ TEST_F(sync, nonblocking_sync_send_without_receiver)
 {
 	char buf[8];
 
-	EXPECT_EQ(-EAGAIN, kipc_send(self->mfd, 0, "x", 1, 0, KIPC_SEND_SYNC | KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_send(self->mfd, 0, "x", 1, 0, KIPC_SEND_SYNC | KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(sync, timed_out_sync_send_is_withdrawn)
@@ -256,9 +256,9 @@ TEST_F(sync, timed_out_sync_send_is_withdrawn)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, kipc_send(self->mfd, 0, "gone", 4, 0, KIPC_SEND_SYNC, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_send(self->mfd, 0, "gone", 4, 0, KIPC_SEND_SYNC, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(sync, interrupted_sync_send_is_withdrawn)
@@ -270,13 +270,13 @@ TEST_F(sync, interrupted_sync_send_is_withdrawn)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(kipc_send(self->mfd, 0, "intr", 4, 0, KIPC_SEND_SYNC, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_send(self->mfd, 0, "intr", 4, 0, KIPC_SEND_SYNC, NULL) == -EINTR);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_blocked(self->mfd, 0, 1, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(sync, sync_sender_sees_receiver_close)
@@ -285,14 +285,14 @@ TEST_F(sync, sync_sender_sees_receiver_close)
 	pid_t pid;
 	int rx;
 
-	rx = kipc_open(0);
+	rx = sys_kipc_open(0);
 	ASSERT_GE(rx, 0);
 	dest = kt_ep_id(rx);
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		close(rx);
-		kt_child_exit(kipc_send(self->ep, dest, "x", 1, 0, KIPC_SEND_SYNC, NULL));
+		kt_child_exit(sys_kipc_send(self->ep, dest, "x", 1, 0, KIPC_SEND_SYNC, NULL));
 	}
 	ASSERT_EQ(0, kt_wait_blocked(rx, 0, 1, 0));
 	close(rx);

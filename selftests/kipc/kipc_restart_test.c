@@ -21,11 +21,11 @@
  */
 #include <poll.h>
 #include <pthread.h>
-#include <liburing.h>
+#include "io_uring_raw.h"
 
 #include "kipc_util.h"
 
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
 
@@ -124,22 +124,22 @@ static int wait_done(void)
 }
 
 /* A one-byte pipe read pending in @ring: its completion is task work. */
-static int arm_task_work(struct io_uring *ring, int rfd, char *buf)
+static int arm_task_work(struct kt_uring *ring, int rfd, char *buf)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_sqe *sqe = kt_uring_get_sqe(ring);
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_read(sqe, rfd, buf, 1, 0);
-	return io_uring_submit(ring) == 1 ? 0 : -EIO;
+	kt_uring_prep_read(sqe, rfd, buf, 1, 0);
+	return kt_uring_submit(ring) == 1 ? 0 : -EIO;
 }
 
 /* Wait (bounded) until @ring has a CQE: the task work has run. */
-static bool wait_cqe_posted(struct io_uring *ring)
+static bool wait_cqe_posted(struct kt_uring *ring)
 {
 	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
 
-	while (!io_uring_cq_ready(ring)) {
+	while (!kt_uring_cq_ready(ring)) {
 		if (kt_now_ns() > end)
 			return false;
 		usleep(1000);
@@ -148,7 +148,7 @@ static bool wait_cqe_posted(struct io_uring *ring)
 }
 
 #define RING_INIT(ring) do {							\
-	int __r = io_uring_queue_init(4, ring, 0);				\
+	int __r = kt_uring_init(4, ring, 0);				\
 	if (__r == -ENOSYS || __r == -EPERM)					\
 		SKIP(return, "io_uring unavailable: %s", strerror(-__r));	\
 	ASSERT_EQ(0, __r);							\
@@ -168,7 +168,7 @@ FIXTURE_SETUP(call)
 {
 	out = kt_shared(sizeof(*out));
 	ASSERT_NE(NULL, out);
-	self->srv = kipc_open(0);
+	self->srv = sys_kipc_open(0);
 	ASSERT_GE(self->srv, 0);
 	self->srv_id = kt_ep_id(self->srv);
 }
@@ -184,7 +184,7 @@ static int srv_recv(int srv, struct kipc_msg_hdr *hdr)
 	struct timespec ts = kt_ms(KT_WAIT_MS);
 	char buf[32];
 
-	return kipc_recv(srv, buf, sizeof(buf), hdr, 0, &ts);
+	return sys_kipc_recv(srv, buf, sizeof(buf), hdr, 0, &ts);
 }
 
 /*
@@ -205,7 +205,7 @@ static pid_t start_caller(uint64_t dest, int handler, bool resume, int go)
 
 		if (handler >= 0)
 			KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, handler) == 0);
-		fd = kipc_open(0);
+		fd = sys_kipc_open(0);
 		KT_CHILD_CHECK(fd >= 0);
 		call_init(&c, dest, "ping", reply, sizeof(reply));
 		out->ret = kt_ioctl(fd, KIPC_IOC_CALL, &c);
@@ -252,7 +252,7 @@ TEST_F(call, sa_restart_signals_do_not_lose_the_reply)
 	EXPECT_FALSE(is_done())
 		TH_LOG("the CALL returned %d (%s) after signal %d, with SA_RESTART",
 		       out->ret, strerror(-out->ret), i - 1);
-	EXPECT_EQ(0, kipc_reply(self->srv, hdr.token, "pong", 4))
+	EXPECT_EQ(0, sys_kipc_reply(self->srv, hdr.token, "pong", 4))
 		TH_LOG("REPLY: the interrupted caller's request is gone");
 	ASSERT_EQ(0, kt_wait_exit_ms(pid, KT_WAIT_MS));
 	EXPECT_EQ(0, out->ret) TH_LOG("CALL: %s", strerror(-out->ret));
@@ -260,7 +260,7 @@ TEST_F(call, sa_restart_signals_do_not_lose_the_reply)
 	EXPECT_EQ(0, memcmp(out->reply, "pong", 4));
 	EXPECT_EQ(hdr.token, out->token);
 	/* The restarts sent nothing. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 /*
@@ -281,21 +281,21 @@ TEST_F(call, sigstop_and_sigcont_do_not_lose_the_reply)
 	ASSERT_EQ(0, kill(pid, SIGSTOP));
 	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(status));
-	EXPECT_EQ(0, kipc_reply(self->srv, hdr.token, "pong", 4))
+	EXPECT_EQ(0, sys_kipc_reply(self->srv, hdr.token, "pong", 4))
 		TH_LOG("REPLY: the stopped caller's request is gone");
 	ASSERT_EQ(0, kill(pid, SIGCONT));
 	ASSERT_EQ(0, kt_wait_exit_ms(pid, KT_WAIT_MS));
 	EXPECT_EQ(0, out->ret) TH_LOG("CALL after SIGSTOP/SIGCONT: %s", strerror(-out->ret));
 	EXPECT_EQ(4, out->reply_len);
 	EXPECT_EQ(0, memcmp(out->reply, "pong", 4));
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 struct tw_server {
 	int srv;
 	int wfd;		/* the pipe io_uring reads */
 	pid_t caller;		/* the caller's thread id */
-	struct io_uring *ring;	/* the caller's ring, to see its CQE */
+	struct kt_uring *ring;	/* the caller's ring, to see its CQE */
 	bool posted;		/* the task work ran before the reply */
 	int reply_ret;
 	uint64_t token;
@@ -311,7 +311,7 @@ static void *tw_serve(void *arg)
 	s->token = hdr.token;
 	if (!kt_wait_sleeping(s->caller) && write(s->wfd, "t", 1) == 1)
 		s->posted = wait_cqe_posted(s->ring);
-	s->reply_ret = kipc_reply(s->srv, hdr.token, "pong", 4);
+	s->reply_ret = sys_kipc_reply(s->srv, hdr.token, "pong", 4);
 	return NULL;
 }
 
@@ -324,7 +324,7 @@ static void *tw_serve(void *arg)
 TEST_F(call, io_uring_task_work_does_not_lose_the_reply)
 {
 	struct tw_server s = { .srv = self->srv, .reply_ret = 1 };
-	struct io_uring ring;
+	struct kt_uring ring;
 	struct kipc_call c;
 	char reply[32] = { 0 }, rbuf[1];
 	pthread_t thread;
@@ -333,8 +333,8 @@ TEST_F(call, io_uring_task_work_does_not_lose_the_reply)
 	RING_INIT(&ring);
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, arm_task_work(&ring, p[0], rbuf));
-	ASSERT_EQ(0, io_uring_cq_ready(&ring));
-	cli = kipc_open(0);
+	ASSERT_EQ(0, kt_uring_cq_ready(&ring));
+	cli = sys_kipc_open(0);
 	ASSERT_GE(cli, 0);
 	s.wfd = p[1];
 	s.caller = gettid();
@@ -352,7 +352,7 @@ TEST_F(call, io_uring_task_work_does_not_lose_the_reply)
 	close(cli);
 	close(p[0]);
 	close(p[1]);
-	io_uring_queue_exit(&ring);
+	kt_uring_exit(&ring);
 }
 
 /*
@@ -381,7 +381,7 @@ TEST_F(call, eintr_then_resume_collects_the_reply)
 		       out->flags);
 	EXPECT_EQ(hdr.token, out->token)
 		TH_LOG("after -EINTR reply_hdr.token is not the request's token");
-	EXPECT_EQ(0, kipc_reply(self->srv, hdr.token, "late", 4))
+	EXPECT_EQ(0, sys_kipc_reply(self->srv, hdr.token, "late", 4))
 		TH_LOG("REPLY: the interrupted caller's request is gone");
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	ASSERT_EQ(0, kt_wait_exit_ms(pid, KT_WAIT_MS));
@@ -391,7 +391,7 @@ TEST_F(call, eintr_then_resume_collects_the_reply)
 		EXPECT_EQ(0, memcmp(out->reply, "late", 4));
 	}
 	/* Resuming sent nothing. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	close(go[0]);
 	close(go[1]);
 }
@@ -405,7 +405,7 @@ TEST_F(call, resume_of_an_unknown_token_is_enoent)
 	unsigned int i;
 	int cli;
 
-	cli = kipc_open(0);
+	cli = sys_kipc_open(0);
 	ASSERT_GE(cli, 0);
 	for (i = 0; i < KT_ARRAY_SIZE(tokens); i++) {
 		call_init(&c, self->srv_id, "ping", reply, sizeof(reply));
@@ -417,7 +417,7 @@ TEST_F(call, resume_of_an_unknown_token_is_enoent)
 			TH_LOG("token %#llx", (unsigned long long)tokens[i]);
 	}
 	/* None of them sent a request. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->srv, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	close(cli);
 }
 
@@ -445,7 +445,7 @@ TEST_F(call, an_endpoint_keeps_sixteen_interrupted_calls)
 		char ch;
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		fd = kipc_open(0);
+		fd = sys_kipc_open(0);
 		KT_CHILD_CHECK(fd >= 0);
 		for (j = 0; j < n; j++) {
 			call_init(&c[j], self->srv_id, "req", reply[j], sizeof(reply[j]));
@@ -478,11 +478,11 @@ TEST_F(call, an_endpoint_keeps_sixteen_interrupted_calls)
 	}
 	EXPECT_EQ(n, marked) TH_LOG("%d of %d interrupted calls marked KIPC_CALL_RESUME",
 				    marked, n);
-	EXPECT_EQ(-ENOENT, kipc_reply(self->srv, tokens[0], "r0", 2))
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv, tokens[0], "r0", 2))
 		TH_LOG("the oldest of %d interrupted calls was kept", n);
 	for (i = 1, replied = 0; i < n; i++) {
 		snprintf(rep, sizeof(rep), "r%d", i);
-		ret = kipc_reply(self->srv, tokens[i], rep, strlen(rep));
+		ret = sys_kipc_reply(self->srv, tokens[i], rep, strlen(rep));
 		replied += !ret;
 		if (ret && replied == i - 1)
 			TH_LOG("REPLY to interrupted call %d: %s", i, strerror(-ret));
@@ -548,7 +548,7 @@ TEST_F_TIMEOUT(call, relative_timeout_ends_under_sa_restart_signals, 60)
 		int fd;
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		fd = kipc_open(0);
+		fd = sys_kipc_open(0);
 		KT_CHILD_CHECK(fd >= 0);
 		call_init(&c, self->srv_id, "ping", reply, sizeof(reply));
 		c.flags = KIPC_TIMEOUT;
@@ -601,17 +601,17 @@ FIXTURE_SETUP(timed)
 	self->ring_id = 0;
 	out = kt_shared(sizeof(*out));
 	ASSERT_NE(NULL, out);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	/* One slot, taken: a send waits for room, a receive for a message. */
 	self->mfd = kt_mbox(self->ep, NULL, 1, 0600, &self->mb);
 	ASSERT_GE(self->mfd, 0);
 	if (variant->op == OP_SEND) {
-		ASSERT_EQ(0, kipc_send(self->mfd, 0, "full", 4, 0, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "full", 4, 0, KIPC_NONBLOCK, NULL));
 	}
 	if (variant->op == OP_RING_WAIT) {
 		/* A consumer of a ring nothing is ever produced into. */
-		ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, 4, 64, KIPC_RING_SPSC,
+		ASSERT_EQ(0, sys_kipc_ring_create(self->ep, NULL, 4, 64, KIPC_RING_SPSC,
 					      0600, &self->ring_id));
 		at.id = self->ring_id;
 		self->ring = kt_ioctl(self->ep, KIPC_IOC_RING_ATTACH, &at);
@@ -624,7 +624,7 @@ FIXTURE_TEARDOWN(timed)
 	if (self->ring >= 0)
 		close(self->ring);
 	if (self->ring_id)
-		kipc_ring_delete(self->ep, NULL, self->ring_id);
+		sys_kipc_ring_delete(self->ep, NULL, self->ring_id);
 	close(self->mfd);
 	close(self->ep);
 	munmap(out, sizeof(*out));
@@ -750,7 +750,7 @@ struct tw_helper {
 	enum op op;
 	int wfd;
 	pid_t caller;
-	struct io_uring *ring;
+	struct kt_uring *ring;
 	bool posted;
 	int ret;		/* what the helper's own step returned */
 };
@@ -773,14 +773,14 @@ static void *tw_help(void *arg)
 		h->posted = wait_cqe_posted(h->ring);
 	switch (h->op) {
 	case OP_SEND:
-		h->ret = kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
+		h->ret = sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
 		break;
 	case OP_RECV:
 	case OP_XFER:
-		h->ret = kipc_send(self->mfd, 0, "msg", 3, 0, KIPC_NONBLOCK, NULL);
+		h->ret = sys_kipc_send(self->mfd, 0, "msg", 3, 0, KIPC_NONBLOCK, NULL);
 		break;
 	case OP_RING_WAIT:
-		h->ret = kipc_ring_delete(self->ep, NULL, self->ring_id);
+		h->ret = sys_kipc_ring_delete(self->ep, NULL, self->ring_id);
 		if (!h->ret)
 			self->ring_id = 0;
 		break;
@@ -797,7 +797,7 @@ TEST_F(timed, io_uring_task_work_gives_no_eintr)
 {
 	struct tw_helper h = { .self = self, .op = variant->op };
 	struct kipc_timespec left;
-	struct io_uring ring;
+	struct kt_uring ring;
 	pthread_t thread;
 	char rbuf[1];
 	int p[2], ret, want;
@@ -805,7 +805,7 @@ TEST_F(timed, io_uring_task_work_gives_no_eintr)
 	RING_INIT(&ring);
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, arm_task_work(&ring, p[0], rbuf));
-	ASSERT_EQ(0, io_uring_cq_ready(&ring));
+	ASSERT_EQ(0, kt_uring_cq_ready(&ring));
 	h.wfd = p[1];
 	h.caller = gettid();
 	h.ring = &ring;
@@ -821,7 +821,7 @@ TEST_F(timed, io_uring_task_work_gives_no_eintr)
 				    ret < 0 ? strerror(-ret) : "a result");
 	close(p[0]);
 	close(p[1]);
-	io_uring_queue_exit(&ring);
+	kt_uring_exit(&ring);
 }
 
 TEST_HARNESS_MAIN

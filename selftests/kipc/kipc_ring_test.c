@@ -20,11 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libkipc.h>
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
-#include "../../tools/include/seqmsg.h"
+#include "seqmsg.h"
 
 #define RING_MESSAGES	1000000ULL
 
@@ -65,10 +64,10 @@ FIXTURE_VARIANT_ADD(ring, spsc_tiny) {
 
 FIXTURE_SETUP(ring)
 {
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	ring_name(self->name, "fx");
-	ASSERT_EQ(0, kipc_ring_create(self->ep, self->name, variant->slots,
+	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, self->name, variant->slots,
 				      variant->slot_size, variant->mode, 0600,
 				      &self->id));
 	ASSERT_NE(0, self->id);
@@ -76,41 +75,41 @@ FIXTURE_SETUP(ring)
 
 FIXTURE_TEARDOWN(ring)
 {
-	kipc_ring_delete(self->ep, NULL, self->id);
+	sys_kipc_ring_delete(self->ep, NULL, self->id);
 	close(self->ep);
 }
 
 /* Producer process: stream @count checksummed messages as source @src. */
 static int produce(const char *name, uint32_t src, uint64_t count, int batch)
 {
-	struct kipc_ring r;
+	struct kt_ring r;
 	uint64_t seq = 0;
 	uint32_t pos, max;
 	unsigned int n, i;
-	int ep = kipc_open(0);
+	int ep = sys_kipc_open(0);
 
-	if (ep < 0 || kipc_ring_attach(ep, name, 0, KIPC_RING_PRODUCER, &r))
+	if (ep < 0 || kt_ring_attach(ep, name, 0, KIPC_RING_ROLE_PRODUCER, &r))
 		return 10;
-	max = kipc_ring_payload_max(&r) < 100 ? kipc_ring_payload_max(&r) : 100;
+	max = kt_ring_payload_max(&r) < 100 ? kt_ring_payload_max(&r) : 100;
 	while (seq < count) {
 		n = batch;
 		if (n > count - seq)
 			n = count - seq;
-		n = kipc_ring_reserve_n(&r, n, &pos);
+		n = kt_ring_reserve_n(&r, n, &pos);
 		if (!n) {
-			if (kipc_ring_wait_writable(&r, 1, NULL))
+			if (kt_ring_wait_writable(&r, 1, NULL))
 				return 11;
 			continue;
 		}
 		for (i = 0; i < n; i++, seq++) {
 			uint32_t len = seqmsg_len_for(seq, max);
 
-			seqmsg_fill(kipc_ring_data(&r, pos + i), len, src, seq);
-			kipc_ring_set_len(&r, pos + i, len);
+			seqmsg_fill(kt_ring_data(&r, pos + i), len, src, seq);
+			kt_ring_set_len(&r, pos + i, len);
 		}
-		kipc_ring_commit_n(&r, pos, n);
+		kt_ring_commit_n(&r, pos, n);
 	}
-	kipc_ring_detach(&r);
+	kt_ring_detach(&r);
 	close(ep);
 	return 0;
 }
@@ -119,15 +118,15 @@ TEST_F_TIMEOUT(ring, stream_integrity, 600)
 {
 	unsigned int producers = variant->mode == KIPC_RING_MPSC ? 4 : 1;
 	uint64_t per = variant->messages / producers, expect[4] = { 0 }, got = 0;
-	struct kipc_ring r;
+	struct kt_ring r;
 	struct seqmsg m;
 	pid_t pids[4];
 	uint32_t pos, len;
 	unsigned int i, n;
 	int ret, status;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, self->name, 0,
-				      KIPC_RING_CONSUMER, &r));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, self->name, 0,
+				      KIPC_RING_ROLE_CONSUMER, &r));
 	for (i = 0; i < producers; i++) {
 		pids[i] = fork();
 		ASSERT_GE(pids[i], 0);
@@ -135,16 +134,16 @@ TEST_F_TIMEOUT(ring, stream_integrity, 600)
 			_exit(produce(self->name, i, per, 1 + i * 5));
 	}
 	for (;;) {
-		n = kipc_ring_peek_n(&r, 32, &pos);
+		n = kt_ring_peek_n(&r, 32, &pos);
 		if (!n) {
-			ret = kipc_ring_wait_readable(&r, NULL);
+			ret = kt_ring_wait_readable(&r, NULL);
 			if (ret == -EPIPE)
 				break;
 			ASSERT_EQ(0, ret);
 			continue;
 		}
 		for (i = 0; i < n; i++) {
-			const void *p = kipc_ring_msg(&r, pos + i, &len);
+			const void *p = kt_ring_msg(&r, pos + i, &len);
 
 			ASSERT_EQ(0, seqmsg_check(p, len, &m));
 			ASSERT_LT(m.src, producers);
@@ -152,7 +151,7 @@ TEST_F_TIMEOUT(ring, stream_integrity, 600)
 			expect[m.src]++;
 			got++;
 		}
-		kipc_ring_release_n(&r, pos, n);
+		kt_ring_release_n(&r, pos, n);
 	}
 	for (i = 0; i < producers; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
@@ -163,172 +162,172 @@ TEST_F_TIMEOUT(ring, stream_integrity, 600)
 	ASSERT_EQ(per * producers, got);
 	TH_LOG("%llu messages intact, consumer syscalls/msg %.5f",
 	       (unsigned long long)got, (double)r.syscalls / (double)got);
-	kipc_ring_detach(&r);
+	kt_ring_detach(&r);
 }
 
 TEST_F(ring, full_and_empty_time_out)
 {
 	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
-	struct kipc_ring c, p;
+	struct kt_ring c, p;
 	char buf[64];
 	unsigned int i;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
-	EXPECT_EQ(-ETIMEDOUT, kipc_ring_recv(&c, buf, sizeof(buf), &ms20));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
+	EXPECT_EQ(-ETIMEDOUT, kt_ring_recv(&c, buf, sizeof(buf), &ms20));
 	for (i = 0; i < variant->slots; i++)
-		ASSERT_EQ(0, kipc_ring_send(&p, "x", 1, NULL));
-	EXPECT_EQ(-ETIMEDOUT, kipc_ring_send(&p, "y", 1, &ms20));
-	EXPECT_EQ(-EMSGSIZE, kipc_ring_recv(&c, buf, 0, NULL));
+		ASSERT_EQ(0, kt_ring_send(&p, "x", 1, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_ring_send(&p, "y", 1, &ms20));
+	EXPECT_EQ(-EMSGSIZE, kt_ring_recv(&c, buf, 0, NULL));
 	for (i = 0; i < variant->slots; i++)
-		ASSERT_EQ(1, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
-	EXPECT_EQ(-EMSGSIZE, kipc_ring_send(&p, buf, variant->slot_size, NULL));
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+		ASSERT_EQ(1, kt_ring_recv(&c, buf, sizeof(buf), NULL));
+	EXPECT_EQ(-EMSGSIZE, kt_ring_send(&p, buf, variant->slot_size, NULL));
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /* A consumer asleep on an empty ring is woken by one message. */
 TEST_F(ring, sleeping_consumer_is_woken)
 {
-	struct kipc_ring c;
+	struct kt_ring c;
 	char buf[64];
 	pid_t pid;
 	int status;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring p;
-		int ep = kipc_open(0);
+		struct kt_ring p;
+		int ep = sys_kipc_open(0);
 
 		usleep(200 * 1000);	/* let the consumer fall asleep */
-		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+		if (kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p))
 			_exit(1);
-		_exit(kipc_ring_send(&p, "wake", 4, NULL) ? 2 : 0);
+		_exit(kt_ring_send(&p, "wake", 4, NULL) ? 2 : 0);
 	}
-	ASSERT_EQ(0, kipc_ring_set_spin(&c, 0));
-	ASSERT_EQ(4, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	ASSERT_EQ(0, kt_ring_set_spin(&c, 0));
+	ASSERT_EQ(4, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 	EXPECT_EQ(0, memcmp(buf, "wake", 4));
 	EXPECT_GE(c.syscalls, 1);	/* it did sleep in the kernel */
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&c);
 }
 
 /* SIGKILL of a producer: the consumer drains, then learns at once. */
 TEST_F(ring, producer_death_is_reported)
 {
 	struct pollfd pfd;
-	struct kipc_ring c, p2;
+	struct kt_ring c, p2;
 	char buf[64];
 	pid_t pid;
 	int i;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring p;
-		int ep = kipc_open(0);
+		struct kt_ring p;
+		int ep = sys_kipc_open(0);
 
-		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+		if (kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p))
 			_exit(1);
-		kipc_ring_send(&p, "one", 3, NULL);
+		kt_ring_send(&p, "one", 3, NULL);
 		pause();
 		_exit(0);
 	}
-	ASSERT_EQ(3, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+	ASSERT_EQ(3, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	EXPECT_EQ(-EPIPE, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
-	pfd = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
+	EXPECT_EQ(-EPIPE, kt_ring_recv(&c, buf, sizeof(buf), NULL));
+	pfd = (struct pollfd){ .fd = kt_ring_fd(&c), .events = POLLIN };
 	ASSERT_EQ(1, poll(&pfd, 1, 1000));
 	EXPECT_TRUE(pfd.revents & POLLHUP);
 
 	/* A new producer can attach and the ring works again. */
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p2));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p2));
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, kipc_ring_send(&p2, "again", 5, NULL));
-		ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), NULL));
+		ASSERT_EQ(0, kt_ring_send(&p2, "again", 5, NULL));
+		ASSERT_EQ(5, kt_ring_recv(&c, buf, sizeof(buf), NULL));
 	}
-	kipc_ring_detach(&p2);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p2);
+	kt_ring_detach(&c);
 }
 
 /* SIGKILL of the consumer: a producer waiting for room learns at once. */
 TEST_F(ring, consumer_death_is_reported)
 {
-	struct kipc_ring p;
+	struct kt_ring p;
 	unsigned int i;
 	pid_t pid;
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring c;
-		int ep = kipc_open(0);
+		struct kt_ring c;
+		int ep = sys_kipc_open(0);
 
-		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_CONSUMER, &c))
+		if (kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c))
 			_exit(1);
 		pause();
 		_exit(0);
 	}
 	usleep(100 * 1000);
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	for (i = 0; i < variant->slots; i++)
-		ASSERT_EQ(0, kipc_ring_send(&p, "f", 1, NULL));
+		ASSERT_EQ(0, kt_ring_send(&p, "f", 1, NULL));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	EXPECT_EQ(-EPIPE, kipc_ring_send(&p, "f", 1, NULL));
-	kipc_ring_detach(&p);
+	EXPECT_EQ(-EPIPE, kt_ring_send(&p, "f", 1, NULL));
+	kt_ring_detach(&p);
 }
 
 /* A producer that dies holding an unpublished claim does not wedge MPSC. */
 TEST_F(ring, dead_producer_claim_is_skipped)
 {
-	struct kipc_ring c, p;
+	struct kt_ring c, p;
 	char buf[64];
 	pid_t pid;
 	int status;
 
 	if (variant->mode != KIPC_RING_MPSC)
 		SKIP(return, "claims are only left behind in MPSC rings");
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring d;
+		struct kt_ring d;
 		uint32_t pos;
-		int ep = kipc_open(0);
+		int ep = sys_kipc_open(0);
 
-		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &d))
+		if (kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &d))
 			_exit(1);
-		if (!kipc_ring_reserve(&d, &pos))
+		if (!kt_ring_reserve(&d, &pos))
 			_exit(2);
 		_exit(0);	/* dies holding the claim */
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, status);
 	/* Published after the dead claim: must still be received. */
-	ASSERT_EQ(0, kipc_ring_send(&p, "after", 5, NULL));
-	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 2, 0 }));
+	ASSERT_EQ(0, kt_ring_send(&p, "after", 5, NULL));
+	ASSERT_EQ(5, kt_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 2, 0 }));
 	EXPECT_EQ(0, memcmp(buf, "after", 5));
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /* Positions a producer that dies claims in the tests below. */
 #define DEAD_CLAIM	200
 
 /* Published slots the kernel made empty, from the consumer's position. */
-static unsigned int ready_skips(struct kipc_ring *c)
+static unsigned int ready_skips(struct kt_ring *c)
 {
 	uint32_t pos = c->next;
 
-	while (__atomic_load_n(&kipc_ring__slot(c, pos)->seq, __ATOMIC_ACQUIRE) == pos + 1 &&
-	       kipc_ring__slot(c, pos)->len == KIPC_RING_LEN_SKIP)
+	while (__atomic_load_n(&kt_ring_slot(c, pos)->seq, __ATOMIC_ACQUIRE) == pos + 1 &&
+	       kt_ring_slot(c, pos)->len == KIPC_RING_LEN_SKIP)
 		pos++;
 	return pos - c->next;
 }
@@ -339,8 +338,8 @@ static unsigned int ready_skips(struct kipc_ring *c)
  * a compare-and-swap @p lost to the dead producer leaves it. Then @p sends
  * "after" behind them, which withdraws its record.
  */
-static int leave_dead_claim(uint64_t id, struct kipc_ring *c,
-			    struct kipc_ring *p)
+static int leave_dead_claim(uint64_t id, struct kt_ring *c,
+			    struct kt_ring *p)
 {
 	struct kipc_ring_resv *resv = &p->hdr->resv[p->producer];
 	uint32_t pos, len;
@@ -353,21 +352,21 @@ static int leave_dead_claim(uint64_t id, struct kipc_ring *c,
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		struct kipc_ring d;
-		int ep = kipc_open(0);
+		struct kt_ring d;
+		int ep = sys_kipc_open(0);
 
-		if (kipc_ring_attach(ep, NULL, id, KIPC_RING_PRODUCER, &d))
+		if (kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &d))
 			_exit(1);
-		if (kipc_ring_reserve_n(&d, DEAD_CLAIM, &pos) != DEAD_CLAIM)
+		if (kt_ring_reserve_n(&d, DEAD_CLAIM, &pos) != DEAD_CLAIM)
 			_exit(2);
 		_exit(0);	/* dies holding the claim */
 	}
 	if (waitpid(pid, &status, 0) != pid || status)
 		return -1;
 	/* Covered by a live record when it died: nothing made empty yet. */
-	if (ready_skips(c) || kipc_ring_peek(c, &pos, &len))
+	if (ready_skips(c) || kt_ring_peek(c, &pos, &len))
 		return -1;
-	return kipc_ring_send(p, "after", 5, NULL);
+	return kt_ring_send(p, "after", 5, NULL);
 }
 
 /*
@@ -381,56 +380,56 @@ TEST_F(ring, dead_claim_is_skipped_in_steps)
 		.size = sizeof(w),
 		.flags = KIPC_RING_WAIT_READABLE | KIPC_NONBLOCK,
 	};
-	struct kipc_ring c, p;
+	struct kt_ring c, p;
 	uint32_t start;
 	unsigned int first;
 	char buf[64];
 
 	if (variant->mode != KIPC_RING_MPSC)
 		SKIP(return, "claims are only left behind in MPSC rings");
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	start = c.next;
 	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
 
-	ASSERT_EQ(0, ioctl(kipc_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
+	ASSERT_EQ(0, ioctl(kt_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
 	first = ready_skips(&c);
 	EXPECT_GE(first, 1);
 	EXPECT_LT(first, DEAD_CLAIM);
 
-	ASSERT_EQ(5, kipc_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 20, 0 }));
+	ASSERT_EQ(5, kt_ring_recv(&c, buf, sizeof(buf), &(struct timespec){ 20, 0 }));
 	EXPECT_EQ(0, memcmp(buf, "after", 5));
 	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /* The same for a consumer that polls: each poll makes a part empty. */
 TEST_F(ring, dead_claim_is_skipped_for_pollers)
 {
-	struct kipc_ring c, p;
+	struct kt_ring c, p;
 	struct pollfd pfd;
 	uint32_t start, pos, len;
 	const void *m;
 
 	if (variant->mode != KIPC_RING_MPSC)
 		SKIP(return, "claims are only left behind in MPSC rings");
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	start = c.next;
 	ASSERT_EQ(0, leave_dead_claim(self->id, &c, &p));
 
-	pfd = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
-	while (!(m = kipc_ring_peek(&c, &pos, &len))) {
+	pfd = (struct pollfd){ .fd = kt_ring_fd(&c), .events = POLLIN };
+	while (!(m = kt_ring_peek(&c, &pos, &len))) {
 		ASSERT_EQ(1, poll(&pfd, 1, 20000));
 		ASSERT_EQ(POLLIN, pfd.revents);
 	}
 	ASSERT_EQ(5, len);
 	EXPECT_EQ(0, memcmp(m, "after", 5));
-	kipc_ring_release(&c, pos);
+	kt_ring_release(&c, pos);
 	EXPECT_EQ(DEAD_CLAIM + 1, c.next - start);
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /*
@@ -440,20 +439,20 @@ TEST_F(ring, dead_claim_is_skipped_for_pollers)
  */
 TEST_F(ring, hostile_header_writes)
 {
-	struct kipc_ring c;
+	struct kt_ring c;
 	pid_t pid;
 	int ret, i;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring p;
+		struct kt_ring p;
 		uint32_t *w;
 		unsigned int k;
-		int ep = kipc_open(0);
+		int ep = sys_kipc_open(0);
 
-		if (kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+		if (kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p))
 			_exit(1);
 		w = (uint32_t *)p.hdr;
 		srand(getpid());
@@ -463,41 +462,41 @@ TEST_F(ring, hostile_header_writes)
 		for (k = 0; k < 200000; k++)
 			((uint32_t *)p.slots)[rand() % (variant->slots * variant->slot_size / 4)] =
 				(uint32_t)rand();
-		kipc_ring_detach(&p);
+		kt_ring_detach(&p);
 		_exit(0);
 	}
 	for (i = 0; i < 50; i++) {
-		ret = kipc_ring_wait_readable(&c, &(struct timespec){ 0, 50 * 1000 * 1000 });
+		ret = kt_ring_wait_readable(&c, &(struct timespec){ 0, 50 * 1000 * 1000 });
 		if (ret == -EPIPE)
 			break;
 		EXPECT_TRUE(ret == 0 || ret == -ETIMEDOUT || ret == -EUCLEAN);
 	}
 	waitpid(pid, NULL, 0);
-	kipc_ring_detach(&c);
-	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	kt_ring_detach(&c);
+	EXPECT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, self->id));
 }
 
 TEST_F(ring, roles_are_exclusive)
 {
-	struct kipc_ring c, c2, p, p2;
+	struct kt_ring c, c2, p, p2;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c2));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	EXPECT_EQ(-EBUSY, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c2));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
 	if (variant->mode == KIPC_RING_SPSC) {
-		EXPECT_EQ(-EBUSY, kipc_ring_attach(self->ep, NULL, self->id,
-						   KIPC_RING_PRODUCER, &p2));
+		EXPECT_EQ(-EBUSY, kt_ring_attach(self->ep, NULL, self->id,
+						   KIPC_RING_ROLE_PRODUCER, &p2));
 	} else {
-		ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id,
-					      KIPC_RING_PRODUCER, &p2));
+		ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id,
+					      KIPC_RING_ROLE_PRODUCER, &p2));
 		EXPECT_NE(p.producer, p2.producer);
-		kipc_ring_detach(&p2);
+		kt_ring_detach(&p2);
 	}
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 	/* Roles come back when their holders leave. */
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	kipc_ring_detach(&c);
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	kt_ring_detach(&c);
 }
 
 static int raw_attach(int ep, uint64_t id, unsigned int role, struct kipc_ring_attach *a)
@@ -538,7 +537,7 @@ TEST_F(ring, mmap_rules)
 
 	/* The mapping outlives the fd, and keeps the ring alive. */
 	close(fd);
-	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	EXPECT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, self->id));
 	EXPECT_EQ(KIPC_RING_MAGIC, ((struct kipc_ring_hdr *)m)->magic);
 	EXPECT_NE(0, system("rmmod kipc 2>/dev/null"));	/* in use by the mapping */
 	munmap(m, a.map_size);
@@ -554,11 +553,11 @@ static void on_segv(int sig)
 /* A forked child does not inherit the mapping: it must attach itself. */
 TEST_F(ring, fork_does_not_inherit_mapping)
 {
-	struct kipc_ring c;
+	struct kt_ring c;
 	pid_t pid;
 	int status;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
@@ -574,34 +573,34 @@ TEST_F(ring, fork_does_not_inherit_mapping)
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(KIPC_RING_MAGIC, c.hdr->magic);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&c);
 }
 
 TEST_F(ring, poll_reports_readiness)
 {
-	struct kipc_ring c, p;
+	struct kt_ring c, p;
 	struct pollfd pfd[2];
 	uint32_t pos, len;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p));
-	pfd[0] = (struct pollfd){ .fd = kipc_ring_fd(&c), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = kipc_ring_fd(&p), .events = POLLOUT };
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p));
+	pfd[0] = (struct pollfd){ .fd = kt_ring_fd(&c), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = kt_ring_fd(&p), .events = POLLOUT };
 	ASSERT_EQ(1, poll(pfd, 2, 0));
 	EXPECT_EQ(0, pfd[0].revents);
 	EXPECT_EQ(POLLOUT, pfd[1].revents);
-	ASSERT_EQ(0, kipc_ring_send(&p, "p", 1, NULL));
+	ASSERT_EQ(0, kt_ring_send(&p, "p", 1, NULL));
 	ASSERT_EQ(2, poll(pfd, 2, 1000));
 	EXPECT_EQ(POLLIN, pfd[0].revents);
-	ASSERT_NE(NULL, kipc_ring_peek(&c, &pos, &len));
-	kipc_ring_release(&c, pos);
-	EXPECT_EQ(0, kipc_ring_delete(self->ep, NULL, self->id));
+	ASSERT_NE(NULL, kt_ring_peek(&c, &pos, &len));
+	kt_ring_release(&c, pos);
+	EXPECT_EQ(0, sys_kipc_ring_delete(self->ep, NULL, self->id));
 	ASSERT_EQ(2, poll(pfd, 2, 0));
 	EXPECT_TRUE(pfd[0].revents & POLLERR);
 	EXPECT_TRUE(pfd[1].revents & POLLHUP);
-	EXPECT_EQ(-EIDRM, kipc_ring_wait_readable(&c, NULL));
-	kipc_ring_detach(&p);
-	kipc_ring_detach(&c);
+	EXPECT_EQ(-EIDRM, kt_ring_wait_readable(&c, NULL));
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
 }
 
 /*
@@ -611,7 +610,7 @@ TEST_F(ring, poll_reports_readiness)
 TEST_F(ring, poller_survives_another_waiter)
 {
 	struct timespec zero = { 0, 0 };
-	struct kipc_ring c, p1, p2;
+	struct kt_ring c, p1, p2;
 	struct pollfd pfd;
 	uint32_t pos, len;
 	unsigned int i;
@@ -620,28 +619,28 @@ TEST_F(ring, poller_survives_another_waiter)
 
 	if (variant->mode != KIPC_RING_MPSC)
 		SKIP(return, "needs two producers");
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p1));
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_PRODUCER, &p2));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p1));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p2));
 	for (i = 0; i < variant->slots; i++)
-		ASSERT_EQ(0, kipc_ring_send(&p1, "f", 1, NULL));
+		ASSERT_EQ(0, kt_ring_send(&p1, "f", 1, NULL));
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		pfd = (struct pollfd){ .fd = kipc_ring_fd(&p1), .events = POLLOUT };
+		pfd = (struct pollfd){ .fd = kt_ring_fd(&p1), .events = POLLOUT };
 		_exit(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLOUT) ? 0 : 1);
 	}
 	usleep(200 * 1000);	/* the child is asleep in poll */
-	ASSERT_EQ(0, kipc_ring_set_spin(&p2, 0));
-	EXPECT_EQ(-ETIMEDOUT, kipc_ring_wait_writable(&p2, 1, &zero));
-	ASSERT_NE(NULL, kipc_ring_peek(&c, &pos, &len));
-	kipc_ring_release(&c, pos);
+	ASSERT_EQ(0, kt_ring_set_spin(&p2, 0));
+	EXPECT_EQ(-ETIMEDOUT, kt_ring_wait_writable(&p2, 1, &zero));
+	ASSERT_NE(NULL, kt_ring_peek(&c, &pos, &len));
+	kt_ring_release(&c, pos);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	kipc_ring_detach(&p2);
-	kipc_ring_detach(&p1);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&p2);
+	kt_ring_detach(&p1);
+	kt_ring_detach(&c);
 }
 
 /*
@@ -677,9 +676,9 @@ FIXTURE(hostile) {
 
 FIXTURE_SETUP(hostile)
 {
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
-	ASSERT_EQ(0, kipc_ring_create(self->ep, NULL, HOSTILE_SLOTS, 64,
+	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, NULL, HOSTILE_SLOTS, 64,
 				      KIPC_RING_MPSC, 0600, &self->id));
 	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -688,7 +687,7 @@ FIXTURE_SETUP(hostile)
 
 FIXTURE_TEARDOWN(hostile)
 {
-	kipc_ring_delete(self->ep, NULL, self->id);
+	sys_kipc_ring_delete(self->ep, NULL, self->id);
 	munmap(self->sh, sizeof(*self->sh));
 	close(self->ep);
 }
@@ -728,11 +727,11 @@ static struct kipc_ring_resv garbage(const struct kipc_ring_hdr *h,
 static void hostile_life(uint64_t id, unsigned int death,
 			 const struct hostile_shared *sh)
 {
-	struct kipc_ring h;
+	struct kt_ring h;
 	unsigned int p;
-	int ep = kipc_open(0);
+	int ep = sys_kipc_open(0);
 
-	if (ep < 0 || kipc_ring_attach(ep, NULL, id, KIPC_RING_PRODUCER, &h))
+	if (ep < 0 || kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &h))
 		_exit(1);
 	srand(death);
 	for (p = 0; p < KIPC_RING_PRODUCERS_MAX; p++) {
@@ -748,13 +747,13 @@ static void hostile_life(uint64_t id, unsigned int death,
 
 TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
 {
-	static struct kipc_ring idle[HOSTILE_IDLE];
+	static struct kt_ring idle[HOSTILE_IDLE];
 	struct kipc_ring_wait w = {
 		.size = sizeof(w),
 		.flags = KIPC_RING_WAIT_READABLE,
 	};
 	struct hostile_shared *sh = self->sh;
-	struct kipc_ring c;
+	struct kt_ring c;
 	uint64_t got = 0;
 	uint32_t start, pos, len;
 	unsigned int i, n;
@@ -762,10 +761,10 @@ TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
 	struct seqmsg m;
 	int status;
 
-	ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id, KIPC_RING_CONSUMER, &c));
+	ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id, KIPC_RING_ROLE_CONSUMER, &c));
 	for (i = 0; i < HOSTILE_IDLE; i++)
-		ASSERT_EQ(0, kipc_ring_attach(self->ep, NULL, self->id,
-					      KIPC_RING_PRODUCER, &idle[i]));
+		ASSERT_EQ(0, kt_ring_attach(self->ep, NULL, self->id,
+					      KIPC_RING_ROLE_PRODUCER, &idle[i]));
 	sh->cover = idle[HOSTILE_IDLE - 1].producer;
 	start = c.next;
 
@@ -773,29 +772,29 @@ TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
 	good = fork();
 	ASSERT_GE(good, 0);
 	if (!good) {
-		struct kipc_ring p;
+		struct kt_ring p;
 		uint64_t seq;
 		int ep;
 
 		/* Not past a test the watchdog ended: the ring must go. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		ep = kipc_open(0);
-		if (ep < 0 || kipc_ring_attach(ep, NULL, self->id, KIPC_RING_PRODUCER, &p))
+		ep = sys_kipc_open(0);
+		if (ep < 0 || kt_ring_attach(ep, NULL, self->id, KIPC_RING_ROLE_PRODUCER, &p))
 			_exit(1);
 		sh->good = p.producer;
 		__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
 		for (seq = 0; seq < HOSTILE_MESSAGES; seq++) {
 			char buf[64];
-			uint32_t l = seqmsg_len_for(seq, kipc_ring_payload_max(&p));
+			uint32_t l = seqmsg_len_for(seq, kt_ring_payload_max(&p));
 
 			while (__atomic_load_n(&sh->deaths, __ATOMIC_ACQUIRE) <
 			       seq * HOSTILE_DEATHS / HOSTILE_MESSAGES)
 				usleep(100);
 			seqmsg_fill(buf, l, 0, seq);
-			if (kipc_ring_send(&p, buf, l, NULL))
+			if (kt_ring_send(&p, buf, l, NULL))
 				_exit(2);
 		}
-		kipc_ring_detach(&p);
+		kt_ring_detach(&p);
 		_exit(0);
 	}
 	while (!__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE))
@@ -823,17 +822,17 @@ TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
 	}
 
 	while (got < HOSTILE_MESSAGES) {
-		ASSERT_EQ(0, ioctl(kipc_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
-		n = kipc_ring_peek_n(&c, 32, &pos);
+		ASSERT_EQ(0, ioctl(kt_ring_fd(&c), KIPC_IOC_RING_WAIT, &w));
+		n = kt_ring_peek_n(&c, 32, &pos);
 		for (i = 0; i < n; i++) {
-			const void *p = kipc_ring_msg(&c, pos + i, &len);
+			const void *p = kt_ring_msg(&c, pos + i, &len);
 
 			ASSERT_EQ(0, seqmsg_check(p, len, &m));
 			ASSERT_EQ(0, m.src);
 			ASSERT_EQ(got, m.seq);
 			got++;
 		}
-		kipc_ring_release_n(&c, pos, n);
+		kt_ring_release_n(&c, pos, n);
 	}
 	ASSERT_EQ(bad, waitpid(bad, &status, 0));
 	EXPECT_EQ(0, status);
@@ -844,31 +843,31 @@ TEST_F_TIMEOUT(hostile, garbage_claims_delay_nothing, 180)
 	EXPECT_EQ(HOSTILE_MESSAGES, c.next - start);
 	/* Once the last producer leaves, the consumer hears it. */
 	for (i = 0; i < HOSTILE_IDLE; i++)
-		kipc_ring_detach(&idle[i]);
-	EXPECT_EQ(-EPIPE, kipc_ring_recv(&c, &m, sizeof(m), NULL));
-	kipc_ring_detach(&c);
+		kt_ring_detach(&idle[i]);
+	EXPECT_EQ(-EPIPE, kt_ring_recv(&c, &m, sizeof(m), NULL));
+	kt_ring_detach(&c);
 }
 
 TEST(ring_create_rules)
 {
 	char name[KIPC_NAME_MAX];
 	uint64_t id;
-	int ep = kipc_open(0);
+	int ep = sys_kipc_open(0);
 
 	ASSERT_GE(ep, 0);
 	ring_name(name, "rules");
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 3, 64, KIPC_RING_SPSC, 0600, &id));
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 48, KIPC_RING_SPSC, 0600, &id));
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 32, KIPC_RING_SPSC, 0600, &id));
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 64, 9, 0600, &id));
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 01000, &id));
-	EXPECT_EQ(-EINVAL, kipc_ring_create(ep, name, 1U << 30, 1U << 20,
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 3, 64, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 4, 48, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 4, 32, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 4, 64, 9, 0600, &id));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 01000, &id));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create(ep, name, 1U << 30, 1U << 20,
 					    KIPC_RING_SPSC, 0600, &id));
-	ASSERT_EQ(0, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, &id));
-	EXPECT_EQ(-EEXIST, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, NULL));
-	EXPECT_EQ(-ENOENT, kipc_ring_delete(ep, "no-such-ring", 0));
-	EXPECT_EQ(0, kipc_ring_delete(ep, name, 0));
-	EXPECT_EQ(-ENOENT, kipc_ring_delete(ep, NULL, id));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, &id));
+	EXPECT_EQ(-EEXIST, sys_kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0600, NULL));
+	EXPECT_EQ(-ENOENT, sys_kipc_ring_delete(ep, "no-such-ring", 0));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, name, 0));
+	EXPECT_EQ(-ENOENT, sys_kipc_ring_delete(ep, NULL, id));
 	close(ep);
 }
 
@@ -877,33 +876,33 @@ TEST(ring_permissions)
 	char name[KIPC_NAME_MAX];
 	uint64_t id;
 	pid_t pid;
-	int status, ep = kipc_open(0);
+	int status, ep = sys_kipc_open(0);
 
 	if (geteuid())
 		SKIP(return, "needs root to act as a second user");
 	ASSERT_GE(ep, 0);
 	ring_name(name, "perm");
-	ASSERT_EQ(0, kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0620, &id));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, name, 4, 64, KIPC_RING_SPSC, 0620, &id));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct kipc_ring r;
+		struct kt_ring r;
 		int e;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(1);
-		e = kipc_open(0);
-		if (kipc_ring_attach(e, NULL, id, KIPC_RING_CONSUMER, &r) != -EACCES)
+		e = sys_kipc_open(0);
+		if (kt_ring_attach(e, NULL, id, KIPC_RING_ROLE_CONSUMER, &r) != -EACCES)
 			_exit(2);
-		if (kipc_ring_attach(e, NULL, id, KIPC_RING_PRODUCER, &r) != -EACCES)
+		if (kt_ring_attach(e, NULL, id, KIPC_RING_ROLE_PRODUCER, &r) != -EACCES)
 			_exit(3);
-		if (kipc_ring_delete(e, NULL, id) != -EACCES)
+		if (sys_kipc_ring_delete(e, NULL, id) != -EACCES)
 			_exit(4);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	close(ep);
 }
 
@@ -916,11 +915,11 @@ TEST(ring_in_stat_and_list)
 	bool found = false;
 	uint64_t id;
 	unsigned int i;
-	int ep = kipc_open(0);
+	int ep = sys_kipc_open(0);
 
 	ASSERT_GE(ep, 0);
 	ring_name(name, "stat");
-	ASSERT_EQ(0, kipc_ring_create(ep, name, 16, 256, KIPC_RING_MPSC, 0640, &id));
+	ASSERT_EQ(0, sys_kipc_ring_create(ep, name, 16, 256, KIPC_RING_MPSC, 0640, &id));
 	memset(&st, 0xa5, sizeof(st));
 	st.size = sizeof(st);
 	st.type = 0;
@@ -947,7 +946,7 @@ TEST(ring_in_stat_and_list)
 		found |= info[i].id == id;
 	}
 	EXPECT_TRUE(found);
-	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	close(ep);
 }
 

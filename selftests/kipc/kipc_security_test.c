@@ -18,7 +18,7 @@
 
 #include "kipc_util.h"
 
-#include <kipc_ring.h>
+#include "kipc_ring_proto.h"
 
 #include "../kselftest_harness.h"
 
@@ -48,7 +48,7 @@ FIXTURE_SETUP(sec)
 		if (kt_param_get(params[i], &self->saved[i]))
 			SKIP(return, "no parameter %s/%s", KT_PARAM_DIR, params[i]);
 	self->have_saved = true;
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 }
 
@@ -87,7 +87,7 @@ static long long held(int fd)
 {
 	struct kipc_usage u;
 
-	return kipc_usage(fd, &u) ? -1 : (long long)u.bytes;
+	return sys_kipc_usage(fd, &u) ? -1 : (long long)u.bytes;
 }
 
 /*
@@ -98,7 +98,7 @@ static long long held(int fd)
  */
 static void nobody_fills_a_mailbox(void *arg)
 {
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = 1000,
 		.max_bytes = 1000 * MSG_LEN, .mode = 0600,
 	};
@@ -108,28 +108,28 @@ static void nobody_fills_a_mailbox(void *arg)
 	int ep, mfd, n = 1, ret;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	KT_CHILD_CHECK(held(ep) == 0);
-	mfd = kipc_mbox_create(ep, NULL, &attr, NULL);
+	mfd = sys_kipc_mbox_create(ep, NULL, &attr, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
 	base = held(ep);
 	KT_CHILD_CHECK(base > 0);
-	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL) == 0);
+	KT_CHILD_CHECK(sys_kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL) == 0);
 	fp = held(ep) - base;
 	KT_CHILD_CHECK(fp > MSG_LEN);
-	while ((ret = kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL)) == 0)
+	while ((ret = sys_kipc_send(mfd, 0, buf, MSG_LEN, 0, KIPC_NONBLOCK, NULL)) == 0)
 		KT_CHILD_CHECK(++n <= 1000);
 	KT_CHILD_CHECK(ret == -EDQUOT);
 	KT_CHILD_CHECK(n == (QUOTA - base) / fp);
 	KT_CHILD_CHECK(held(ep) == base + n * fp);
-	KT_CHILD_CHECK(kipc_stat(mfd, 0, &info) == 0);
+	KT_CHILD_CHECK(sys_kipc_stat(mfd, 0, &info) == 0);
 	KT_CHILD_CHECK(info.depth == (unsigned int)n);
 	KT_CHILD_CHECK(info.bytes == (unsigned int)n * MSG_LEN);
-	KT_CHILD_CHECK(kipc_send(ep, kt_ep_id(ep), buf, MSG_LEN, 0,
+	KT_CHILD_CHECK(sys_kipc_send(ep, kt_ep_id(ep), buf, MSG_LEN, 0,
 				 KIPC_NONBLOCK, NULL) == -EDQUOT);
-	KT_CHILD_CHECK(kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) == MSG_LEN);
-	KT_CHILD_CHECK(kipc_send(ep, kt_ep_id(ep), buf, MSG_LEN, 0,
+	KT_CHILD_CHECK(sys_kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) == MSG_LEN);
+	KT_CHILD_CHECK(sys_kipc_send(ep, kt_ep_id(ep), buf, MSG_LEN, 0,
 				 KIPC_NONBLOCK, NULL) == 0);
 }
 
@@ -138,7 +138,7 @@ TEST_F(sec, nobody_cannot_queue_beyond_user_bytes_max)
 	ASSERT_EQ(0, kt_param_set("user_bytes_max", QUOTA));
 	EXPECT_EQ(0, in_child(nobody_fills_a_mailbox, NULL));
 	/* Another user's quota is its own: root still sends. */
-	EXPECT_EQ(0, kipc_send(self->ep, kt_ep_id(self->ep), "r", 1, 0,
+	EXPECT_EQ(0, sys_kipc_send(self->ep, kt_ep_id(self->ep), "r", 1, 0,
 			       KIPC_NONBLOCK, NULL));
 }
 
@@ -149,7 +149,7 @@ static int count_mailboxes(int fd)
 	uint64_t cursor = 0;
 	int n, total = 0;
 
-	while ((n = kipc_list(fd, KIPC_LIST_MAILBOXES, &cursor, info, 64)) > 0)
+	while ((n = sys_kipc_list(fd, KIPC_LIST_MAILBOXES, &cursor, info, 64)) > 0)
 		total += n;
 	return n < 0 ? n : total;
 }
@@ -159,7 +159,7 @@ static void nobody_creates_mailboxes(void *arg)
 	int ep, i, ret;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	for (i = 0; i < 3; i++)
 		KT_CHILD_CHECK(kt_mbox(ep, NULL, 1, 0600, NULL) >= 0);
@@ -193,7 +193,7 @@ static struct {
 
 static int small_ring(int ep, uint64_t *id)
 {
-	return kipc_ring_create(ep, NULL, RING_SLOTS, RING_SLOT, KIPC_RING_SPSC,
+	return sys_kipc_ring_create(ep, NULL, RING_SLOTS, RING_SLOT, KIPC_RING_SPSC,
 				0600, id);
 }
 
@@ -209,20 +209,20 @@ static int measure_footprints(int ep)
 	if (h0 < 0 || small_ring(ep, &id))
 		return -1;
 	fp.ring = held(ep) - h0;
-	if (kipc_ring_delete(ep, NULL, id))
+	if (sys_kipc_ring_delete(ep, NULL, id))
 		return -1;
 	mfd = kt_mbox(ep, NULL, 4, 0600, &mid);
 	if (mfd < 0)
 		return -1;
 	h1 = held(ep);
 	fp.mbox = h1 - h0;
-	if (kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL))
+	if (sys_kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL))
 		return -1;
 	fp.msg3000 = held(ep) - h1;
-	if (kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL))
+	if (sys_kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL))
 		return -1;
 	fp.msg4000 = held(ep) - h1 - fp.msg3000;
-	if (kipc_mbox_delete(ep, mid))
+	if (sys_kipc_mbox_delete(ep, mid))
 		return -1;
 	close(mfd);
 	return held(ep) == h0 ? 0 : -1;
@@ -245,12 +245,12 @@ static long long ring_quota(void)
 static void nobody_creates_rings(void *arg)
 {
 	char buf[4000] = { 0 };
-	struct kipc_ring c;
+	struct kt_ring c;
 	uint64_t a, b, x;
 	int ep, mfd;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	KT_CHILD_CHECK(small_ring(ep, &a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &b) == 0);
@@ -260,24 +260,24 @@ static void nobody_creates_rings(void *arg)
 	mfd = kt_mbox(ep, NULL, 4, 0600, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
 	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
-	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
-	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL) == 0);
-	KT_CHILD_CHECK(kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) == 3000);
+	KT_CHILD_CHECK(sys_kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
+	KT_CHILD_CHECK(sys_kipc_send(mfd, 0, buf, 3000, 0, KIPC_NONBLOCK, NULL) == 0);
+	KT_CHILD_CHECK(sys_kipc_recv(mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL) == 3000);
 
 	/* Deleting a ring gives its bytes back. */
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, a) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
 
 	/* ... but only once its memory is freed: a mapping keeps it. */
-	KT_CHILD_CHECK(kipc_ring_attach(ep, NULL, b, KIPC_RING_CONSUMER, &c) == 0);
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, b) == 0);
+	KT_CHILD_CHECK(kt_ring_attach(ep, NULL, b, KIPC_RING_ROLE_CONSUMER, &c) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, b) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &x) == -EDQUOT);
-	kipc_ring_detach(&c);
+	kt_ring_detach(&c);
 	KT_CHILD_CHECK(small_ring(ep, &b) == 0);
 
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, a) == 0);
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, b) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, a) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, b) == 0);
 }
 
 TEST_F(sec, nobody_ring_memory_is_charged_to_user_bytes_max)
@@ -301,23 +301,23 @@ static void nobody_unshares_for_more_rings(void *arg)
 	int ep, ep2, mfd;
 
 	kt_child_become_nobody();
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	KT_CHILD_CHECK(small_ring(ep, &a) == 0);
 	KT_CHILD_CHECK(small_ring(ep, &b) == 0);
 	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC))
 		_exit(KT_CHILD_SKIP);
-	ep2 = kipc_open(0);
+	ep2 = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep2 >= 0);
 	mfd = kt_mbox(ep2, NULL, 4, 0600, NULL);
 	KT_CHILD_CHECK(mfd >= 0);
 	KT_CHILD_CHECK(small_ring(ep2, &x) == -EDQUOT);
-	KT_CHILD_CHECK(kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
+	KT_CHILD_CHECK(sys_kipc_send(mfd, 0, buf, 4000, 0, KIPC_NONBLOCK, NULL) == -EDQUOT);
 	/* Freeing one in the old namespace makes room in the new one. */
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, a) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, a) == 0);
 	KT_CHILD_CHECK(small_ring(ep2, &x) == 0);
-	KT_CHILD_CHECK(kipc_ring_delete(ep2, NULL, x) == 0);
-	KT_CHILD_CHECK(kipc_ring_delete(ep, NULL, b) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep2, NULL, x) == 0);
+	KT_CHILD_CHECK(sys_kipc_ring_delete(ep, NULL, b) == 0);
 }
 
 TEST_F(sec, new_user_and_ipc_namespace_gives_no_fresh_quota)
@@ -347,42 +347,42 @@ struct ns_objs {
 static int ns_hidden(int fd, const struct ns_objs *o, const struct ns_objs *own)
 {
 	struct kipc_info info[64];
-	struct kipc_ring r;
+	struct kt_ring r;
 	uint64_t cursor = 0, id = 0;
 	int n, i;
 
-	if (kipc_send(fd, o->ep, "x", 1, 0, KIPC_NONBLOCK, NULL) != -ESRCH)
+	if (sys_kipc_send(fd, o->ep, "x", 1, 0, KIPC_NONBLOCK, NULL) != -ESRCH)
 		return __LINE__;
-	if (kipc_stat(fd, o->ep, info) != -ENOENT)
+	if (sys_kipc_stat(fd, o->ep, info) != -ENOENT)
 		return __LINE__;
-	if (kipc_mbox_open_id(fd, o->mbox) != -ENOENT)
+	if (sys_kipc_mbox_open_id(fd, o->mbox) != -ENOENT)
 		return __LINE__;
-	if (kipc_mbox_delete(fd, o->mbox) != -ENOENT)
+	if (sys_kipc_mbox_delete(fd, o->mbox) != -ENOENT)
 		return __LINE__;
-	if (kipc_stat(fd, o->mbox, info) != -ENOENT)
+	if (sys_kipc_stat(fd, o->mbox, info) != -ENOENT)
 		return __LINE__;
-	if (kipc_ring_attach(fd, NULL, o->ring, KIPC_RING_CONSUMER, &r) != -ENOENT)
+	if (kt_ring_attach(fd, NULL, o->ring, KIPC_RING_ROLE_CONSUMER, &r) != -ENOENT)
 		return __LINE__;
-	if (kipc_ring_delete(fd, NULL, o->ring) != -ENOENT)
+	if (sys_kipc_ring_delete(fd, NULL, o->ring) != -ENOENT)
 		return __LINE__;
-	if (kipc_stat(fd, o->ring, info) != -ENOENT)
+	if (sys_kipc_stat(fd, o->ring, info) != -ENOENT)
 		return __LINE__;
 
 	/* By name: nothing, or this side's own object of that name. */
-	n = kipc_ep_lookup(fd, o->ep_name, &id);
+	n = sys_kipc_ep_lookup(fd, o->ep_name, &id);
 	if (own ? n || id != own->ep : n != -ESRCH)
 		return __LINE__;
 	id = 0;
-	n = kipc_mbox_open(fd, o->mbox_name, &id);
+	n = sys_kipc_mbox_open(fd, o->mbox_name, &id);
 	if (own ? n < 0 || id != own->mbox : n != -ENOENT)
 		return __LINE__;
 	if (n >= 0)
 		close(n);
-	n = kipc_stat_name(fd, KIPC_TYPE_RING, o->ring_name, info);
+	n = sys_kipc_stat_name(fd, KIPC_TYPE_RING, o->ring_name, info);
 	if (own ? n || info[0].id != own->ring : n != -ENOENT)
 		return __LINE__;
 
-	while ((n = kipc_list(fd, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
+	while ((n = sys_kipc_list(fd, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
 			      KIPC_LIST_RINGS, &cursor, info, 64)) > 0)
 		for (i = 0; i < n; i++)
 			if (info[i].id == o->ep || info[i].id == o->mbox ||
@@ -396,16 +396,16 @@ static int ns_create(struct ns_objs *o, int *ep)
 {
 	int mfd;
 
-	*ep = kipc_open(0);
+	*ep = sys_kipc_open(0);
 	if (*ep < 0)
 		return *ep;
 	o->ep = kt_ep_id(*ep);
-	if (kipc_ep_set_name(*ep, o->ep_name))
+	if (sys_kipc_ep_set_name(*ep, o->ep_name))
 		return -1;
 	mfd = kt_mbox(*ep, o->mbox_name, 4, 0666, &o->mbox);
 	if (mfd < 0)
 		return mfd;
-	return kipc_ring_create(*ep, o->ring_name, 4, 64, KIPC_RING_SPSC, 0666, &o->ring);
+	return sys_kipc_ring_create(*ep, o->ring_name, 4, 64, KIPC_RING_SPSC, 0666, &o->ring);
 }
 
 /*
@@ -442,7 +442,7 @@ static void ns_both_ways(struct __test_metadata *_metadata, int flags, bool nobo
 			kt_child_become_nobody();
 		if (unshare(flags))
 			_exit(KT_CHILD_SKIP);
-		cep = kipc_open(0);
+		cep = sys_kipc_open(0);
 		KT_CHILD_CHECK(cep >= 0);
 		line = ns_hidden(cep, &parent, NULL);
 		if (line) {
@@ -459,7 +459,7 @@ static void ns_both_ways(struct __test_metadata *_metadata, int flags, bool nobo
 		 * Nothing deletes a ring of a namespace nobody is left in:
 		 * it would stay, charged to this user, until kipc is unloaded.
 		 */
-		KT_CHILD_CHECK(kipc_ring_delete(cep, NULL, shared->ring) == 0);
+		KT_CHILD_CHECK(sys_kipc_ring_delete(cep, NULL, shared->ring) == 0);
 		_exit(0);
 	}
 	close(go[1]);
@@ -472,8 +472,8 @@ static void ns_both_ways(struct __test_metadata *_metadata, int flags, bool nobo
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	close(go[0]);
-	kipc_ring_delete(ep, NULL, parent.ring);
-	kipc_mbox_delete(ep, parent.mbox);
+	sys_kipc_ring_delete(ep, NULL, parent.ring);
+	sys_kipc_mbox_delete(ep, parent.mbox);
 	close(ep);
 	munmap(shared, sizeof(*shared));
 	if (WEXITSTATUS(status) == KT_CHILD_SKIP)
@@ -539,7 +539,7 @@ struct memcg_result {
  */
 TEST_F(sec, memory_cgroup_limit_gives_enomem_not_oom)
 {
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = 64, .max_bytes = 64U << 20,
 		.msg_max = 1U << 20, .mode = 0600,
 	};
@@ -567,7 +567,7 @@ TEST_F(sec, memory_cgroup_limit_gives_enomem_not_oom)
 
 	ASSERT_EQ(0, kt_param_set("queue_bytes_max", 64UL << 20));
 	ASSERT_EQ(0, kt_param_set("user_bytes_max", 0));
-	mfd = kipc_mbox_create(self->ep, NULL, &attr, NULL);
+	mfd = sys_kipc_mbox_create(self->ep, NULL, &attr, NULL);
 	ASSERT_GE(mfd, 0);
 	res = kt_shared(sizeof(*res));
 	ASSERT_NE(NULL, res);
@@ -583,11 +583,11 @@ TEST_F(sec, memory_cgroup_limit_gives_enomem_not_oom)
 		close(go[1]);
 		memset(big, 'm', sizeof(big));	/* fault it in before the limit */
 		KT_CHILD_CHECK(read(go[0], &ch, 1) == 1);
-		while ((ret = kipc_send(mfd, 0, big, sizeof(big), 0,
+		while ((ret = sys_kipc_send(mfd, 0, big, sizeof(big), 0,
 					KIPC_NONBLOCK, NULL)) == 0)
 			res->sent++;
 		res->send_err = ret;
-		res->ring_err = kipc_ring_create(self->ep, NULL, 1U << 15, 1024,
+		res->ring_err = sys_kipc_ring_create(self->ep, NULL, 1U << 15, 1024,
 						 KIPC_RING_SPSC, 0600, NULL);
 		_exit(0);
 	}
@@ -612,7 +612,7 @@ TEST_F(sec, memory_cgroup_limit_gives_enomem_not_oom)
 	EXPECT_EQ(oom_before, oom_after);
 
 	/* What was queued before the failure is all there. */
-	ASSERT_EQ(0, kipc_stat(mfd, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(mfd, 0, &info));
 	EXPECT_EQ(res->sent, info.depth);
 	EXPECT_EQ((uint64_t)res->sent << 20, info.bytes);
 	close(mfd);
@@ -630,10 +630,10 @@ static void *reply_once(void *arg)
 	struct kipc_msg_hdr hdr;
 	char buf[16];
 
-	if (kipc_recv(srv, buf, sizeof(buf), &hdr, 0,
+	if (sys_kipc_recv(srv, buf, sizeof(buf), &hdr, 0,
 		      &(struct timespec){ .tv_sec = KT_WAIT_MS / 1000 }) < 0)
 		return NULL;
-	kipc_reply(srv, hdr.token, "answer", 6);
+	sys_kipc_reply(srv, hdr.token, "answer", 6);
 	return NULL;
 }
 
@@ -644,8 +644,8 @@ TEST(call_reply_header_has_no_stale_bytes)
 	pthread_t thread;
 	int srv, cli;
 
-	srv = kipc_open(0);
-	cli = kipc_open(0);
+	srv = sys_kipc_open(0);
+	cli = sys_kipc_open(0);
 	ASSERT_GE(srv, 0);
 	ASSERT_GE(cli, 0);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, reply_once, &srv));
@@ -690,7 +690,7 @@ TEST(ring_create_and_attach_outputs_have_no_stale_bytes)
 	struct kipc_ring_attach at, want_at;
 	int ep, fd;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	memset(&cr, KT_POISON, sizeof(cr));
 	cr.size = sizeof(cr);
@@ -724,7 +724,7 @@ TEST(ring_create_and_attach_outputs_have_no_stale_bytes)
 	want_at.map_size = 2 * sysconf(_SC_PAGESIZE);
 	EXPECT_EQ(0, memcmp(&want_at, &at, sizeof(at)));
 	close(fd);
-	EXPECT_EQ(0, kipc_ring_delete(ep, NULL, cr.id));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, cr.id));
 	close(ep);
 }
 
@@ -737,17 +737,17 @@ TEST(new_ring_memory_is_zeroed)
 {
 	const unsigned int slots = 64, slot_size = 1024;
 	struct kipc_ring_hdr hdr0;
-	struct kipc_ring r;
+	struct kt_ring r;
 	unsigned char *p;
 	unsigned int mode, i;
 	uint64_t id;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	for (mode = KIPC_RING_SPSC; mode <= KIPC_RING_MPSC; mode++) {
-		ASSERT_EQ(0, kipc_ring_create(ep, NULL, slots, slot_size, mode, 0600, &id));
-		ASSERT_EQ(0, kipc_ring_attach(ep, NULL, id, KIPC_RING_CONSUMER, &r));
+		ASSERT_EQ(0, sys_kipc_ring_create(ep, NULL, slots, slot_size, mode, 0600, &id));
+		ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &r));
 		p = (unsigned char *)r.hdr;
 		memcpy(&hdr0, p, sizeof(hdr0));
 		EXPECT_EQ(KIPC_RING_MAGIC, hdr0.magic);
@@ -763,8 +763,8 @@ TEST(new_ring_memory_is_zeroed)
 				TH_LOG("slot %u of a new %s ring is not zero", i,
 				       mode == KIPC_RING_MPSC ? "MPSC" : "SPSC");
 		}
-		kipc_ring_detach(&r);
-		EXPECT_EQ(0, kipc_ring_delete(ep, NULL, id));
+		kt_ring_detach(&r);
+		EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	}
 	close(ep);
 }

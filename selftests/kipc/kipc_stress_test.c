@@ -107,21 +107,21 @@ FIXTURE_VARIANT_ADD(stress, endpoint_4x1) {
 
 FIXTURE_SETUP(stress)
 {
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED, .max_msgs = variant->max_msgs, .mode = 0600,
 	};
 	int mfd;
 
 	self->sh = kt_shared(sizeof(*self->sh));
 	ASSERT_NE(NULL, self->sh);
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	if (variant->mailbox) {
-		mfd = kipc_mbox_create(self->ep, NULL, &attr, &self->id);
+		mfd = sys_kipc_mbox_create(self->ep, NULL, &attr, &self->id);
 		ASSERT_GE(mfd, 0);
 		close(mfd);	/* the mailbox lives on with self->ep */
 	} else {
-		ASSERT_EQ(0, kipc_ep_set_limits(self->ep, variant->max_msgs, 0, 0));
+		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->ep, variant->max_msgs, 0, 0));
 		self->id = kt_ep_id(self->ep);
 	}
 }
@@ -139,11 +139,11 @@ static void sender(FIXTURE_DATA(stress) *self, const FIXTURE_VARIANT(stress) *va
 	uint32_t seq;
 	int ep;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	KT_CHILD_CHECK(ep >= 0);
 	for (seq = 0; seq < PER_SENDER; seq++) {
 		make_msg(&m, idx, seq);
-		KT_CHILD_CHECK(kipc_send(ep, self->id, &m, msg_size(&m), m.prio,
+		KT_CHILD_CHECK(sys_kipc_send(ep, self->id, &m, msg_size(&m), m.prio,
 					 variant->mailbox ? KIPC_SEND_MAILBOX : 0, &ts) == 0);
 	}
 	__atomic_add_fetch(&self->sh->senders_done, 1, __ATOMIC_SEQ_CST);
@@ -163,16 +163,16 @@ static void receiver(FIXTURE_DATA(stress) *self, const FIXTURE_VARIANT(stress) *
 
 	memset(last, 0xff, sizeof(last));	/* -1: nothing yet */
 	if (variant->mailbox) {
-		int ep = kipc_open(0);
+		int ep = sys_kipc_open(0);
 
 		KT_CHILD_CHECK(ep >= 0);
-		fd = kipc_mbox_open_id(ep, self->id);
+		fd = sys_kipc_mbox_open_id(ep, self->id);
 		KT_CHILD_CHECK(fd >= 0);
 	} else {
 		fd = self->ep;	/* the inherited endpoint itself */
 	}
 	for (;;) {
-		ret = kipc_recv(fd, &m, sizeof(m), &hdr, 0, &ts);
+		ret = sys_kipc_recv(fd, &m, sizeof(m), &hdr, 0, &ts);
 		if (ret == -ETIMEDOUT) {
 			if (__atomic_load_n(&self->sh->received, __ATOMIC_SEQ_CST) >= total)
 				_exit(0);
@@ -259,7 +259,7 @@ TEST_F_TIMEOUT(stress, no_loss_no_duplicates_fifo_per_sender_and_priority, 240)
 	{
 		struct kipc_info info;
 
-		ASSERT_EQ(0, kipc_stat(self->ep, variant->mailbox ? self->id : 0, &info));
+		ASSERT_EQ(0, sys_kipc_stat(self->ep, variant->mailbox ? self->id : 0, &info));
 		EXPECT_EQ(0, info.depth);
 		EXPECT_EQ(0, info.bytes);
 	}

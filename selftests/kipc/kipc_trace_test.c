@@ -65,7 +65,7 @@ FIXTURE_SETUP(trace)
 	ASSERT_EQ(0, write_str(TRACEFS "/trace", ""));
 	ASSERT_EQ(0, write_str(TRACEFS "/events/kipc/enable", "1"));
 	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "1"));
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 }
 
@@ -85,8 +85,8 @@ TEST_F(trace, send_and_receive_leave_events)
 
 	mfd = kt_mbox(self->ep, NULL, 4, 0600, &mbox_id);
 	ASSERT_GE(mfd, 0);
-	ASSERT_EQ(0, kipc_send(mfd, 0, "traced!", 7, 5, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(7, kipc_recv(mfd, payload, sizeof(payload), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(mfd, 0, "traced!", 7, 5, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(7, sys_kipc_recv(mfd, payload, sizeof(payload), NULL, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));
 	ASSERT_EQ(0, read_trace(self->buf, sizeof(self->buf)));
 
@@ -116,7 +116,7 @@ TEST_F(trace, an_empty_queue_leaves_an_error)
 
 	mfd = kt_mbox(self->ep, NULL, 4, 0600, &mbox_id);
 	ASSERT_GE(mfd, 0);
-	ASSERT_EQ(-EAGAIN, kipc_recv(mfd, payload, sizeof(payload), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(-EAGAIN, sys_kipc_recv(mfd, payload, sizeof(payload), NULL, KIPC_NONBLOCK, NULL));
 	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));
 	ASSERT_EQ(0, read_trace(self->buf, sizeof(self->buf)));
 	snprintf(line, sizeof(line), "queue=%llu sender=0 len=0 prio=0 peek=0 ret=%d",
@@ -133,19 +133,19 @@ TEST_F(trace, call_and_reply_share_a_token)
 	int srv, status;
 	pid_t pid;
 
-	srv = kipc_open(0);
+	srv = sys_kipc_open(0);
 	ASSERT_GE(srv, 0);
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		char reply[8];
 
-		KT_CHILD_CHECK(kipc_call(self->ep, kt_ep_id(srv), "q", 1, 0, reply,
+		KT_CHILD_CHECK(sys_kipc_call(self->ep, kt_ep_id(srv), "q", 1, 0, reply,
 					 sizeof(reply), NULL, 0, NULL) == 2);
 		_exit(0);
 	}
-	ASSERT_EQ(1, kipc_recv(srv, buf, sizeof(buf), &hdr, 0, &ts));
-	ASSERT_EQ(0, kipc_reply(srv, hdr.token, "ok", 2));
+	ASSERT_EQ(1, sys_kipc_recv(srv, buf, sizeof(buf), &hdr, 0, &ts));
+	ASSERT_EQ(0, sys_kipc_reply(srv, hdr.token, "ok", 2));
 	ASSERT_EQ(0, waitpid(pid, &status, 0) == pid ? 0 : -1);
 	ASSERT_EQ(0, status);
 	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));

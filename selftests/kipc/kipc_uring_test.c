@@ -9,10 +9,70 @@
 #include "kipc_util.h"
 
 #include <poll.h>
-#include <liburing.h>
-#include <kipc_uring.h>
+#include "io_uring_raw.h"
 
 #include "../kselftest_harness.h"
+
+/* kipc command @op (KIPC_IOC_SEND, ...) on @fd for the argument struct @arg. */
+static void kt_uring_prep_cmd(struct io_uring_sqe *sqe, int fd,
+			      unsigned int op, void *arg)
+{
+	struct kipc_uring_cmd *cmd = (struct kipc_uring_cmd *)sqe->cmd;
+
+	kt_uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0);
+	sqe->cmd_op = op;
+	cmd->arg = (uint64_t)(uintptr_t)arg;
+	cmd->reserved = 0;
+}
+
+static void kt_uring_prep_send(struct io_uring_sqe *sqe, int fd,
+			       struct kipc_send *arg)
+{
+	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_SEND, arg);
+}
+
+static void kt_uring_prep_recv(struct io_uring_sqe *sqe, int fd,
+			       struct kipc_recv *arg)
+{
+	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_RECV, arg);
+}
+
+static void kt_uring_prep_call(struct io_uring_sqe *sqe, int fd,
+			       struct kipc_call *arg)
+{
+	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_CALL, arg);
+}
+
+static void kt_uring_prep_reply(struct io_uring_sqe *sqe, int fd,
+				struct kipc_reply *arg)
+{
+	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_REPLY, arg);
+}
+
+/*
+ * A completed RECV as sys_kipc_recv() returns it: the length or -errno;
+ * the header to @hdr unless NULL (also on -EMSGSIZE).
+ */
+static int kt_uring_recv_result(const struct io_uring_cqe *cqe,
+				const struct kipc_recv *arg,
+				struct kipc_msg_hdr *hdr)
+{
+	if (hdr && (cqe->res == 0 || cqe->res == -EMSGSIZE))
+		*hdr = arg->hdr;
+	return cqe->res < 0 ? cqe->res : (int)arg->len;
+}
+
+/* A completed CALL as sys_kipc_call() returns it. */
+static int kt_uring_call_result(const struct io_uring_cqe *cqe,
+				const struct kipc_call *arg,
+				struct kipc_msg_hdr *hdr)
+{
+	if (cqe->res < 0)
+		return cqe->res;
+	if (hdr)
+		*hdr = arg->reply_hdr;
+	return (int)arg->reply_len;
+}
 
 #define NOBODY		65534
 #define RING_ENTRIES	64
@@ -21,16 +81,16 @@
  * A ring whose io-wq may run RING_ENTRIES commands at once: each waiting
  * kipc command occupies a worker, and the default is 4 per CPU.
  */
-static int ring_init(struct io_uring *ring)
+static int ring_init(struct kt_uring *ring)
 {
 	unsigned int max[2] = { RING_ENTRIES, RING_ENTRIES };
-	int ret = io_uring_queue_init(RING_ENTRIES, ring, 0);
+	int ret = kt_uring_init(RING_ENTRIES, ring, 0);
 
 	if (ret)
 		return ret;
-	ret = io_uring_register_iowq_max_workers(ring, max);
+	ret = kt_uring_register_iowq_max_workers(ring, max);
 	if (ret)
-		io_uring_queue_exit(ring);
+		kt_uring_exit(ring);
 	return ret;
 }
 
@@ -43,26 +103,26 @@ static int ring_init(struct io_uring *ring)
 } while (0)
 
 /* Submit what is queued and wait for one CQE; returns its res. */
-static int ring_wait(struct io_uring *ring, uint64_t *data)
+static int ring_wait(struct kt_uring *ring, uint64_t *data)
 {
 	struct io_uring_cqe *cqe;
 	int ret;
 
-	ret = io_uring_submit_and_wait(ring, 1);
+	ret = kt_uring_submit_and_wait(ring, 1);
 	if (ret < 0)
 		return ret;
-	ret = io_uring_wait_cqe(ring, &cqe);
+	ret = kt_uring_wait_cqe(ring, &cqe);
 	if (ret < 0)
 		return ret;
 	if (data)
-		*data = io_uring_cqe_get_data64(cqe);
+		*data = kt_uring_cqe_get_data64(cqe);
 	ret = cqe->res;
-	io_uring_cqe_seen(ring, cqe);
+	kt_uring_cqe_seen(ring, cqe);
 	return ret;
 }
 
 /* Like ring_wait(), but fail with -ETIMEDOUT after @ms. */
-static int ring_wait_ms(struct io_uring *ring, long ms, uint64_t *data,
+static int ring_wait_ms(struct kt_uring *ring, long ms, uint64_t *data,
 			unsigned int *cflags)
 {
 	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
@@ -70,53 +130,53 @@ static int ring_wait_ms(struct io_uring *ring, long ms, uint64_t *data,
 	struct io_uring_cqe *cqe;
 	int ret;
 
-	io_uring_submit(ring);
-	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	kt_uring_submit(ring);
+	ret = kt_uring_wait_cqe_timeout(ring, &cqe, &ts);
 	if (ret == -ETIME)
 		return -ETIMEDOUT;
 	if (ret < 0)
 		return ret;
 	if (data)
-		*data = io_uring_cqe_get_data64(cqe);
+		*data = kt_uring_cqe_get_data64(cqe);
 	if (cflags)
 		*cflags = cqe->flags;
 	ret = cqe->res;
-	io_uring_cqe_seen(ring, cqe);
+	kt_uring_cqe_seen(ring, cqe);
 	return ret;
 }
 
-static bool ring_idle(struct io_uring *ring)
+static bool ring_idle(struct kt_uring *ring)
 {
 	struct io_uring_cqe *cqe;
 
-	io_uring_submit(ring);
-	return io_uring_peek_cqe(ring, &cqe) == -EAGAIN;
+	kt_uring_submit(ring);
+	return kt_uring_peek_cqe(ring, &cqe) == -EAGAIN;
 }
 
-static void prep_cmd(struct io_uring *ring, int fd, unsigned int op,
+static void prep_cmd(struct kt_uring *ring, int fd, unsigned int op,
 		     void *arg, uint64_t data)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_sqe *sqe = kt_uring_get_sqe(ring);
 
 	if (op == KIPC_IOC_SEND)
-		kipc_uring_prep_send(sqe, fd, arg);
+		kt_uring_prep_send(sqe, fd, arg);
 	else if (op == KIPC_IOC_RECV)
-		kipc_uring_prep_recv(sqe, fd, arg);
+		kt_uring_prep_recv(sqe, fd, arg);
 	else if (op == KIPC_IOC_CALL)
-		kipc_uring_prep_call(sqe, fd, arg);
+		kt_uring_prep_call(sqe, fd, arg);
 	else if (op == KIPC_IOC_REPLY)
-		kipc_uring_prep_reply(sqe, fd, arg);
+		kt_uring_prep_reply(sqe, fd, arg);
 	else
-		kipc_uring__prep(sqe, fd, op, arg);
-	io_uring_sqe_set_data64(sqe, data);
+		kt_uring_prep_cmd(sqe, fd, op, arg);
+	kt_uring_sqe_set_data64(sqe, data);
 }
 
-static int u_send(struct io_uring *ring, int fd, uint64_t dest,
+static int u_send(struct kt_uring *ring, int fd, uint64_t dest,
 		  const void *buf, size_t len, unsigned int prio,
 		  unsigned int flags, const struct timespec *timeout)
 {
 	struct kipc_send a;
-	int ret = kipc_uring_send_args(&a, dest, buf, len, prio, flags,
+	int ret = kt_send_args(&a, dest, buf, len, prio, flags,
 				       timeout);
 
 	if (ret)
@@ -125,27 +185,27 @@ static int u_send(struct io_uring *ring, int fd, uint64_t dest,
 	return ring_wait(ring, NULL);
 }
 
-static int u_recv(struct io_uring *ring, int fd, void *buf, size_t len,
+static int u_recv(struct kt_uring *ring, int fd, void *buf, size_t len,
 		  struct kipc_msg_hdr *hdr, unsigned int flags,
 		  const struct timespec *timeout)
 {
 	struct io_uring_cqe cqe = { 0 };
 	struct kipc_recv a;
-	int ret = kipc_uring_recv_args(&a, 0, buf, len, flags, timeout);
+	int ret = kt_recv_args(&a, 0, buf, len, flags, timeout);
 
 	if (ret)
 		return ret;
 	prep_cmd(ring, fd, KIPC_IOC_RECV, &a, 2);
 	cqe.res = ring_wait(ring, NULL);
-	return kipc_uring_recv_result(&cqe, &a, hdr);
+	return kt_uring_recv_result(&cqe, &a, hdr);
 }
 
-static int u_call(struct io_uring *ring, int fd, uint64_t dest,
+static int u_call(struct kt_uring *ring, int fd, uint64_t dest,
 		  unsigned int flags, const struct timespec *timeout)
 {
 	struct kipc_call a;
 	char reply[16];
-	int ret = kipc_uring_call_args(&a, dest, "req", 3, 0, reply,
+	int ret = kt_call_args(&a, dest, "req", 3, 0, reply,
 				       sizeof(reply), flags, timeout);
 
 	if (ret)
@@ -162,7 +222,7 @@ static int wait_receivers(int fd, uint64_t id, unsigned int n)
 	int ret;
 
 	for (;;) {
-		ret = kipc_stat(fd, id, &info);
+		ret = sys_kipc_stat(fd, id, &info);
 		if (ret < 0)
 			return ret;
 		if (info.nr_receivers == n)
@@ -173,7 +233,7 @@ static int wait_receivers(int fd, uint64_t id, unsigned int n)
 	}
 }
 
-/* Wait until object @id is gone (kipc_stat() says -ENOENT). */
+/* Wait until object @id is gone (sys_kipc_stat() says -ENOENT). */
 static int wait_gone(int fd, uint64_t id)
 {
 	int64_t end = kt_now_ns() + KT_WAIT_MS * 1000000LL;
@@ -181,7 +241,7 @@ static int wait_gone(int fd, uint64_t id)
 	int ret;
 
 	for (;;) {
-		ret = kipc_stat(fd, id, &info);
+		ret = sys_kipc_stat(fd, id, &info);
 		if (ret == -ENOENT)
 			return 0;
 		if (kt_now_ns() > end)
@@ -191,7 +251,7 @@ static int wait_gone(int fd, uint64_t id)
 }
 
 FIXTURE(uring) {
-	struct io_uring ring;
+	struct kt_uring ring;
 	int a, b;		/* two endpoints */
 	uint64_t a_id, b_id;
 	int mb;			/* a mailbox created by a, mode 0666, 64 msgs */
@@ -204,9 +264,9 @@ FIXTURE_SETUP(uring)
 
 	self->a = self->b = self->mb = -1;
 	RING_INIT(&self->ring);
-	self->a = kipc_open(0);
+	self->a = sys_kipc_open(0);
 	ASSERT_GE(self->a, 0);
-	self->b = kipc_open(0);
+	self->b = sys_kipc_open(0);
 	ASSERT_GE(self->b, 0);
 	self->a_id = kt_ep_id(self->a);
 	self->b_id = kt_ep_id(self->b);
@@ -218,7 +278,7 @@ FIXTURE_SETUP(uring)
 FIXTURE_TEARDOWN(uring)
 {
 	if (self->mb >= 0) {
-		io_uring_queue_exit(&self->ring);
+		kt_uring_exit(&self->ring);
 		close(self->mb);
 	}
 	if (self->a >= 0)
@@ -260,7 +320,7 @@ TEST_F(uring, send_recv_mailbox)
 	ASSERT_EQ(0, u_send(&self->ring, self->mb, 0, "one", 3, 1, 0, NULL));
 	ASSERT_EQ(0, u_send(&self->ring, self->b, self->mb_id, "two", 3, 2,
 			    KIPC_SEND_MAILBOX, NULL));
-	rx = kipc_mbox_open_id(self->b, self->mb_id);
+	rx = sys_kipc_mbox_open_id(self->b, self->mb_id);
 	ASSERT_GE(rx, 0);
 	ASSERT_EQ(3, u_recv(&self->ring, rx, buf, sizeof(buf), &hdr, 0, NULL));
 	EXPECT_EQ(0, memcmp(buf, "two", 3));
@@ -280,23 +340,23 @@ TEST_F(uring, peek_and_from)
 	struct kipc_recv r;
 	char buf[16];
 
-	ASSERT_EQ(0, kipc_send(self->a, self->b_id, "x", 1, 0, 0, NULL));
-	ASSERT_EQ(0, kipc_send(self->mb, 0, "y", 1, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "x", 1, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "y", 1, 0, 0, NULL));
 	ASSERT_EQ(1, u_recv(&self->ring, self->b, buf, sizeof(buf), &hdr,
 			    KIPC_RECV_PEEK, NULL));
 	ASSERT_EQ(1, u_recv(&self->ring, self->b, buf, sizeof(buf), &hdr, 0,
 			    NULL));
 	/* From a sender that sent nothing: would block. */
-	ASSERT_EQ(0, kipc_uring_recv_args(&r, self->b_id, buf, sizeof(buf),
+	ASSERT_EQ(0, kt_recv_args(&r, self->b_id, buf, sizeof(buf),
 					  KIPC_NONBLOCK, NULL));
 	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
 	cqe.res = ring_wait(&self->ring, NULL);
-	EXPECT_EQ(-EAGAIN, kipc_uring_recv_result(&cqe, &r, NULL));
-	ASSERT_EQ(0, kipc_uring_recv_args(&r, self->a_id, buf, sizeof(buf),
+	EXPECT_EQ(-EAGAIN, kt_uring_recv_result(&cqe, &r, NULL));
+	ASSERT_EQ(0, kt_recv_args(&r, self->a_id, buf, sizeof(buf),
 					  0, NULL));
 	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
 	cqe.res = ring_wait(&self->ring, NULL);
-	EXPECT_EQ(1, kipc_uring_recv_result(&cqe, &r, NULL));
+	EXPECT_EQ(1, kt_uring_recv_result(&cqe, &r, NULL));
 }
 
 TEST_F(uring, bad_arguments)
@@ -327,32 +387,32 @@ TEST_F(uring, bad_arguments)
 	EXPECT_EQ(-EMSGSIZE, u_send(&self->ring, self->mb, 0, big,
 				    sizeof(big), 0, 0, NULL));
 	/* A receive buffer too small: the message stays, hdr says why. */
-	ASSERT_EQ(0, kipc_send(self->a, self->b_id, "hello", 5, 0, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "hello", 5, 0, 0, NULL));
 	memset(&hdr, 0, sizeof(hdr));
 	EXPECT_EQ(-EMSGSIZE, u_recv(&self->ring, self->b, buf, sizeof(buf),
 				    &hdr, 0, NULL));
 	EXPECT_EQ(5, hdr.len);
 	EXPECT_EQ(self->a_id, hdr.sender_id);
-	EXPECT_EQ(5, kipc_recv(self->b, big, sizeof(big), NULL, KIPC_NONBLOCK,
+	EXPECT_EQ(5, sys_kipc_recv(self->b, big, sizeof(big), NULL, KIPC_NONBLOCK,
 			       NULL));
 	/* Unknown flag, size below VER0, bad pointers. */
-	kipc_uring_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
+	kt_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
 	s.flags = 1U << 20;
 	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
-	kipc_uring_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK, NULL);
+	kt_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK, NULL);
 	r.size = KIPC_RECV_SIZE_VER0 - 8;
 	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 0);
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
 	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, (void *)8, 0);
 	EXPECT_EQ(-EFAULT, ring_wait(&self->ring, NULL));
-	kipc_uring_send_args(&s, self->b_id, (void *)8, 1, 0, 0, NULL);
+	kt_send_args(&s, self->b_id, (void *)8, 1, 0, 0, NULL);
 	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
 	EXPECT_EQ(-EFAULT, ring_wait(&self->ring, NULL));
 	/* Reserved word of the command area, and commands kipc lacks. */
-	kipc_uring_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
-	sqe = io_uring_get_sqe(&self->ring);
-	kipc_uring_prep_send(sqe, self->a, &s);
+	kt_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_send(sqe, self->a, &s);
 	((struct kipc_uring_cmd *)sqe->cmd)->reserved = 1;
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
 	memset(&st, 0, sizeof(st));
@@ -365,13 +425,13 @@ TEST_F(uring, bad_arguments)
 	EXPECT_EQ(-EINVAL, u_call(&self->ring, self->a, self->b_id,
 				  KIPC_SEND_SYNC, NULL));
 	/* Nothing was queued by any of it. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->b, buf, sizeof(buf), NULL,
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->b, buf, sizeof(buf), NULL,
 				     KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(uring, eagain)
 {
-	struct kipc_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
+	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
 				       .max_msgs = 1, .mode = 0600 };
 	char buf[8];
 	int full, nb;
@@ -381,20 +441,20 @@ TEST_F(uring, eagain)
 	EXPECT_EQ(-EAGAIN, u_recv(&self->ring, self->mb, buf, sizeof(buf),
 				  NULL, KIPC_NONBLOCK, NULL));
 	/* O_NONBLOCK on the fd does the same. */
-	nb = kipc_open(KIPC_OPEN_NONBLOCK);
+	nb = sys_kipc_open(O_NONBLOCK);
 	ASSERT_GE(nb, 0);
 	EXPECT_EQ(-EAGAIN, u_recv(&self->ring, nb, buf, sizeof(buf), NULL, 0,
 				  NULL));
 	close(nb);
 	/* A full mailbox, and a rendezvous inbox with no receiver. */
-	full = kipc_mbox_create(self->a, NULL, &attr, NULL);
+	full = sys_kipc_mbox_create(self->a, NULL, &attr, NULL);
 	ASSERT_GE(full, 0);
 	EXPECT_EQ(0, u_send(&self->ring, full, 0, "1", 1, 0, KIPC_NONBLOCK,
 			    NULL));
 	EXPECT_EQ(-EAGAIN, u_send(&self->ring, full, 0, "2", 1, 0,
 				  KIPC_NONBLOCK, NULL));
 	close(full);
-	ASSERT_EQ(0, kipc_ep_set_limits(self->b, 0, 0, 0));
+	ASSERT_EQ(0, sys_kipc_ep_set_limits(self->b, 0, 0, 0));
 	EXPECT_EQ(-EAGAIN, u_send(&self->ring, self->a, self->b_id, "x", 1,
 				  0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(-EAGAIN, u_send(&self->ring, self->a, self->b_id, "x", 1,
@@ -403,7 +463,7 @@ TEST_F(uring, eagain)
 
 TEST_F(uring, timeouts)
 {
-	struct kipc_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
+	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
 				       .max_msgs = 1, .mode = 0600 };
 	struct timespec t = kt_ms(100), past = kt_abs_ms(-10), abs;
 	struct timespec bad = { .tv_sec = 0, .tv_nsec = 1000000000L };
@@ -428,7 +488,7 @@ TEST_F(uring, timeouts)
 	EXPECT_EQ(-EINVAL, u_recv(&self->ring, self->b, buf, sizeof(buf),
 				  NULL, KIPC_NONBLOCK, &t));
 	/* Send to a full mailbox; a call nobody answers. */
-	full = kipc_mbox_create(self->a, NULL, &attr, NULL);
+	full = sys_kipc_mbox_create(self->a, NULL, &attr, NULL);
 	ASSERT_GE(full, 0);
 	EXPECT_EQ(0, u_send(&self->ring, full, 0, "1", 1, 0, 0, &t));
 	EXPECT_EQ(-ETIMEDOUT, u_send(&self->ring, full, 0, "2", 1, 0, 0, &t));
@@ -437,9 +497,9 @@ TEST_F(uring, timeouts)
 	EXPECT_EQ(-ETIMEDOUT, u_call(&self->ring, self->a, self->b_id, 0, &t));
 	EXPECT_GE(kt_now_ns() - t0, 100000000LL);
 	/* The abandoned request is still there; its REPLY finds nothing. */
-	ASSERT_EQ(3, kipc_recv(self->b, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
+	ASSERT_EQ(3, sys_kipc_recv(self->b, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
 			       NULL));
-	EXPECT_EQ(-ENOENT, kipc_reply(self->b, hdr.token, "r", 1));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->b, hdr.token, "r", 1));
 }
 
 /* A waiting receive completes later and never blocks the submitter. */
@@ -451,18 +511,18 @@ TEST_F(uring, recv_waits_without_blocking)
 	char buf[16];
 	int64_t t0;
 
-	ASSERT_EQ(0, kipc_uring_recv_args(&r, 0, buf, sizeof(buf), 0, NULL));
+	ASSERT_EQ(0, kt_recv_args(&r, 0, buf, sizeof(buf), 0, NULL));
 	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 42);
 	t0 = kt_now_ns();
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	EXPECT_LT(kt_now_ns() - t0, 1000000000LL);
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 0, 1));
 	EXPECT_TRUE(ring_idle(&self->ring));
 	/* A synchronous send is handed straight to the waiting receive. */
-	ASSERT_EQ(0, kipc_send(self->a, self->b_id, "late", 4, 3,
+	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "late", 4, 3,
 			       KIPC_SEND_SYNC, NULL));
 	cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL);
-	ASSERT_EQ(4, kipc_uring_recv_result(&cqe, &r, &hdr));
+	ASSERT_EQ(4, kt_uring_recv_result(&cqe, &r, &hdr));
 	EXPECT_EQ(0, memcmp(buf, "late", 4));
 	EXPECT_EQ(self->a_id, hdr.sender_id);
 	EXPECT_EQ(3, hdr.priority);
@@ -474,14 +534,14 @@ TEST_F(uring, rendezvous_send)
 	struct kipc_send s;
 	char buf[8];
 
-	ASSERT_EQ(0, kipc_ep_set_limits(self->b, 0, 0, 0));
-	ASSERT_EQ(0, kipc_uring_send_args(&s, self->b_id, "rv", 2, 0, 0,
+	ASSERT_EQ(0, sys_kipc_ep_set_limits(self->b, 0, 0, 0));
+	ASSERT_EQ(0, kt_send_args(&s, self->b_id, "rv", 2, 0, 0,
 					  NULL));
 	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 7);
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 1, 0));
 	EXPECT_TRUE(ring_idle(&self->ring));
-	ASSERT_EQ(2, kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
+	ASSERT_EQ(2, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
 	EXPECT_EQ(0, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
 }
 
@@ -501,21 +561,21 @@ TEST_F(uring, many_receives_in_order)
 
 	/* One at a time: each message completes the next receive. */
 	for (i = 0; i < NRECV; i++) {
-		ASSERT_EQ(0, kipc_uring_recv_args(&r[i], 0, bufs[i], 16, 0,
+		ASSERT_EQ(0, kt_recv_args(&r[i], 0, bufs[i], 16, 0,
 						  NULL));
 		prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
 	}
-	ASSERT_EQ(NRECV, io_uring_submit(&self->ring));
+	ASSERT_EQ(NRECV, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 1));
 	for (i = 0; i < NRECV; i++) {
 		n = snprintf(msg, sizeof(msg), "m%d", i);
-		ASSERT_EQ(0, kipc_send(self->b, self->mb_id, msg, n, 0,
+		ASSERT_EQ(0, sys_kipc_send(self->b, self->mb_id, msg, n, 0,
 				       KIPC_SEND_MAILBOX, NULL));
 		cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		ASSERT_LT(data, NRECV);
 		ASSERT_FALSE(seen[data]);
 		seen[data] = true;
-		ASSERT_EQ(n, kipc_uring_recv_result(&cqe, &r[data], &hdr));
+		ASSERT_EQ(n, kt_uring_recv_result(&cqe, &r[data], &hdr));
 		EXPECT_EQ(0, memcmp(bufs[data], msg, n));
 		EXPECT_EQ(self->mb_id, hdr.mailbox_id);
 	}
@@ -523,19 +583,19 @@ TEST_F(uring, many_receives_in_order)
 	memset(seen, 0, sizeof(seen));
 	memset(bufs, 0, sizeof(bufs));	/* payloads are not NUL-terminated */
 	for (i = 0; i < NRECV; i++) {
-		ASSERT_EQ(0, kipc_uring_recv_args(&r[i], 0, bufs[i], 16, 0,
+		ASSERT_EQ(0, kt_recv_args(&r[i], 0, bufs[i], 16, 0,
 						  NULL));
 		prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
 	}
-	ASSERT_EQ(NRECV, io_uring_submit(&self->ring));
+	ASSERT_EQ(NRECV, kt_uring_submit(&self->ring));
 	for (i = 0; i < NRECV; i++) {
 		n = snprintf(msg, sizeof(msg), "m%d", i);
-		ASSERT_EQ(0, kipc_send(self->mb, 0, msg, n, 0, 0, NULL));
+		ASSERT_EQ(0, sys_kipc_send(self->mb, 0, msg, n, 0, 0, NULL));
 	}
 	for (i = 0; i < NRECV; i++) {
 		cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		ASSERT_LT(data, NRECV);
-		n = kipc_uring_recv_result(&cqe, &r[data], &hdr);
+		n = kt_uring_recv_result(&cqe, &r[data], &hdr);
 		ASSERT_GT(n, 1);
 		ASSERT_LT(n, 16);
 		bufs[data][n] = '\0';
@@ -561,12 +621,12 @@ TEST_F(uring, call_and_reply)
 		uint64_t dest = pass ? self->mb_id : self->b_id;
 
 		srv = pass ? self->mb : self->b;
-		ASSERT_EQ(0, kipc_uring_call_args(&c, dest, "ping", 4, 5,
+		ASSERT_EQ(0, kt_call_args(&c, dest, "ping", 4, 5,
 						  reply, sizeof(reply),
 						  pass ? KIPC_SEND_MAILBOX : 0,
 						  NULL));
 		prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 100);
-		ASSERT_EQ(1, io_uring_submit(&self->ring));
+		ASSERT_EQ(1, kt_uring_submit(&self->ring));
 		/* The server receives the request through io_uring too. */
 		ASSERT_EQ(4, u_recv(&self->ring, srv, buf, sizeof(buf), &hdr, 0,
 				    NULL));
@@ -575,13 +635,13 @@ TEST_F(uring, call_and_reply)
 		EXPECT_NE(0, hdr.token);
 		EXPECT_EQ(self->a_id, hdr.sender_id);
 		/* Too long a reply, then a good one, then a second one. */
-		kipc_uring_reply_args(&rep, hdr.token, buf, sizeof(reply) + 1);
+		kt_reply_args(&rep, hdr.token, buf, sizeof(reply) + 1);
 		prep_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
 		EXPECT_EQ(-EMSGSIZE, ring_wait(&self->ring, NULL));
-		kipc_uring_reply_args(&rep, hdr.token, "pong!", 5);
+		kt_reply_args(&rep, hdr.token, "pong!", 5);
 		prep_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
 		/* The REPLY's and the CALL's completions, in either order. */
-		io_uring_submit(&self->ring);
+		kt_uring_submit(&self->ring);
 		for (int i = 0; i < 2; i++) {
 			uint64_t data;
 			int res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data,
@@ -593,7 +653,7 @@ TEST_F(uring, call_and_reply)
 			}
 			ASSERT_EQ(100, data);
 			cqe.res = res;
-			ASSERT_EQ(5, kipc_uring_call_result(&cqe, &c, &rhdr));
+			ASSERT_EQ(5, kt_uring_call_result(&cqe, &c, &rhdr));
 			EXPECT_EQ(0, memcmp(reply, "pong!", 5));
 			/* The mailbox fd answers for a, its endpoint. */
 			EXPECT_EQ(pass ? self->a_id : self->b_id,
@@ -601,7 +661,7 @@ TEST_F(uring, call_and_reply)
 			EXPECT_EQ(hdr.token, rhdr.token);
 			EXPECT_EQ(0, rhdr.mailbox_id);
 		}
-		EXPECT_EQ(-ENOENT, kipc_reply(srv, hdr.token, "x", 1));
+		EXPECT_EQ(-ENOENT, sys_kipc_reply(srv, hdr.token, "x", 1));
 	}
 }
 
@@ -611,10 +671,10 @@ TEST_F(uring, call_server_closes)
 	struct kipc_call c;
 	char reply[8];
 
-	ASSERT_EQ(0, kipc_uring_call_args(&c, self->b_id, "q", 1, 0, reply,
+	ASSERT_EQ(0, kt_call_args(&c, self->b_id, "q", 1, 0, reply,
 					  sizeof(reply), 0, NULL));
 	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 1);
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_depth(self->b, 0, 1));
 	close(self->b);
 	self->b = -1;
@@ -630,16 +690,16 @@ TEST_F(uring, mailbox_delete_eidrm)
 	char bufs[3][8], reply[8];
 	int i, rx;
 
-	rx = kipc_mbox_open_id(self->b, self->mb_id);
+	rx = sys_kipc_mbox_open_id(self->b, self->mb_id);
 	ASSERT_GE(rx, 0);
 	for (i = 0; i < 3; i++) {
-		kipc_uring_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
+		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
 		prep_cmd(&self->ring, i ? rx : self->mb, KIPC_IOC_RECV, &r[i],
 			 i);
 	}
-	ASSERT_EQ(3, io_uring_submit(&self->ring));
+	ASSERT_EQ(3, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 3));
-	ASSERT_EQ(0, kipc_mbox_delete(self->a, self->mb_id));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(self->a, self->mb_id));
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(-EIDRM, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL,
 					       NULL));
@@ -656,12 +716,12 @@ TEST_F(uring, mailbox_delete_eidrm)
 		kt_name(name, sizeof(name), "uring-call");
 		mb2 = kt_mbox(self->a, name, 8, 0666, &id);
 		ASSERT_GE(mb2, 0);
-		kipc_uring_call_args(&c, id, "q", 1, 0, reply, sizeof(reply),
+		kt_call_args(&c, id, "q", 1, 0, reply, sizeof(reply),
 				     KIPC_SEND_MAILBOX, NULL);
 		prep_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
-		ASSERT_EQ(1, io_uring_submit(&self->ring));
+		ASSERT_EQ(1, kt_uring_submit(&self->ring));
 		ASSERT_EQ(0, kt_wait_depth(mb2, 0, 1));
-		ASSERT_EQ(0, kipc_mbox_delete(mb2, 0));
+		ASSERT_EQ(0, sys_kipc_mbox_delete(mb2, 0));
 		EXPECT_EQ(-EIDRM, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL,
 					       NULL));
 		close(mb2);
@@ -671,7 +731,7 @@ TEST_F(uring, mailbox_delete_eidrm)
 /* Mode bits apply to io_uring commands as to the ioctls. */
 TEST_F(uring, eacces)
 {
-	struct kipc_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
+	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
 				       .max_msgs = 8 };
 	uint64_t ro, wo;
 	int fd, fd2;
@@ -680,28 +740,28 @@ TEST_F(uring, eacces)
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to nobody");
 	attr.mode = 0604;	/* others may receive, not send */
-	fd = kipc_mbox_create(self->a, NULL, &attr, &ro);
+	fd = sys_kipc_mbox_create(self->a, NULL, &attr, &ro);
 	ASSERT_GE(fd, 0);
 	attr.mode = 0602;	/* others may send, not receive */
-	fd2 = kipc_mbox_create(self->a, NULL, &attr, &wo);
+	fd2 = sys_kipc_mbox_create(self->a, NULL, &attr, &wo);
 	ASSERT_GE(fd2, 0);
-	ASSERT_EQ(0, kipc_send(self->a, ro, "r", 1, 0, KIPC_SEND_MAILBOX,
+	ASSERT_EQ(0, sys_kipc_send(self->a, ro, "r", 1, 0, KIPC_SEND_MAILBOX,
 			       NULL));
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		struct io_uring ring;
+		struct kt_uring ring;
 		char buf[8];
 		int ep, rfd, wfd;
 
 		KT_CHILD_CHECK(setgid(NOBODY) == 0);
 		KT_CHILD_CHECK(setuid(NOBODY) == 0);
 		KT_CHILD_CHECK(ring_init(&ring) == 0);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		rfd = kipc_mbox_open_id(ep, ro);
-		wfd = kipc_mbox_open_id(ep, wo);
+		rfd = sys_kipc_mbox_open_id(ep, ro);
+		wfd = sys_kipc_mbox_open_id(ep, wo);
 		KT_CHILD_CHECK(rfd >= 0 && wfd >= 0);
 		KT_CHILD_CHECK(u_send(&ring, rfd, 0, "x", 1, 0, 0, NULL) ==
 			       -EACCES);
@@ -714,7 +774,7 @@ TEST_F(uring, eacces)
 		KT_CHILD_CHECK(u_send(&ring, wfd, 0, "w", 1, 0, 0, NULL) == 0);
 		KT_CHILD_CHECK(u_recv(&ring, rfd, buf, sizeof(buf), NULL, 0,
 				      NULL) == 1);
-		io_uring_queue_exit(&ring);
+		kt_uring_exit(&ring);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_exit(pid));
@@ -733,18 +793,18 @@ TEST_F(uring, cancel_on_ring_close)
 	int i, ret;
 
 	for (i = 0; i < 4; i++) {
-		kipc_uring_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
+		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
 		prep_cmd(&self->ring, i & 1 ? self->b : self->mb, KIPC_IOC_RECV,
 			 &r[i], i);
 	}
-	kipc_uring_call_args(&c, self->a_id, "q", 1, 0, reply, sizeof(reply),
+	kt_call_args(&c, self->a_id, "q", 1, 0, reply, sizeof(reply),
 			     0, NULL);
 	prep_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
-	ASSERT_EQ(5, io_uring_submit(&self->ring));
+	ASSERT_EQ(5, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 2));
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 0, 2));
 	ASSERT_EQ(0, kt_wait_depth(self->a, 0, 1));
-	io_uring_queue_exit(&self->ring);
+	kt_uring_exit(&self->ring);
 	ASSERT_EQ(0, wait_receivers(self->mb, 0, 0));
 	ASSERT_EQ(0, wait_receivers(self->b, 0, 0));
 	/*
@@ -753,17 +813,17 @@ TEST_F(uring, cancel_on_ring_close)
 	 * -EMSGSIZE and leaves the request outstanding; once the call is
 	 * abandoned, replies find nothing.
 	 */
-	ASSERT_EQ(1, kipc_recv(self->a, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
+	ASSERT_EQ(1, sys_kipc_recv(self->a, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
 			       NULL));
 	ASSERT_EQ(sizeof(reply), hdr.reply_max);
 	t0 = kt_now_ns();
-	while ((ret = kipc_reply(self->a, hdr.token, "123456789",
+	while ((ret = sys_kipc_reply(self->a, hdr.token, "123456789",
 				 sizeof(reply) + 1)) == -EMSGSIZE &&
 	       kt_now_ns() - t0 < KT_WAIT_MS * 1000000LL)
 		usleep(1000);
 	EXPECT_EQ(-ENOENT, ret);
-	ASSERT_EQ(0, kipc_send(self->mb, 0, "kept", 4, 0, 0, NULL));
-	EXPECT_EQ(4, kipc_recv(self->mb, buf, sizeof(buf), NULL, KIPC_NONBLOCK,
+	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "kept", 4, 0, 0, NULL));
+	EXPECT_EQ(4, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL, KIPC_NONBLOCK,
 			       NULL));
 	RING_INIT(&self->ring);
 }
@@ -777,19 +837,19 @@ TEST_F(uring, async_cancel_and_fd_close)
 	int ep, res, i, canceled = 0;
 	uint64_t id, data;
 
-	ep = kipc_open(0);
+	ep = sys_kipc_open(0);
 	ASSERT_GE(ep, 0);
 	id = kt_ep_id(ep);
 	for (i = 0; i < 3; i++) {
-		kipc_uring_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
+		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
 		prep_cmd(&self->ring, ep, KIPC_IOC_RECV, &r[i], i);
 	}
-	ASSERT_EQ(3, io_uring_submit(&self->ring));
+	ASSERT_EQ(3, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(ep, 0, 0, 3));
 
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_cancel64(sqe, 0, 0);
-	io_uring_sqe_set_data64(sqe, 100);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_cancel64(sqe, 0, 0);
+	kt_uring_sqe_set_data64(sqe, 100);
 	for (i = 0; i < 2; i++) {
 		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		if (data == 100) {
@@ -805,9 +865,9 @@ TEST_F(uring, async_cancel_and_fd_close)
 
 	/* A pending command keeps the fd's endpoint until cancelled. */
 	close(ep);
-	EXPECT_EQ(0, kipc_stat(self->a, id, &(struct kipc_info){ 0 }));
+	EXPECT_EQ(0, sys_kipc_stat(self->a, id, &(struct kipc_info){ 0 }));
 	EXPECT_TRUE(ring_idle(&self->ring));
-	io_uring_queue_exit(&self->ring);
+	kt_uring_exit(&self->ring);
 	EXPECT_EQ(0, wait_gone(self->a, id));
 	RING_INIT(&self->ring);
 }
@@ -830,25 +890,25 @@ TEST_F(uring, cancel_on_process_kill)
 		static struct kipc_send s;
 		static struct kipc_call c;
 		static char bufs[4][8], reply[8];
-		struct io_uring ring;
+		struct kt_uring ring;
 		int ep;
 
 		KT_CHILD_CHECK(ring_init(&ring) == 0);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
 		for (i = 0; i < 4; i++) {
-			kipc_uring_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
+			kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
 			prep_cmd(&ring, i & 1 ? ep : self->mb, KIPC_IOC_RECV,
 				 &r[i], i);
 		}
-		kipc_uring_call_args(&c, self->b_id, "q", 1, 0, reply,
+		kt_call_args(&c, self->b_id, "q", 1, 0, reply,
 				     sizeof(reply), 0, NULL);
 		prep_cmd(&ring, ep, KIPC_IOC_CALL, &c, 8);
 		/* A SYNC send nobody takes. */
-		kipc_uring_send_args(&s, self->a_id, "s", 1, 0,
+		kt_send_args(&s, self->a_id, "s", 1, 0,
 				     KIPC_SEND_SYNC, NULL);
 		prep_cmd(&ring, ep, KIPC_IOC_SEND, &s, 9);
-		KT_CHILD_CHECK(io_uring_submit(&ring) == 6);
+		KT_CHILD_CHECK(kt_uring_submit(&ring) == 6);
 		shared[0] = kt_ep_id(ep);
 		for (;;)
 			pause();
@@ -865,11 +925,11 @@ TEST_F(uring, cancel_on_process_kill)
 	EXPECT_EQ(0, wait_gone(self->a, shared[0]));
 	EXPECT_EQ(0, wait_receivers(self->mb, 0, 0));
 	/* The withdrawn SYNC message is gone, the call's request stays. */
-	EXPECT_EQ(-EAGAIN, kipc_recv(self->a, buf, sizeof(buf), NULL,
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->a, buf, sizeof(buf), NULL,
 				     KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(1, kipc_recv(self->b, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
+	ASSERT_EQ(1, sys_kipc_recv(self->b, buf, sizeof(buf), &hdr, KIPC_NONBLOCK,
 			       NULL));
-	EXPECT_EQ(-ENOENT, kipc_reply(self->b, hdr.token, "r", 1));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->b, hdr.token, "r", 1));
 	munmap((void *)shared, 4096);
 }
 
@@ -883,39 +943,39 @@ TEST_F(uring, poll_add)
 	int res, i;
 
 	/* Single-shot: EPOLLOUT at once on an endpoint, EPOLLIN later. */
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_poll_add(sqe, self->b, POLLOUT);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_poll_add(sqe, self->b, POLLOUT);
 	EXPECT_TRUE(ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL) &
 		    POLLOUT);
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_poll_add(sqe, self->mb, POLLIN);
-	io_uring_sqe_set_data64(sqe, 1);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_poll_add(sqe, self->mb, POLLIN);
+	kt_uring_sqe_set_data64(sqe, 1);
 	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 50, NULL, NULL));
-	ASSERT_EQ(0, kipc_send(self->b, self->mb_id, "p", 1, 0,
+	ASSERT_EQ(0, sys_kipc_send(self->b, self->mb_id, "p", 1, 0,
 			       KIPC_SEND_MAILBOX, NULL));
 	res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 	EXPECT_EQ(1, data);
 	EXPECT_TRUE(res & POLLIN);
-	ASSERT_EQ(1, kipc_recv(self->mb, buf, sizeof(buf), NULL, 0, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL, 0, NULL));
 
 	/* Multishot on the endpoint: one CQE per arrival on empty, MORE set. */
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_poll_multishot(sqe, self->b, POLLIN);
-	io_uring_sqe_set_data64(sqe, 2);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_poll_multishot(sqe, self->b, POLLIN);
+	kt_uring_sqe_set_data64(sqe, 2);
 	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 50, NULL, NULL));
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, kipc_send(self->a, self->b_id, "m", 1, 0, 0,
+		ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "m", 1, 0, 0,
 				       NULL));
 		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		EXPECT_EQ(2, data);
 		EXPECT_TRUE(res & POLLIN);
 		EXPECT_TRUE(cflags & IORING_CQE_F_MORE);
-		ASSERT_EQ(1, kipc_recv(self->b, buf, sizeof(buf), NULL, 0,
+		ASSERT_EQ(1, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0,
 				       NULL));
 	}
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_poll_remove(sqe, 2);
-	io_uring_sqe_set_data64(sqe, 3);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_poll_remove(sqe, 2);
+	kt_uring_sqe_set_data64(sqe, 3);
 	for (i = 0; i < 2; i++) {
 		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		if (data == 3) {
@@ -926,15 +986,15 @@ TEST_F(uring, poll_add)
 	}
 
 	/* Multishot on a mailbox: arrivals, then deletion ends it. */
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_poll_multishot(sqe, self->mb, POLLIN);
-	io_uring_sqe_set_data64(sqe, 4);
-	ASSERT_EQ(0, kipc_send(self->mb, 0, "m", 1, 0, 0, NULL));
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_poll_multishot(sqe, self->mb, POLLIN);
+	kt_uring_sqe_set_data64(sqe, 4);
+	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "m", 1, 0, 0, NULL));
 	res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 	EXPECT_EQ(4, data);
 	EXPECT_TRUE(res & POLLIN);
 	EXPECT_TRUE(cflags & IORING_CQE_F_MORE);
-	ASSERT_EQ(0, kipc_mbox_delete(self->mb, 0));
+	ASSERT_EQ(0, sys_kipc_mbox_delete(self->mb, 0));
 	for (;;) {
 		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		ASSERT_EQ(4, data);
@@ -946,10 +1006,10 @@ TEST_F(uring, poll_add)
 	}
 	/* Still armed: cancel it so the ring closes clean. */
 	if (cflags & IORING_CQE_F_MORE) {
-		sqe = io_uring_get_sqe(&self->ring);
-		io_uring_prep_poll_remove(sqe, 4);
-		io_uring_sqe_set_data64(sqe, 5);
-		io_uring_submit(&self->ring);
+		sqe = kt_uring_get_sqe(&self->ring);
+		kt_uring_prep_poll_remove(sqe, 4);
+		kt_uring_sqe_set_data64(sqe, 5);
+		kt_uring_submit(&self->ring);
 	}
 }
 

@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libkipc.h>
+#include "kipc_ioctl.h"
 
 /*
  * How long to wait for another process to reach a blocking call. Generous:
@@ -106,7 +106,7 @@ static inline void kt_sleep_ms(long ms)
 		;
 }
 
-/* ioctl() returning -errno like libkipc does. */
+/* ioctl() returning -errno, as the sys_kipc_*() wrappers do. */
 static inline int kt_ioctl(int fd, unsigned long req, void *arg)
 {
 	int ret = ioctl(fd, req, arg);
@@ -118,7 +118,7 @@ static inline uint64_t kt_ep_id(int fd)
 {
 	uint64_t id = 0;
 
-	if (kipc_ep_id(fd, &id) < 0)
+	if (sys_kipc_ep_id(fd, &id) < 0)
 		return 0;
 	return id;
 }
@@ -136,17 +136,17 @@ static inline void kt_name(char *buf, size_t len, const char *tag)
 static inline int kt_mbox(int ep, const char *name, unsigned int max_msgs,
 			  unsigned int mode, uint64_t *id)
 {
-	struct kipc_mbox_attr attr = {
+	struct kt_mbox_attr attr = {
 		.flags = KIPC_MBOX_OWNED,
 		.max_msgs = max_msgs,
 		.mode = mode,
 	};
 
-	return kipc_mbox_create(ep, name, &attr, id);
+	return sys_kipc_mbox_create(ep, name, &attr, id);
 }
 
 /*
- * Poll the queue or ring @id (0: the fd's own) with kipc_stat() until
+ * Poll the queue or ring @id (0: the fd's own) with sys_kipc_stat() until
  * @done says so, or fail with -ETIMEDOUT after KT_WAIT_MS. This is how a
  * test knows another process is really blocked before it acts, without
  * sleeping and hoping.
@@ -161,7 +161,7 @@ static inline int kt_wait_info(int fd, uint64_t id,
 	int ret;
 
 	for (;;) {
-		ret = kipc_stat(fd, id, &info);
+		ret = sys_kipc_stat(fd, id, &info);
 		if (ret < 0)
 			return ret;
 		if (done(&info, a, b))

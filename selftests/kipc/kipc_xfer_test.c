@@ -22,7 +22,7 @@ FIXTURE_SETUP(xfer)
 {
 	int i;
 
-	self->ep = kipc_open(0);
+	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	self->mb = kt_mbox(self->ep, NULL, 4, 0600, &self->mb_id);
 	ASSERT_GE(self->mb, 0);
@@ -47,7 +47,7 @@ static unsigned int depth(int fd)
 {
 	struct kipc_info info;
 
-	if (kipc_stat(fd, 0, &info) < 0)
+	if (sys_kipc_stat(fd, 0, &info) < 0)
 		return ~0U;
 	return info.depth;
 }
@@ -57,9 +57,9 @@ TEST_F(xfer, batch_goes_in_order_and_comes_back_whole)
 	uint64_t me = kt_ep_id(self->ep);
 	int i;
 
-	ASSERT_EQ(4, kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
+	ASSERT_EQ(4, sys_kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
 	ASSERT_EQ(4, depth(self->mb));
-	ASSERT_EQ(4, kipc_recv_batch(self->mb, self->in, NMSG, KIPC_NONBLOCK,
+	ASSERT_EQ(4, sys_kipc_recv_batch(self->mb, self->in, NMSG, KIPC_NONBLOCK,
 				     NULL));
 	for (i = 0; i < 4; i++) {
 		EXPECT_STREQ(self->sbuf[i], self->rbuf[i]);
@@ -81,8 +81,8 @@ TEST_F(xfer, priorities_apply_per_message)
 
 	for (i = 0; i < 4; i++)
 		self->out[i].priority = i % 2 ? 7 : 0;
-	ASSERT_EQ(4, kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
-	ASSERT_EQ(4, kipc_recv_batch(self->mb, self->in, 4, 0, NULL));
+	ASSERT_EQ(4, sys_kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
+	ASSERT_EQ(4, sys_kipc_recv_batch(self->mb, self->in, 4, 0, NULL));
 	EXPECT_STREQ("message 1", self->rbuf[0]);
 	EXPECT_STREQ("message 3", self->rbuf[1]);
 	EXPECT_STREQ("message 0", self->rbuf[2]);
@@ -93,21 +93,21 @@ TEST_F(xfer, priorities_apply_per_message)
 TEST_F(xfer, full_queue_takes_a_prefix)
 {
 	/* Capacity 4: the first four go, the rest are not sent at all. */
-	ASSERT_EQ(4, kipc_send_batch(self->mb, 0, self->out, NMSG, 0, NULL));
+	ASSERT_EQ(4, sys_kipc_send_batch(self->mb, 0, self->out, NMSG, 0, NULL));
 	EXPECT_EQ(4, depth(self->mb));
-	EXPECT_EQ(-EAGAIN, kipc_send_batch(self->mb, 0, self->out + 4, 4,
+	EXPECT_EQ(-EAGAIN, sys_kipc_send_batch(self->mb, 0, self->out + 4, 4,
 					   KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(-ETIMEDOUT, ({ struct timespec t = kt_ms(20);
-		kipc_send_batch(self->mb, 0, self->out + 4, 4, 0, &t); }));
-	ASSERT_EQ(4, kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
+		sys_kipc_send_batch(self->mb, 0, self->out + 4, 4, 0, &t); }));
+	ASSERT_EQ(4, sys_kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
 	EXPECT_STREQ("message 3", self->rbuf[3]);
 }
 
 TEST_F(xfer, receive_takes_what_is_there)
 {
-	ASSERT_EQ(3, kipc_send_batch(self->mb, 0, self->out, 3, 0, NULL));
-	EXPECT_EQ(3, kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
-	EXPECT_EQ(-EAGAIN, kipc_recv_batch(self->mb, self->in, NMSG,
+	ASSERT_EQ(3, sys_kipc_send_batch(self->mb, 0, self->out, 3, 0, NULL));
+	EXPECT_EQ(3, sys_kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv_batch(self->mb, self->in, NMSG,
 					   KIPC_NONBLOCK, NULL));
 }
 
@@ -119,12 +119,12 @@ TEST_F(xfer, first_receive_waits_for_a_sender)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_wait_blocked(self->mb, 0, 0, 1) == 0);
-		KT_CHILD_CHECK(kipc_send_batch(self->mb, 0, self->out, 2, 0,
+		KT_CHILD_CHECK(sys_kipc_send_batch(self->mb, 0, self->out, 2, 0,
 					       NULL) == 2);
 		_exit(0);
 	}
 	/* One wake-up, both messages: the batch is queued in one go. */
-	EXPECT_EQ(2, kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
+	EXPECT_EQ(2, sys_kipc_recv_batch(self->mb, self->in, NMSG, 0, NULL));
 	EXPECT_STREQ("message 1", self->rbuf[1]);
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
@@ -136,12 +136,12 @@ TEST_F(xfer, oversize_entry_stops_the_batch_and_stays_queued)
 	memset(big, 'x', sizeof(big));
 	self->out[1].buf = (uintptr_t)big;
 	self->out[1].len = sizeof(big);
-	ASSERT_EQ(3, kipc_send_batch(self->mb, 0, self->out, 3, 0, NULL));
+	ASSERT_EQ(3, sys_kipc_send_batch(self->mb, 0, self->out, 3, 0, NULL));
 	/* The second does not fit its 32-byte buffer: one received. */
-	ASSERT_EQ(1, kipc_recv_batch(self->mb, self->in, 3, 0, NULL));
+	ASSERT_EQ(1, sys_kipc_recv_batch(self->mb, self->in, 3, 0, NULL));
 	EXPECT_EQ(2, depth(self->mb));
 	/* Now it is first: its error, with the size it needs. */
-	EXPECT_EQ(-EMSGSIZE, kipc_recv_batch(self->mb, self->in, 3, 0, NULL));
+	EXPECT_EQ(-EMSGSIZE, sys_kipc_recv_batch(self->mb, self->in, 3, 0, NULL));
 	EXPECT_EQ(sizeof(big), self->in[0].len);
 	EXPECT_EQ(sizeof(big), self->in[0].hdr.len);
 	EXPECT_EQ(2, depth(self->mb));
@@ -150,32 +150,32 @@ TEST_F(xfer, oversize_entry_stops_the_batch_and_stays_queued)
 TEST_F(xfer, bad_entry_stops_the_send_after_the_good_ones)
 {
 	self->out[2].priority = KIPC_PRIO_MAX + 1;
-	EXPECT_EQ(2, kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
+	EXPECT_EQ(2, sys_kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
 	EXPECT_EQ(2, depth(self->mb));
-	EXPECT_EQ(-EINVAL, kipc_send_batch(self->mb, 0, self->out + 2, 2, 0,
+	EXPECT_EQ(-EINVAL, sys_kipc_send_batch(self->mb, 0, self->out + 2, 2, 0,
 					   NULL));
 	EXPECT_EQ(2, depth(self->mb));
 
 	self->out[2].priority = 0;
 	self->out[2].buf = 8;	/* unmapped */
-	EXPECT_EQ(2, kipc_send_batch(self->mb, 0, self->out, 2, 0, NULL));
+	EXPECT_EQ(2, sys_kipc_send_batch(self->mb, 0, self->out, 2, 0, NULL));
 	EXPECT_EQ(4, depth(self->mb));
-	ASSERT_EQ(4, kipc_recv_batch(self->mb, self->in, 4, 0, NULL));
-	EXPECT_EQ(-EFAULT, kipc_send_batch(self->mb, 0, self->out + 2, 1, 0,
+	ASSERT_EQ(4, sys_kipc_recv_batch(self->mb, self->in, 4, 0, NULL));
+	EXPECT_EQ(-EFAULT, sys_kipc_send_batch(self->mb, 0, self->out + 2, 1, 0,
 					   NULL));
 	EXPECT_EQ(0, depth(self->mb));
 }
 
 TEST_F(xfer, bad_receive_buffer_leaves_the_message)
 {
-	ASSERT_EQ(2, kipc_send_batch(self->mb, 0, self->out, 2, 0, NULL));
+	ASSERT_EQ(2, sys_kipc_send_batch(self->mb, 0, self->out, 2, 0, NULL));
 	self->in[1].buf = 8;
-	EXPECT_EQ(1, kipc_recv_batch(self->mb, self->in, 2, 0, NULL));
+	EXPECT_EQ(1, sys_kipc_recv_batch(self->mb, self->in, 2, 0, NULL));
 	EXPECT_EQ(1, depth(self->mb));
-	EXPECT_EQ(-EFAULT, kipc_recv_batch(self->mb, self->in + 1, 1, 0, NULL));
+	EXPECT_EQ(-EFAULT, sys_kipc_recv_batch(self->mb, self->in + 1, 1, 0, NULL));
 	EXPECT_EQ(1, depth(self->mb));
 	self->in[1].buf = (uintptr_t)self->rbuf[1];
-	EXPECT_EQ(1, kipc_recv_batch(self->mb, self->in + 1, 1, 0, NULL));
+	EXPECT_EQ(1, sys_kipc_recv_batch(self->mb, self->in + 1, 1, 0, NULL));
 	EXPECT_STREQ("message 1", self->rbuf[1]);
 }
 
@@ -186,35 +186,35 @@ TEST_F(xfer, invalid_arguments)
 	memset(&x, 0, sizeof(x));
 	x.size = sizeof(x);
 	x.entry_size = sizeof(struct kipc_mmsg);
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));		/* nothing asked */
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));		/* nothing asked */
 
 	x.send_msgs = (uintptr_t)self->out;
 	x.send_count = KIPC_XFER_MAX + 1;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.send_count = 1;
 	x.entry_size = KIPC_MMSG_SIZE_VER0 - 8;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.entry_size = 8192;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.entry_size = sizeof(struct kipc_mmsg);
 	x.flags = KIPC_SEND_SYNC;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.flags = KIPC_RECV_PEEK;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.flags = KIPC_NONBLOCK | KIPC_TIMEOUT;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.flags = 0;
 	x.reserved = 1;
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.reserved = 0;
 	x.dest = 1;	/* a mailbox fd sends to itself unless redirected */
-	EXPECT_EQ(-EINVAL, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EINVAL, sys_kipc_xfer(self->mb, &x));
 	x.dest = 0;
 	x.size = KIPC_XFER_SIZE_VER0 - 8;
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->mb, KIPC_IOC_XFER, &x));
 	x.size = sizeof(x);
 	x.send_msgs = 8;	/* unmapped entry array */
-	EXPECT_EQ(-EFAULT, kipc_xfer(self->mb, &x));
+	EXPECT_EQ(-EFAULT, sys_kipc_xfer(self->mb, &x));
 	EXPECT_EQ(0, x.sent);
 	EXPECT_EQ(0, depth(self->mb));
 
@@ -239,18 +239,18 @@ TEST_F(xfer, larger_struct_from_newer_user_space)
 
 TEST_F(xfer, direct_batches_between_endpoints)
 {
-	int ep2 = kipc_open(0);
+	int ep2 = sys_kipc_open(0);
 	uint64_t id2 = kt_ep_id(ep2);
 
 	ASSERT_GE(ep2, 0);
-	EXPECT_EQ(3, kipc_send_batch(self->ep, id2, self->out, 3, 0, NULL));
-	EXPECT_EQ(3, kipc_recv_batch(ep2, self->in, NMSG, 0, NULL));
+	EXPECT_EQ(3, sys_kipc_send_batch(self->ep, id2, self->out, 3, 0, NULL));
+	EXPECT_EQ(3, sys_kipc_recv_batch(ep2, self->in, NMSG, 0, NULL));
 	EXPECT_EQ(kt_ep_id(self->ep), self->in[2].hdr.sender_id);
 	EXPECT_EQ(0, self->in[2].hdr.mailbox_id);
-	EXPECT_EQ(-ESRCH, kipc_send_batch(self->ep, id2 + 1000000, self->out,
+	EXPECT_EQ(-ESRCH, sys_kipc_send_batch(self->ep, id2 + 1000000, self->out,
 					  1, 0, NULL));
 	/* A mailbox by id from an endpoint fd. */
-	EXPECT_EQ(2, kipc_send_batch(self->ep, self->mb_id, self->out, 2,
+	EXPECT_EQ(2, sys_kipc_send_batch(self->ep, self->mb_id, self->out, 2,
 				     KIPC_SEND_MAILBOX, NULL));
 	EXPECT_EQ(2, depth(self->mb));
 	close(ep2);
@@ -258,19 +258,19 @@ TEST_F(xfer, direct_batches_between_endpoints)
 
 TEST_F(xfer, receive_filter_by_sender)
 {
-	int ep2 = kipc_open(0);
+	int ep2 = sys_kipc_open(0);
 	struct kipc_xfer x;
 
 	ASSERT_GE(ep2, 0);
-	ASSERT_EQ(1, kipc_send_batch(self->mb, 0, self->out, 1, 0, NULL));
-	ASSERT_EQ(0, kipc_send(ep2, self->mb_id, "other", 6, 0,
+	ASSERT_EQ(1, sys_kipc_send_batch(self->mb, 0, self->out, 1, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(ep2, self->mb_id, "other", 6, 0,
 			       KIPC_SEND_MAILBOX, NULL));
 	memset(&x, 0, sizeof(x));
 	x.from = kt_ep_id(ep2);
 	x.recv_msgs = (uintptr_t)self->in;
 	x.recv_count = NMSG;
 	x.flags = KIPC_NONBLOCK;
-	ASSERT_EQ(0, kipc_xfer(self->mb, &x));
+	ASSERT_EQ(0, sys_kipc_xfer(self->mb, &x));
 	EXPECT_EQ(1, x.received);
 	EXPECT_STREQ("other", self->rbuf[0]);
 	EXPECT_EQ(1, depth(self->mb));
@@ -285,8 +285,8 @@ TEST_F(xfer, nothing_leaks_into_the_entry)
 	memset(&e, KT_POISON, sizeof(e));
 	e.buf = (uintptr_t)buf;
 	e.buf_len = sizeof(buf);
-	ASSERT_EQ(0, kipc_send(self->mb, 0, "hi", 3, 0, 0, NULL));
-	ASSERT_EQ(1, kipc_recv_batch(self->mb, &e, 1, 0, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "hi", 3, 0, 0, NULL));
+	ASSERT_EQ(1, sys_kipc_recv_batch(self->mb, &e, 1, 0, NULL));
 	EXPECT_EQ(3, e.len);
 	EXPECT_EQ(0, e.hdr.reserved);
 	EXPECT_EQ(0, e.hdr.token);
@@ -301,18 +301,18 @@ static int serve(int req, uint64_t rep_id, int rounds)
 	char buf[64];
 	int n, i;
 
-	n = kipc_recv(req, buf, sizeof(buf), NULL, 0, NULL);
+	n = sys_kipc_recv(req, buf, sizeof(buf), NULL, 0, NULL);
 	for (i = 0; n >= 0 && i < rounds; i++) {
 		buf[0] ^= 0x20;		/* the answer: case flipped */
 		if (i == rounds - 1) {
 			/* SEND on a mailbox fd only sends to that mailbox. */
 			struct kipc_mmsg m = { .buf = (uintptr_t)buf, .len = n };
 
-			n = kipc_send_batch(req, rep_id, &m, 1,
+			n = sys_kipc_send_batch(req, rep_id, &m, 1,
 					    KIPC_SEND_MAILBOX, NULL);
 			return n == 1 ? 0 : n;
 		}
-		n = kipc_sendrecv(req, rep_id, buf, n, 0, buf, sizeof(buf),
+		n = sys_kipc_sendrecv(req, rep_id, buf, n, 0, buf, sizeof(buf),
 				  NULL, KIPC_SEND_MAILBOX, NULL, NULL);
 	}
 	return n < 0 ? n : 0;
@@ -335,7 +335,7 @@ TEST_F(xfer, sendrecv_round_trips)
 		kt_child_exit(serve(self->mb, rep_id, 100));
 	for (i = 0; i < 100; i++) {
 		snprintf(req, sizeof(req), "q%03d", i);
-		n = kipc_sendrecv(rep, self->mb_id, req, 5, 0, ans, sizeof(ans),
+		n = sys_kipc_sendrecv(rep, self->mb_id, req, 5, 0, ans, sizeof(ans),
 				  &hdr, KIPC_SEND_MAILBOX, NULL, &sent);
 		ASSERT_EQ(5, n);
 		ASSERT_EQ(1, sent);
@@ -358,14 +358,14 @@ TEST_F(xfer, sendrecv_says_whether_it_sent)
 	rep = kt_mbox(self->ep, NULL, 4, 0600, &rep_id);
 	ASSERT_GE(rep, 0);
 	/* Sent, but no answer: the request stays queued, sent says so. */
-	EXPECT_EQ(-ETIMEDOUT, kipc_sendrecv(rep, self->mb_id, "a", 2, 0, ans,
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_sendrecv(rep, self->mb_id, "a", 2, 0, ans,
 					    sizeof(ans), NULL,
 					    KIPC_SEND_MAILBOX, &t, &sent));
 	EXPECT_EQ(1, sent);
 	EXPECT_EQ(1, depth(self->mb));
 	/* Not sent (no such mailbox): nothing received either. */
-	ASSERT_EQ(0, kipc_send(rep, 0, "mine", 5, 0, 0, NULL));
-	EXPECT_EQ(-ENOENT, kipc_sendrecv(rep, self->mb_id + 1000000, "b", 2, 0,
+	ASSERT_EQ(0, sys_kipc_send(rep, 0, "mine", 5, 0, 0, NULL));
+	EXPECT_EQ(-ENOENT, sys_kipc_sendrecv(rep, self->mb_id + 1000000, "b", 2, 0,
 					 ans, sizeof(ans), NULL,
 					 KIPC_SEND_MAILBOX, NULL, &sent));
 	EXPECT_EQ(0, sent);
@@ -391,7 +391,7 @@ TEST_F(xfer, signal_after_the_send_is_eintr_not_a_restart)
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	alarm(1);
 	/* SA_RESTART, yet -EINTR: a restart would send the request again. */
-	EXPECT_EQ(-EINTR, kipc_sendrecv(rep, self->mb_id, "a", 2, 0, ans,
+	EXPECT_EQ(-EINTR, sys_kipc_sendrecv(rep, self->mb_id, "a", 2, 0, ans,
 					sizeof(ans), NULL, KIPC_SEND_MAILBOX,
 					NULL, &sent));
 	EXPECT_EQ(1, sent);
@@ -412,9 +412,9 @@ TEST_F(xfer, permission_is_checked_per_mailbox)
 		int ep;
 
 		KT_CHILD_CHECK(setgid(65534) == 0 && setuid(65534) == 0);
-		ep = kipc_open(0);
+		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
-		KT_CHILD_CHECK(kipc_send_batch(ep, self->mb_id, self->out, 2,
+		KT_CHILD_CHECK(sys_kipc_send_batch(ep, self->mb_id, self->out, 2,
 					       KIPC_SEND_MAILBOX, NULL) ==
 			       -EACCES);
 		_exit(0);

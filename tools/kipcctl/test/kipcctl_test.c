@@ -4,13 +4,47 @@
  * rm, batches (--count, --batch), exit statuses, --json. kipcctl must be
  * on PATH (the test VM installs it in /usr/local/bin).
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <libkipc.h>
 #include <kipc_ring.h>
 
-#include "kipc_util.h"
+#include "kselftest_harness.h"
 
-#include "../kselftest_harness.h"
+/* A name unique to this process, so tests never collide on names. */
+static void kt_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "kt-%d-%s", getpid(), tag);
+}
+
+static uint64_t kt_ep_id(int fd)
+{
+	uint64_t id = 0;
+
+	if (kipc_ep_id(fd, &id) < 0)
+		return 0;
+	return id;
+}
+
+/* A mailbox that dies with its creating endpoint. */
+static int kt_mbox(int ep, const char *name, unsigned int max_msgs,
+		   unsigned int mode, uint64_t *id)
+{
+	struct kipc_mbox_attr attr = {
+		.flags = KIPC_MBOX_OWNED,
+		.max_msgs = max_msgs,
+		.mode = mode,
+	};
+
+	return kipc_mbox_create(ep, name, &attr, id);
+}
 
 /* Run @cmd through sh; its stdout into @out (NUL-terminated). Exit status. */
 static int sh(char *out, size_t len, const char *fmt, ...)
@@ -66,7 +100,7 @@ static int json_check_keys(const char *line)
 	if (*p++ != '{')
 		return -1;
 	for (;;) {
-		if (*p++ != '"' || n == KT_ARRAY_SIZE(json_keys))
+		if (*p++ != '"' || n == ARRAY_SIZE(json_keys))
 			return -1;
 		len = strlen(json_keys[n]);
 		if (strncmp(p, json_keys[n], len) || p[len] != '"' || p[len + 1] != ':')
@@ -263,7 +297,7 @@ TEST_F(ctl, json_stat_is_what_the_kernel_reports)
 			self->name, self->name));
 	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl stat --json %s",
 			self->name));
-	EXPECT_EQ(KT_ARRAY_SIZE(json_keys), json_check_keys(self->out));
+	EXPECT_EQ(ARRAY_SIZE(json_keys), json_check_keys(self->out));
 	ep = kipc_open(0);
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, kipc_stat_name(ep, KIPC_TYPE_MAILBOX, self->name, &info));
@@ -299,7 +333,7 @@ TEST_F(ctl, json_ls_is_one_object_per_line)
 		ASSERT_LT(nl - p + 2, sizeof(line));
 		memcpy(line, p, nl - p + 1);
 		line[nl - p + 1] = '\0';
-		EXPECT_EQ(KT_ARRAY_SIZE(json_keys), json_check_keys(line)) {
+		EXPECT_EQ(ARRAY_SIZE(json_keys), json_check_keys(line)) {
 			TH_LOG("line %u: %s", lines + 1, line);
 		}
 	}
@@ -333,7 +367,7 @@ TEST_F(ctl, json_names_are_escaped)
 	ASSERT_TRUE(only_line_with(self->out, want, line, sizeof(line))) {
 		TH_LOG("no line with %s in:\n%s", want, self->out);
 	}
-	EXPECT_EQ(KT_ARRAY_SIZE(json_keys), json_check_keys(line));
+	EXPECT_EQ(ARRAY_SIZE(json_keys), json_check_keys(line));
 	EXPECT_EQ((long long)id, json_num(line, "id"));
 	close(mb);
 	close(ep);
@@ -350,7 +384,7 @@ TEST_F(ctl, json_ring_ls_and_stat)
 			name));
 	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl ring stat --json %s",
 			name));
-	EXPECT_EQ(KT_ARRAY_SIZE(json_keys), json_check_keys(self->out));
+	EXPECT_EQ(ARRAY_SIZE(json_keys), json_check_keys(self->out));
 	ep = kipc_open(0);
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, kipc_stat_name(ep, KIPC_TYPE_RING, name, &info));
