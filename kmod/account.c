@@ -3,10 +3,10 @@
  * kipc accounting: everything a user makes the kernel hold.
  *
  * Each user (a kuid) has one account counting the bytes of its queued
- * messages, pending requests, mailboxes, rings and semaphores, and how
- * many mailboxes, rings and semaphores it has. The limits are the module
- * parameters user_bytes_max, user_mailboxes_max, user_rings_max and
- * user_syncs_max.
+ * messages, pending requests, mailboxes, rings, semaphores and mutexes,
+ * and how many mailboxes, rings and semaphores plus mutexes it has. The
+ * limits are the module parameters user_bytes_max, user_mailboxes_max,
+ * user_rings_max and user_syncs_max.
  *
  * A charge goes to the euid of the task and also to the owner of the
  * outermost user namespace the task is in (a uid of the initial
@@ -35,7 +35,7 @@
  * @bytes:	bytes charged
  * @nr_mboxes:	mailboxes charged
  * @nr_rings:	rings charged
- * @nr_syncs:	semaphores charged
+ * @nr_syncs:	semaphores and mutexes charged
  */
 struct kipc_user {
 	struct hlist_node node;

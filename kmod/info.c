@@ -54,7 +54,7 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_name_copy(name, karg->name);
 	if (ret)
 		return ret;
-	if (karg->type > KIPC_TYPE_SEM || (karg->id && name[0]))
+	if (karg->type > KIPC_TYPE_MUTEX || (karg->id && name[0]))
 		return -EINVAL;
 	if (!karg->id && !name[0]) {
 		if (karg->type)
@@ -86,8 +86,10 @@ static bool kipc_list_wants(const struct kipc_list *l, u32 type)
 		return l->flags & KIPC_LIST_MAILBOXES;
 	case KIPC_TYPE_RING:
 		return l->flags & KIPC_LIST_RINGS;
-	default:
+	case KIPC_TYPE_SEM:
 		return l->flags & KIPC_LIST_SEMS;
+	default:
+		return l->flags & KIPC_LIST_MUTEXES;
 	}
 }
 
@@ -133,7 +135,8 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void *arg)
 
 	if (!karg->flags ||
 	    (karg->flags & ~(KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
-			     KIPC_LIST_RINGS | KIPC_LIST_SEMS)))
+			     KIPC_LIST_RINGS | KIPC_LIST_SEMS |
+			     KIPC_LIST_MUTEXES)))
 		return -EINVAL;
 	if (!karg->count || karg->count > KIPC_LIST_MAX)
 		return -EINVAL;

@@ -42,7 +42,8 @@ struct kipc_ioc {
 #define IOC_NOARG(_cmd, _fn, _fds)					\
 	{ .cmd = _cmd, .fn = _fn, .fds = _fds }
 #define KIPC_EP_OR_SEM	(KIPC_FD_EP | KIPC_FD_SEM)
-#define KIPC_FD_STAT	(KIPC_EP_OR_MBOX | KIPC_FD_SEM)
+#define KIPC_EP_OR_MUTEX (KIPC_FD_EP | KIPC_FD_MUTEX)
+#define KIPC_FD_STAT	(KIPC_EP_OR_MBOX | KIPC_FD_SEM | KIPC_FD_MUTEX)
 
 static int kipc_ioc_version(struct kipc_ctx *ctx, void *karg);
 
@@ -95,6 +96,18 @@ static const struct kipc_ioc kipc_iocs[] = {
 	    KIPC_SEM_OP_SIZE_VER0, KIPC_FD_SEM, true),
 	IOC(KIPC_IOC_SEM_POST, kipc_ioc_sem_post, struct kipc_sem_op,
 	    KIPC_SEM_OP_SIZE_VER0, KIPC_FD_SEM, false),
+	IOC(KIPC_IOC_MUTEX_CREATE, kipc_ioc_mutex_create,
+	    struct kipc_mutex_create, KIPC_MUTEX_CREATE_SIZE_VER0, KIPC_FD_EP,
+	    false),
+	IOC(KIPC_IOC_MUTEX_OPEN, kipc_ioc_mutex_open, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_FD_EP, false),
+	IOC(KIPC_IOC_MUTEX_DELETE, kipc_ioc_mutex_delete, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_EP_OR_MUTEX, false),
+	IOC(KIPC_IOC_MUTEX_LOCK, kipc_ioc_mutex_lock, struct kipc_mutex_lock,
+	    KIPC_MUTEX_LOCK_SIZE_VER0, KIPC_FD_MUTEX, true),
+	IOC_NOARG(KIPC_IOC_MUTEX_UNLOCK, kipc_ioc_mutex_unlock, KIPC_FD_MUTEX),
+	IOC_NOARG(KIPC_IOC_MUTEX_CONSISTENT, kipc_ioc_mutex_consistent,
+		  KIPC_FD_MUTEX),
 };
 
 /* Compare ioctl numbers without their size bits (structs may grow). */
@@ -124,7 +137,10 @@ static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_wait) == KIPC_RING_WAIT_SIZE_VER0);
 static_assert(sizeof(struct kipc_sem_create) == KIPC_SEM_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_sem_op) == KIPC_SEM_OP_SIZE_VER0);
+static_assert(sizeof(struct kipc_mutex_create) == KIPC_MUTEX_CREATE_SIZE_VER0);
+static_assert(sizeof(struct kipc_mutex_lock) == KIPC_MUTEX_LOCK_SIZE_VER0);
 static_assert(offsetof(struct kipc_sem_op, size) == 0);
+static_assert(offsetof(struct kipc_mutex_lock, size) == 0);
 static_assert(offsetof(struct kipc_send, size) == 0);
 static_assert(offsetof(struct kipc_stat, size) == 0);
 static_assert(offsetof(struct kipc_ring_wait, size) == 0);
@@ -220,7 +236,8 @@ static unsigned int kipc_ctx_fd(const struct kipc_ctx *ctx)
 	if (ctx->ring_file)
 		return KIPC_FD_RING;
 	if (ctx->obj)
-		return KIPC_FD_SEM;
+		return ctx->obj->ops->type == KIPC_TYPE_SEM ? KIPC_FD_SEM :
+							      KIPC_FD_MUTEX;
 	return ctx->mb ? KIPC_FD_MBOX : KIPC_FD_EP;
 }
 
@@ -283,8 +300,8 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  */
 
 /**
- * kipc_uring_cmd() - IORING_OP_URING_CMD on an endpoint, mailbox or
- *	semaphore fd
+ * kipc_uring_cmd() - IORING_OP_URING_CMD on an endpoint, mailbox,
+ *	semaphore or mutex fd
  * @ctx:	the fd, as for an ioctl
  * @ioucmd:	the command: cmd_op is the ioctl number, the command area a
  *		struct kipc_uring_cmd

@@ -5,17 +5,17 @@
  * The message path reads in one direction: ioctl.c (the front end: one
  * table of commands, argument copy, fd-kind checks) -> msg_ioctl.c (SEND,
  * RECV, CALL, REPLY, XFER, NOTIFY) -> queue.c (the priority queue) and
- * call.c (transactions). Every object (endpoint, mailbox, ring,
- * semaphore) starts with a struct kipc_obj (object.c) holding its id, name,
+ * call.c (transactions). Every object (endpoint, mailbox, ring, semaphore,
+ * mutex) starts with a struct kipc_obj (object.c) holding its id, name,
  * namespace, reference count, permissions and quota charge; what differs
  * per type is a struct kipc_obj_ops.
  *
  * Locks, outer first:
  *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
  *                                                     -> kipc_users_lock
- * Semaphores (sem.c) have locks of their own, taken below no other kipc
- * lock:
- *   kipc_sem.lock -> pid->wait_pidfd.lock (watch.c)
+ * Semaphores and mutexes (sem.c, mutex.c) have locks of their own, taken
+ * below no other kipc lock:
+ *   kipc_sem.lock, kipc_mutex_lock -> pid->wait_pidfd.lock (watch.c)
  * Only kipc_ns_mutex and kipc_ns.lock are sleeping locks, taken killably on
  * system-call paths and never on the message path (lookups use RCU). The
  * queue lock is a spinlock: no user memory is touched and nothing sleeps
@@ -594,6 +594,7 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
 #define KIPC_FD_MBOX	BIT(1)
 #define KIPC_FD_RING	BIT(2)
 #define KIPC_FD_SEM	BIT(3)
+#define KIPC_FD_MUTEX	BIT(4)
 
 /**
  * struct kipc_ctx - what a command runs on
@@ -602,7 +603,7 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
  *		through); NULL for a ring fd
  * @mb:		the mailbox of a mailbox fd, else NULL
  * @ring_file:	the private data of a ring fd, else NULL
- * @obj:	the object of a semaphore fd, else NULL
+ * @obj:	the object of a semaphore or mutex fd, else NULL
  * @uarg:	the user's argument struct
  * @usize:	bytes of it to copy back: min(its size, the kernel's)
  * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: it must
@@ -667,6 +668,12 @@ int kipc_ioc_sem_open(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_sem_delete(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_sem_wait(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_sem_post(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_create(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_open(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_delete(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_lock(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_unlock(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_consistent(struct kipc_ctx *ctx, void *karg);
 
 /* ---- call.c ---- */
 

@@ -47,7 +47,7 @@ MODULE_PARM_DESC(user_rings_max,
 unsigned int kipc_user_syncs_max = 256;
 module_param_named(user_syncs_max, kipc_user_syncs_max, uint, 0644);
 MODULE_PARM_DESC(user_syncs_max,
-		 "Semaphores one user may have; creating one more fails with EDQUOT; 0 = unlimited (default 256)");
+		 "Semaphores and mutexes one user may have; creating one more fails with EDQUOT; 0 = unlimited (default 256)");
 
 unsigned int kipc_ring_max = 64;
 module_param_named(ring_max, kipc_ring_max, uint, 0644);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kipc object model, as ipc/util.c's kern_ipc_perm: endpoints,
- * mailboxes, rings and semaphores start with a struct kipc_obj and differ only in
+ * mailboxes, rings, semaphores and mutexes start with a struct kipc_obj and differ only in
  * their struct kipc_obj_ops. This file creates, registers, finds,
  * permission-checks, deletes and frees them.
  *

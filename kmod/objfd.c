@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fd of an object that is nothing but a kernel object: a semaphore.
- * The fd holds a reference on the object and nothing else;
+ * The fd of an object that is nothing but a kernel object: a semaphore
+ * or a mutex. The fd holds a reference on the object and nothing else;
  * what it does is the type's ioctls (the table in ioctl.c routes them by
- * the object's type) and its ops->poll. What a process holds (a
- * semaphore's undo) belongs to the process, not to an fd, so release does
- * nothing but drop the reference.
+ * the object's type) and its ops->poll. Ownership, where a type has it,
+ * belongs to processes, not fds (see mutex.c), so release does nothing
+ * but drop the reference.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Learning that a process has exited, for what a process holds: the
- * undo of a semaphore.
+ * owner of a mutex, the undo of a semaphore.
  *
  * A watch is an entry on the wait queue of the process's struct pid that
  * pidfds poll (pid->wait_pidfd): the kernel wakes it when the whole
