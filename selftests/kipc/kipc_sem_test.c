@@ -415,8 +415,9 @@ TEST_F(sem, user_syncs_max_bounds_what_a_user_creates)
 			       -EDQUOT);
 		KS_CHILD_CHECK(ks_mutex_create(ep, NULL, 0, 0600, NULL) ==
 			       -EDQUOT);
-		/* Deleting one gives its place back. */
+		/* Deleting one and closing its fd gives its place back. */
 		KS_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
+		close(fds[0]);
 		fds[0] = ks_sem_create(ep, NULL, 0, 0, 0600, NULL);
 		KS_CHILD_CHECK(fds[0] >= 0);
 		/* They outlive their fds: leave nothing behind. */
