@@ -313,7 +313,8 @@ static int mutex_lock_cmd(int argc, char **argv)
 	int c, ep, fd, ret, status;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	/* Options may follow NAME; "--" ends them, and what follows is COMMAND. */
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'N' || c == 't') {
 			if (parse_blocking(sub, c, &b))
 				return EXIT_USAGE;
@@ -339,10 +340,7 @@ static int mutex_lock_cmd(int argc, char **argv)
 		close(ep);
 		return fail(sub, argv[optind], ret);
 	}
-	optind++;
-	if (optind < argc && !strcmp(argv[optind], "--"))
-		optind++;
-	status = mutex_hold(argv + optind);
+	status = mutex_hold(argv + optind + 1);
 	ret = kipc_mutex_unlock(fd);
 	close(fd);
 	close(ep);
