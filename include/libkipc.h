@@ -173,6 +173,49 @@ int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
 int kipc_xfer(int fd, struct kipc_xfer *x);
 
 /*
+ * Semaphores and mutexes (see kipc(7)). Each create and open returns a
+ * new fd for the object (close-on-exec); @name NULL or "" = anonymous.
+ * @timeout is relative, or absolute on CLOCK_MONOTONIC with KIPC_ABSTIME;
+ * NULL waits without limit.
+ */
+
+/* Create a semaphore of @value, at most @max (0 = KIPC_SEM_VALUE_MAX). */
+int kipc_sem_create(int ep, const char *name, unsigned int value,
+		    unsigned int max, unsigned int mode, uint64_t *id);
+/* Open a semaphore by name (*@id = its id unless NULL) or by id. */
+int kipc_sem_open(int ep, const char *name, uint64_t *id);
+int kipc_sem_open_id(int ep, uint64_t id);
+/* Delete a semaphore by id (on a semaphore fd, id 0 = that one). */
+int kipc_sem_delete(int fd, uint64_t id);
+/*
+ * Take @n units (KIPC_NONBLOCK, KIPC_ABSTIME, KIPC_SEM_UNDO), in arrival
+ * order. Returns the value left.
+ */
+int kipc_sem_wait(int sem, unsigned int n, unsigned int flags,
+		  const struct timespec *timeout);
+/* Give @n units (KIPC_SEM_UNDO). Never blocks. Returns the new value. */
+int kipc_sem_post(int sem, unsigned int n, unsigned int flags);
+
+/* Create a mutex; @flags KIPC_MUTEX_RECURSIVE or 0 (error-checking). */
+int kipc_mutex_create(int ep, const char *name, unsigned int flags,
+		      unsigned int mode, uint64_t *id);
+/* Open a mutex by name (*@id = its id unless NULL) or by id. */
+int kipc_mutex_open(int ep, const char *name, uint64_t *id);
+int kipc_mutex_open_id(int ep, uint64_t id);
+/* Delete a mutex by id (on a mutex fd, id 0 = that one). */
+int kipc_mutex_delete(int fd, uint64_t id);
+/*
+ * Lock (KIPC_NONBLOCK = trylock, KIPC_ABSTIME). Returns 0, or -EOWNERDEAD
+ * with the mutex held: its last owner died holding it, call
+ * kipc_mutex_consistent() before unlocking.
+ */
+int kipc_mutex_lock(int m, unsigned int flags, const struct timespec *timeout);
+/* Unlock; only the owning process may. */
+int kipc_mutex_unlock(int m);
+/* Make a mutex locked with -EOWNERDEAD usable again. */
+int kipc_mutex_consistent(int m);
+
+/*
  * Notification and introspection.
  */
 
@@ -182,13 +225,14 @@ int kipc_notify(int fd, int signo, unsigned int flags);
 int kipc_notify_value(int fd, int signo, uint64_t value, unsigned int flags);
 /* Add 1 to eventfd @efd on arrival instead of a signal. */
 int kipc_notify_eventfd(int fd, int efd, unsigned int flags);
-/* Describe object @id (0 = the fd's own endpoint or mailbox). */
+/* Describe object @id (0 = the fd's own endpoint, mailbox, semaphore, mutex). */
 int kipc_stat(int fd, uint64_t id, struct kipc_info *info);
-/* Describe the KIPC_TYPE_ENDPOINT / _MAILBOX / _RING called @name. */
+/* Describe the KIPC_TYPE_ENDPOINT / _MAILBOX / _RING / _SEM / _MUTEX @name. */
 int kipc_stat_name(int fd, unsigned int type, const char *name,
 		   struct kipc_info *info);
 /*
- * List objects (KIPC_LIST_ENDPOINTS | _MAILBOXES | _RINGS) with id >
+ * List objects (KIPC_LIST_ENDPOINTS | _MAILBOXES | _RINGS | _SEMS |
+ * _MUTEXES) with id >
  * *@cursor, in id order. Returns the number written to @entries (0 at the
  * end) and advances *@cursor. @count above KIPC_LIST_MAX is clamped.
  */

@@ -3,9 +3,10 @@
  * kipc accounting: everything a user makes the kernel hold.
  *
  * Each user (a kuid) has one account counting the bytes of its queued
- * messages, pending requests, mailboxes and rings, and how many mailboxes
- * and rings it has. The limits are the module parameters user_bytes_max,
- * user_mailboxes_max and user_rings_max.
+ * messages, pending requests, mailboxes, rings, semaphores and mutexes,
+ * and how many mailboxes, rings and semaphores plus mutexes it has. The
+ * limits are the module parameters user_bytes_max, user_mailboxes_max,
+ * user_rings_max and user_syncs_max.
  *
  * A charge goes to the euid of the task and also to the owner of the
  * outermost user namespace the task is in (a uid of the initial
@@ -34,6 +35,7 @@
  * @bytes:	bytes charged
  * @nr_mboxes:	mailboxes charged
  * @nr_rings:	rings charged
+ * @nr_syncs:	semaphores and mutexes charged
  */
 struct kipc_user {
 	struct hlist_node node;
@@ -42,6 +44,7 @@ struct kipc_user {
 	atomic_long_t bytes;
 	atomic_t nr_mboxes;
 	atomic_t nr_rings;
+	atomic_t nr_syncs;
 };
 
 static DEFINE_SPINLOCK(kipc_users_lock);
@@ -98,7 +101,7 @@ static void kipc_user_put(struct kipc_user *u)
 	hash_del(&u->node);
 	spin_unlock(&kipc_users_lock);
 	WARN_ON(atomic_long_read(&u->bytes) || atomic_read(&u->nr_mboxes) ||
-		atomic_read(&u->nr_rings));
+		atomic_read(&u->nr_rings) || atomic_read(&u->nr_syncs));
 	kfree(u);
 }
 
@@ -193,6 +196,8 @@ static atomic_t *kipc_user_count(struct kipc_user *u,
 		return &u->nr_mboxes;
 	if (kind == KIPC_CHARGE_RING)
 		return &u->nr_rings;
+	if (kind == KIPC_CHARGE_SYNC)
+		return &u->nr_syncs;
 	return NULL;
 }
 
@@ -200,6 +205,8 @@ static unsigned int kipc_count_limit(enum kipc_charge_kind kind)
 {
 	if (kind == KIPC_CHARGE_MBOX)
 		return READ_ONCE(kipc_user_mailboxes_max);
+	if (kind == KIPC_CHARGE_SYNC)
+		return READ_ONCE(kipc_user_syncs_max);
 	return READ_ONCE(kipc_user_rings_max);
 }
 

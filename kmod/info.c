@@ -12,6 +12,14 @@
 #include <linux/user_namespace.h>
 #include "kipc_internal.h"
 
+/* The object of the fd a command came through. */
+static struct kipc_obj *kipc_ctx_self(struct kipc_ctx *ctx)
+{
+	if (ctx->obj)
+		return ctx->obj;
+	return ctx->mb ? &ctx->mb->obj : &ctx->ep->obj;
+}
+
 /* Fill @info for @obj; the caller holds a reference on it. */
 static void kipc_obj_info(struct kipc_obj *obj, struct kipc_info *info)
 {
@@ -46,12 +54,12 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_name_copy(name, karg->name);
 	if (ret)
 		return ret;
-	if (karg->type > KIPC_TYPE_RING || (karg->id && name[0]))
+	if (karg->type > KIPC_TYPE_MUTEX || (karg->id && name[0]))
 		return -EINVAL;
 	if (!karg->id && !name[0]) {
 		if (karg->type)
 			return -EINVAL;
-		karg->id = ctx->mb ? ctx->mb->obj.id : ctx->ep->obj.id;
+		karg->id = kipc_ctx_self(ctx)->id;
 	} else if (name[0] && !karg->type) {
 		return -EINVAL;
 	}
@@ -67,7 +75,7 @@ int kipc_ioc_stat(struct kipc_ctx *ctx, void *arg)
 				      name);
 	}
 	if (!obj) {
-		if (ctx->mb && karg->id == ctx->mb->obj.id)
+		if ((ctx->mb || ctx->obj) && karg->id == kipc_ctx_self(ctx)->id)
 			return -EIDRM;
 		/* As documented: no such endpoint is ESRCH, as for SEND. */
 		return karg->type == KIPC_TYPE_ENDPOINT ? -ESRCH : -ENOENT;
@@ -85,8 +93,12 @@ static bool kipc_list_wants(const struct kipc_list *l, u32 type)
 		return l->flags & KIPC_LIST_ENDPOINTS;
 	case KIPC_TYPE_MAILBOX:
 		return l->flags & KIPC_LIST_MAILBOXES;
-	default:
+	case KIPC_TYPE_RING:
 		return l->flags & KIPC_LIST_RINGS;
+	case KIPC_TYPE_SEM:
+		return l->flags & KIPC_LIST_SEMS;
+	default:
+		return l->flags & KIPC_LIST_MUTEXES;
 	}
 }
 
@@ -132,7 +144,8 @@ int kipc_ioc_list(struct kipc_ctx *ctx, void *arg)
 
 	if (!karg->flags ||
 	    (karg->flags & ~(KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
-			     KIPC_LIST_RINGS)))
+			     KIPC_LIST_RINGS | KIPC_LIST_SEMS |
+			     KIPC_LIST_MUTEXES)))
 		return -EINVAL;
 	if (!karg->count || karg->count > KIPC_LIST_MAX)
 		return -EINVAL;

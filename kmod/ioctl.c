@@ -41,6 +41,9 @@ struct kipc_ioc {
 	  .ver0 = _ver0, .fds = _fds, .uring = _uring }
 #define IOC_NOARG(_cmd, _fn, _fds)					\
 	{ .cmd = _cmd, .fn = _fn, .fds = _fds }
+#define KIPC_EP_OR_SEM	(KIPC_FD_EP | KIPC_FD_SEM)
+#define KIPC_EP_OR_MUTEX (KIPC_FD_EP | KIPC_FD_MUTEX)
+#define KIPC_FD_STAT	(KIPC_EP_OR_MBOX | KIPC_FD_SEM | KIPC_FD_MUTEX)
 
 static int kipc_ioc_version(struct kipc_ctx *ctx, void *karg);
 
@@ -67,7 +70,7 @@ static const struct kipc_ioc kipc_iocs[] = {
 	IOC(KIPC_IOC_MBOX_SET, kipc_ioc_mbox_set, struct kipc_mbox_set,
 	    KIPC_MBOX_SET_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_STAT, kipc_ioc_stat, struct kipc_stat,
-	    KIPC_STAT_SIZE_VER0, KIPC_EP_OR_MBOX, false),
+	    KIPC_STAT_SIZE_VER0, KIPC_FD_STAT, false),
 	IOC(KIPC_IOC_LIST, kipc_ioc_list, struct kipc_list,
 	    KIPC_LIST_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_USAGE, kipc_ioc_usage, struct kipc_usage,
@@ -83,6 +86,28 @@ static const struct kipc_ioc kipc_iocs[] = {
 	IOC(KIPC_IOC_RING_WAIT, kipc_ioc_ring_wait, struct kipc_ring_wait,
 	    KIPC_RING_WAIT_SIZE_VER0, KIPC_FD_RING, false),
 	IOC_NOARG(KIPC_IOC_RING_WAKE, kipc_ioc_ring_wake, KIPC_FD_RING),
+	IOC(KIPC_IOC_SEM_CREATE, kipc_ioc_sem_create, struct kipc_sem_create,
+	    KIPC_SEM_CREATE_SIZE_VER0, KIPC_FD_EP, false),
+	IOC(KIPC_IOC_SEM_OPEN, kipc_ioc_sem_open, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_FD_EP, false),
+	IOC(KIPC_IOC_SEM_DELETE, kipc_ioc_sem_delete, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_EP_OR_SEM, false),
+	IOC(KIPC_IOC_SEM_WAIT, kipc_ioc_sem_wait, struct kipc_sem_op,
+	    KIPC_SEM_OP_SIZE_VER0, KIPC_FD_SEM, true),
+	IOC(KIPC_IOC_SEM_POST, kipc_ioc_sem_post, struct kipc_sem_op,
+	    KIPC_SEM_OP_SIZE_VER0, KIPC_FD_SEM, false),
+	IOC(KIPC_IOC_MUTEX_CREATE, kipc_ioc_mutex_create,
+	    struct kipc_mutex_create, KIPC_MUTEX_CREATE_SIZE_VER0, KIPC_FD_EP,
+	    false),
+	IOC(KIPC_IOC_MUTEX_OPEN, kipc_ioc_mutex_open, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_FD_EP, false),
+	IOC(KIPC_IOC_MUTEX_DELETE, kipc_ioc_mutex_delete, struct kipc_mbox_ref,
+	    KIPC_MBOX_REF_SIZE_VER0, KIPC_EP_OR_MUTEX, false),
+	IOC(KIPC_IOC_MUTEX_LOCK, kipc_ioc_mutex_lock, struct kipc_mutex_lock,
+	    KIPC_MUTEX_LOCK_SIZE_VER0, KIPC_FD_MUTEX, true),
+	IOC_NOARG(KIPC_IOC_MUTEX_UNLOCK, kipc_ioc_mutex_unlock, KIPC_FD_MUTEX),
+	IOC_NOARG(KIPC_IOC_MUTEX_CONSISTENT, kipc_ioc_mutex_consistent,
+		  KIPC_FD_MUTEX),
 };
 
 /* Compare ioctl numbers without their size bits (structs may grow). */
@@ -110,6 +135,12 @@ static_assert(sizeof(struct kipc_usage) == KIPC_USAGE_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_create) == KIPC_RING_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_wait) == KIPC_RING_WAIT_SIZE_VER0);
+static_assert(sizeof(struct kipc_sem_create) == KIPC_SEM_CREATE_SIZE_VER0);
+static_assert(sizeof(struct kipc_sem_op) == KIPC_SEM_OP_SIZE_VER0);
+static_assert(sizeof(struct kipc_mutex_create) == KIPC_MUTEX_CREATE_SIZE_VER0);
+static_assert(sizeof(struct kipc_mutex_lock) == KIPC_MUTEX_LOCK_SIZE_VER0);
+static_assert(offsetof(struct kipc_sem_op, size) == 0);
+static_assert(offsetof(struct kipc_mutex_lock, size) == 0);
 static_assert(offsetof(struct kipc_send, size) == 0);
 static_assert(offsetof(struct kipc_stat, size) == 0);
 static_assert(offsetof(struct kipc_ring_wait, size) == 0);
@@ -168,7 +199,7 @@ static int kipc_ioc_version(struct kipc_ctx *ctx, void *karg)
 }
 
 /* Command number -> table entry; filled once at module load. */
-#define KIPC_IOC_NR_MAX	0x40
+#define KIPC_IOC_NR_MAX	0x50
 static const struct kipc_ioc *kipc_ioc_by_nr[KIPC_IOC_NR_MAX] __ro_after_init;
 
 /**
@@ -206,6 +237,9 @@ static unsigned int kipc_ctx_fd(const struct kipc_ctx *ctx)
 {
 	if (ctx->ring_file)
 		return KIPC_FD_RING;
+	if (ctx->obj)
+		return ctx->obj->ops->type == KIPC_TYPE_SEM ? KIPC_FD_SEM :
+							      KIPC_FD_MUTEX;
 	return ctx->mb ? KIPC_FD_MBOX : KIPC_FD_EP;
 }
 
@@ -229,7 +263,7 @@ static long kipc_dispatch(struct kipc_ctx *ctx, const struct kipc_ioc *ioc,
 }
 
 /**
- * kipc_ioctl() - ioctl entry of endpoint, mailbox and ring fds
+ * kipc_ioctl() - ioctl entry of every kipc fd
  * @ctx:	the fd
  * @cmd:	ioctl number
  * @arg:	user pointer to the argument
@@ -268,7 +302,8 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  */
 
 /**
- * kipc_uring_cmd() - IORING_OP_URING_CMD on an endpoint or mailbox fd
+ * kipc_uring_cmd() - IORING_OP_URING_CMD on an endpoint, mailbox,
+ *	semaphore or mutex fd
  * @ctx:	the fd, as for an ioctl
  * @ioucmd:	the command: cmd_op is the ioctl number, the command area a
  *		struct kipc_uring_cmd

@@ -5,14 +5,17 @@
  * The message path reads in one direction: ioctl.c (the front end: one
  * table of commands, argument copy, fd-kind checks) -> msg_ioctl.c (SEND,
  * RECV, CALL, REPLY, XFER, NOTIFY) -> queue.c (the priority queue) and
- * call.c (transactions). Every object (endpoint, mailbox, ring) starts with
- * a struct kipc_obj (object.c) holding its id, name, namespace, reference
- * count, permissions and quota charge; what differs per type is a struct
- * kipc_obj_ops.
+ * call.c (transactions). Every object (endpoint, mailbox, ring, semaphore,
+ * mutex) starts with a struct kipc_obj (object.c) holding its id, name,
+ * namespace, reference count, permissions and quota charge; what differs
+ * per type is a struct kipc_obj_ops.
  *
  * Locks, outer first:
  *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
  *                                                     -> kipc_users_lock
+ * Semaphores and mutexes (sem.c, mutex.c) have locks of their own, taken
+ * below no other kipc lock:
+ *   kipc_sem.lock, kipc_mutex_lock -> pid->wait_pidfd.lock (watch.c)
  * Only kipc_ns_mutex and kipc_ns.lock are sleeping locks, taken killably on
  * system-call paths and never on the message path (lookups use RCU). The
  * queue lock is a spinlock: no user memory is touched and nothing sleeps
@@ -42,6 +45,7 @@ struct eventfd_ctx;
 struct ipc_namespace;
 struct pid;
 struct io_uring_cmd;
+struct kipc_ctx;
 
 /* Module parameters, see main.c. Read with READ_ONCE(). */
 extern unsigned int kipc_max_mailboxes;
@@ -50,6 +54,7 @@ extern unsigned int kipc_queue_bytes_max;
 extern unsigned long kipc_user_bytes_max;
 extern unsigned int kipc_user_mailboxes_max;
 extern unsigned int kipc_user_rings_max;
+extern unsigned int kipc_user_syncs_max;
 extern unsigned int kipc_ring_max;
 extern unsigned int kipc_ep_max_msgs;
 extern unsigned int kipc_ep_max_bytes;
@@ -92,6 +97,7 @@ enum kipc_charge_kind {
 	KIPC_CHARGE_BYTES,	/* user_bytes_max */
 	KIPC_CHARGE_MBOX,	/* user_mailboxes_max, and the bytes */
 	KIPC_CHARGE_RING,	/* user_rings_max, and the bytes */
+	KIPC_CHARGE_SYNC,	/* user_syncs_max, and the bytes */
 };
 
 int kipc_charge_current(struct kipc_charge *c);
@@ -148,6 +154,8 @@ struct kipc_obj;
 /**
  * struct kipc_obj_ops - what differs between object types
  * @type:	KIPC_TYPE_*
+ * @fd_name:	optional: the object has fds of its own (objfd.c), named so
+ *		in /proc/<pid>/fd
  * @kill:	the object was just deleted (unregistered): fail and wake its
  *		waiters. Called once, without locks; may sleep.
  * @free:	the last reference is gone: release what the object holds.
@@ -159,14 +167,18 @@ struct kipc_obj;
  *		namespace's lock
  * @unregister:	optional: the object leaves the registry; called under the
  *		namespace's lock
+ * @poll:	with @fd_name: poll() of one of its fds
  */
 struct kipc_obj_ops {
 	u32 type;
+	const char *fd_name;
 	void (*registered)(struct kipc_obj *obj);
 	void (*unregister)(struct kipc_obj *obj);
 	void (*kill)(struct kipc_obj *obj);
 	void (*free)(struct kipc_obj *obj);
 	void (*info)(struct kipc_obj *obj, struct kipc_info *info);
+	__poll_t (*poll)(struct kipc_obj *obj, struct file *file,
+			 struct poll_table_struct *pt);
 };
 
 /**
@@ -246,6 +258,44 @@ int kipc_owner_check(struct kipc_obj *obj);
 int kipc_name_copy(char *dst, const char *src);
 u64 kipc_next_id(void);
 void kipc_obj_delete_all(struct kipc_ns *ns);
+
+/* ---- objfd.c: fds of objects that have nothing but ioctls and poll ---- */
+
+int kipc_objfd_install(struct kipc_ctx *ctx, struct kipc_obj *obj,
+		       const void *karg);
+int kipc_objfd_open(struct kipc_ctx *ctx, u32 type, struct kipc_mbox_ref *ref);
+int kipc_objfd_delete(struct kipc_ctx *ctx, u32 type,
+		      const struct kipc_mbox_ref *ref);
+
+/* ---- watch.c: learning that a process has exited ---- */
+
+/**
+ * struct kipc_watch - runs a callback after a process exits
+ * @wqe:	on @pid->wait_pidfd while armed
+ * @pid:	the watched thread group while armed (reference held), else
+ *		NULL; changed under the lock of the object the watch is in
+ * @work:	runs @fn in process context
+ * @obj:	the object the watch is part of; a reference is held while
+ *		@work is pending; immutable
+ * @fn:		called from @work, once or more per exit (it must check
+ *		kipc_pid_exited() under its object's lock); immutable
+ */
+struct kipc_watch {
+	wait_queue_entry_t wqe;
+	struct pid *pid;
+	struct work_struct work;
+	struct kipc_obj *obj;
+	void (*fn)(struct kipc_watch *w);
+};
+
+void kipc_watch_init(struct kipc_watch *w, struct kipc_obj *obj,
+		     void (*fn)(struct kipc_watch *w));
+void kipc_watch_arm(struct kipc_watch *w, struct pid *pid);
+void kipc_watch_disarm(struct kipc_watch *w);
+bool kipc_pid_exited(struct pid *pid);
+int kipc_watch_wq_init(void);
+void kipc_watch_wq_flush(void);
+void kipc_watch_wq_exit(void);
 
 /* ---- wait.c: deadlines and the one wait helper ---- */
 
@@ -586,6 +636,8 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
 #define KIPC_FD_EP	BIT(0)
 #define KIPC_FD_MBOX	BIT(1)
 #define KIPC_FD_RING	BIT(2)
+#define KIPC_FD_SEM	BIT(3)
+#define KIPC_FD_MUTEX	BIT(4)
 
 /**
  * struct kipc_ctx - what a command runs on
@@ -594,6 +646,7 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
  *		through); NULL for a ring fd
  * @mb:		the mailbox of a mailbox fd, else NULL
  * @ring_file:	the private data of a ring fd, else NULL
+ * @obj:	the object of a semaphore or mutex fd, else NULL
  * @uarg:	the user's argument struct
  * @usize:	bytes of it to copy back: min(its size, the kernel's)
  * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: it must
@@ -606,6 +659,7 @@ struct kipc_ctx {
 	struct kipc_endpoint *ep;
 	struct kipc_mbox *mb;
 	void *ring_file;
+	struct kipc_obj *obj;
 	void __user *uarg;
 	size_t usize;
 	bool nowait;
@@ -619,7 +673,7 @@ static inline struct kipc_queue *kipc_ctx_queue(struct kipc_ctx *ctx)
 
 static inline struct kipc_ns *kipc_ctx_ns(struct kipc_ctx *ctx)
 {
-	return ctx->ep->obj.ns;
+	return ctx->ep ? ctx->ep->obj.ns : ctx->obj->ns;
 }
 
 void kipc_ioctl_init(void);
@@ -627,6 +681,10 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg);
 int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 		   unsigned int issue_flags);
 int kipc_copy_out(struct kipc_ctx *ctx, const void *karg);
+int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
+		      u32 flags, const struct kipc_timespec *ts);
+int kipc_interrupted(struct kipc_ctx *ctx, int ret,
+		     const struct kipc_deadline *dl, size_t ts_offset);
 
 /* Command handlers: @karg is the argument, copied in and zero-extended. */
 int kipc_ioc_ep_set(struct kipc_ctx *ctx, void *karg);
@@ -648,6 +706,17 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_ring_delete(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_ring_wait(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_ring_wake(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sem_create(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sem_open(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sem_delete(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sem_wait(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sem_post(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_create(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_open(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_delete(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_lock(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_unlock(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_mutex_consistent(struct kipc_ctx *ctx, void *karg);
 
 /* ---- call.c ---- */
 

@@ -45,6 +45,11 @@ module_param_named(user_rings_max, kipc_user_rings_max, uint, 0644);
 MODULE_PARM_DESC(user_rings_max,
 		 "Rings one user may have; creating one more fails with EDQUOT; 0 = unlimited (default 16)");
 
+unsigned int kipc_user_syncs_max = 256;
+module_param_named(user_syncs_max, kipc_user_syncs_max, uint, 0644);
+MODULE_PARM_DESC(user_syncs_max,
+		 "Semaphores and mutexes one user may have; creating one more fails with EDQUOT; 0 = unlimited (default 256)");
+
 unsigned int kipc_ring_max = 64;
 module_param_named(ring_max, kipc_ring_max, uint, 0644);
 MODULE_PARM_DESC(ring_max,
@@ -81,20 +86,29 @@ static int __init kipc_init(void)
 	int ret;
 
 	kipc_ioctl_init();
-	ret = misc_register(&kipc_misc);
-	if (ret != -EBUSY)
+	ret = kipc_watch_wq_init();
+	if (ret)
 		return ret;
-	/* Something else took the minor on this machine: udev still works. */
-	pr_warn("minor %d is taken; using a dynamic one (no loading on open)\n",
-		KIPC_MINOR);
-	kipc_misc.minor = MISC_DYNAMIC_MINOR;
-	return misc_register(&kipc_misc);
+	ret = misc_register(&kipc_misc);
+	if (ret == -EBUSY) {
+		/* Something else took the minor here: udev still works. */
+		pr_warn("minor %d is taken; using a dynamic one (no loading on open)\n",
+			KIPC_MINOR);
+		kipc_misc.minor = MISC_DYNAMIC_MINOR;
+		ret = misc_register(&kipc_misc);
+	}
+	if (ret)
+		kipc_watch_wq_exit();
+	return ret;
 }
 
 static void __exit kipc_exit(void)
 {
 	misc_deregister(&kipc_misc);
+	/* Exit callbacks queued before the last fd closed hold objects. */
+	kipc_watch_wq_flush();
 	kipc_ns_exit();
+	kipc_watch_wq_exit();
 	kipc_users_exit();
 }
 

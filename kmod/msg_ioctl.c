@@ -80,9 +80,18 @@ static int kipc_send_msg(struct kipc_ctx *ctx, u32 flags, u64 dest,
 	return ret;
 }
 
-/* Decode blocking flags and timeout; an O_NONBLOCK fd never waits. */
-static int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
-			     u32 flags, const struct kipc_timespec *ts)
+/**
+ * kipc_ctx_deadline() - decode the blocking flags and timeout of a command
+ * @ctx:	the command; an O_NONBLOCK fd or an inline io_uring attempt
+ *		never waits
+ * @dl:		output
+ * @flags:	the command's flags
+ * @ts:		its timeout
+ *
+ * Return: 0 or -EINVAL.
+ */
+int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
+		      u32 flags, const struct kipc_timespec *ts)
 {
 	int ret = kipc_deadline_init(dl, flags, ts);
 
@@ -91,14 +100,22 @@ static int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
 	return ret;
 }
 
-/*
+/**
+ * kipc_interrupted() - prepare the restart of an interrupted command
+ * @ctx:	the command
+ * @ret:	what its wait returned
+ * @dl:		its deadline
+ * @ts_offset:	offset of its struct kipc_timespec in the argument
+ *
  * An interrupted wait (-ERESTARTSYS) will be restarted with the same
  * argument: leave the time left of a relative timeout in it. If that
  * cannot be written, a restart would start the timeout again: fail with
  * -EINTR instead.
+ *
+ * Return: @ret, or -EINTR.
  */
-static int kipc_interrupted(struct kipc_ctx *ctx, int ret,
-			    const struct kipc_deadline *dl, size_t ts_offset)
+int kipc_interrupted(struct kipc_ctx *ctx, int ret,
+		     const struct kipc_deadline *dl, size_t ts_offset)
 {
 	if (ret != -ERESTARTSYS || ctx->uring)
 		return ret;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kipc object model, as ipc/util.c's kern_ipc_perm: endpoints,
- * mailboxes and rings start with a struct kipc_obj and differ only in
+ * mailboxes, rings, semaphores and mutexes start with a struct kipc_obj and differ only in
  * their struct kipc_obj_ops. This file creates, registers, finds,
  * permission-checks, deletes and frees them.
  *
@@ -447,7 +447,7 @@ int kipc_owner_check(struct kipc_obj *obj)
 }
 
 /**
- * kipc_obj_delete_all() - delete every mailbox and ring of a namespace
+ * kipc_obj_delete_all() - delete every object but endpoints of a namespace
  * @ns:		the namespace, which the caller holds a reference on
  *
  * Used at module exit and for namespaces nobody can reach any more.

@@ -76,8 +76,7 @@ int kipc_stat_name(int fd, unsigned int type, const char *name,
 
 	if (!info)
 		return -EINVAL;
-	if (type != KIPC_TYPE_ENDPOINT && type != KIPC_TYPE_MAILBOX &&
-	    type != KIPC_TYPE_RING)
+	if (type < KIPC_TYPE_ENDPOINT || type > KIPC_TYPE_MUTEX)
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
 	st.type = type;

@@ -17,13 +17,13 @@ static const struct {
 	int err;
 	const char *msg;
 } kipc_errors[] = {
-	{ EAGAIN,	"would block (queue full or empty)" },
+	{ EAGAIN,	"would block (queue full or empty, semaphore or mutex taken)" },
 	{ ETIMEDOUT,	"timed out" },
 	{ EINTR,	"interrupted by a signal" },
 	{ ESRCH,	"no such endpoint (closed or never existed)" },
-	{ ENOENT,	"no such mailbox or ring" },
-	{ EIDRM,	"mailbox or ring was deleted" },
-	{ EACCES,	"permission denied by the mailbox or ring mode, or not the owner" },
+	{ ENOENT,	"no such mailbox, ring, semaphore or mutex" },
+	{ EIDRM,	"mailbox, ring, semaphore or mutex was deleted" },
+	{ EACCES,	"permission denied by the object's mode, or not its owner" },
 	{ EEXIST,	"name already in use" },
 	{ EBUSY,	"already taken (endpoint name, notification, or ring role)" },
 	{ EMSGSIZE,	"message too large for the queue or the buffer" },
@@ -36,6 +36,11 @@ static const struct {
 	{ E2BIG,	"argument structure too large for this kernel" },
 	{ EPIPE,	"the other side of the ring is gone" },
 	{ EUCLEAN,	"ring header corrupted by an attached process" },
+	{ EOVERFLOW,	"semaphore would pass its maximum (or mutex count full)" },
+	{ EDEADLK,	"deadlock: relock, or waiting would close a cycle of mutexes" },
+	{ EOWNERDEAD,	"mutex owner died holding it; make it consistent" },
+	{ ENOTRECOVERABLE, "mutex left inconsistent by a dead owner: unusable" },
+	{ EPERM,	"this process does not hold the mutex" },
 };
 
 const char *kipc_strerror(int err)

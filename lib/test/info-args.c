@@ -29,8 +29,10 @@ int main(void)
 	CHECK_EQ(-EBADF, kipc_stat(-1, 0, info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, "x", NULL));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, 0, "x", info));
-	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_RING + 1, "x", info));
+	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_MUTEX + 1, "x", info));
 	CHECK_EQ(-EBADF, kipc_stat_name(-1, KIPC_TYPE_RING, "x", info));
+	CHECK_EQ(-EBADF, kipc_stat_name(-1, KIPC_TYPE_SEM, "x", info));
+	CHECK_EQ(-EBADF, kipc_stat_name(-1, KIPC_TYPE_MUTEX, "x", info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, NULL, info));
 	CHECK_EQ(-EINVAL, kipc_stat_name(-1, KIPC_TYPE_ENDPOINT, "", info));
 	CHECK_EQ(-ENAMETOOLONG, kipc_stat_name(-1, KIPC_TYPE_MAILBOX, name, info));

@@ -10,7 +10,8 @@
 static const int kipc_errs[] = {
 	EAGAIN, ETIMEDOUT, EINTR, ESRCH, ENOENT, EIDRM, EACCES, EEXIST, EBUSY,
 	EMSGSIZE, ENOSPC, ENOBUFS, EDQUOT, ECONNRESET, ENAMETOOLONG, ENOTTY,
-	E2BIG, EPIPE, EUCLEAN, EINVAL, EFAULT, ENOMEM,
+	E2BIG, EPIPE, EUCLEAN, EOVERFLOW, EDEADLK, EOWNERDEAD,
+	ENOTRECOVERABLE, EPERM, EINVAL, EFAULT, ENOMEM,
 };
 
 int main(void)
@@ -26,7 +27,10 @@ int main(void)
 	}
 	CHECK(!strcmp(kipc_strerror(-ESRCH),
 		      "no such endpoint (closed or never existed)"));
-	CHECK(!strcmp(kipc_strerror(-ENOENT), "no such mailbox or ring"));
+	CHECK(!strcmp(kipc_strerror(-ENOENT),
+		      "no such mailbox, ring, semaphore or mutex"));
+	CHECK(!strcmp(kipc_strerror(-EOWNERDEAD),
+		      "mutex owner died holding it; make it consistent"));
 	CHECK(!strcmp(kipc_strerror(-EPIPE), "the other side of the ring is gone"));
 	CHECK(!strcmp(kipc_strerror(-ETIMEDOUT), "timed out"));
 	/* Errors without a kipc meaning read as strerror() says. */

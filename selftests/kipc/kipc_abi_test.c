@@ -264,7 +264,7 @@ TEST_F(abi, unknown_flags_are_einval)
 
 	memset(&st, 0, sizeof(st));
 	st.size = sizeof(st);
-	st.type = KIPC_TYPE_RING + 1;
+	st.type = KIPC_TYPE_MUTEX + 1;
 	strcpy(st.name, "x");
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_STAT, &st));
 }

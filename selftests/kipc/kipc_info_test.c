@@ -329,7 +329,7 @@ TEST(list_bad_arguments)
 	fd = sys_kipc_open(0);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, 0, &cursor, info, 2));
-	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, KIPC_LIST_RINGS << 1 | KIPC_LIST_ENDPOINTS, &cursor, info, 2));
+	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, KIPC_LIST_MUTEXES << 1 | KIPC_LIST_ENDPOINTS, &cursor, info, 2));
 	EXPECT_EQ(-EINVAL, sys_kipc_list(fd, KIPC_LIST_ENDPOINTS, &cursor, info, 0));
 
 	memset(&l, 0, sizeof(l));

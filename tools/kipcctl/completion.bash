@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # bash completion for kipcctl(1): commands, options, and the names of the
-# mailboxes and rings that exist now (from 'kipcctl ls --json').
+# mailboxes, rings, semaphores and mutexes that exist now (from
+# 'kipcctl ls --json').
 
-# Names of live objects of JSON type $1 ("mailbox" or "ring"). Names with
+# Names of live objects of JSON type $1 ("mailbox", "ring", ...). Names with
 # characters JSON escapes are left out: they cannot be typed as given.
 _kipcctl_names()
 {
@@ -16,7 +17,7 @@ _kipcctl()
 	_init_completion || return
 
 	# Options that take a value.
-	local valued='--capacity|--max-bytes|--msgsize|--mode|--prio|--timeout|--count|--batch|--slots|--slot-size|--size'
+	local valued='--capacity|--max-bytes|--msgsize|--mode|--prio|--timeout|--count|--batch|--slots|--slot-size|--size|--value|--max|-n'
 	local cmd="" sub="" operands=0 i
 	for ((i = 1; i < cword; i++)); do
 		if [[ ${words[i]} == @($valued) ]]; then
@@ -25,7 +26,7 @@ _kipcctl()
 			:
 		elif [[ -z $cmd ]]; then
 			cmd=${words[i]}
-		elif [[ $cmd == ring && -z $sub ]]; then
+		elif [[ $cmd == @(ring|sem|mutex) && -z $sub ]]; then
 			sub=${words[i]}
 		else
 			((operands++))
@@ -34,7 +35,7 @@ _kipcctl()
 
 	case $prev in
 	--capacity | --max-bytes | --msgsize | --prio | --timeout | --count | \
-	--batch | --slots | --slot-size | --size)
+	--batch | --slots | --slot-size | --size | --value | --max | -n)
 		return
 		;;
 	--mode)
@@ -50,7 +51,7 @@ _kipcctl()
 	local opts="" objects=""
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W 'ls stat create rm send recv watch ring version help' -- "$cur"))
+		COMPREPLY=($(compgen -W 'ls stat create rm send recv watch ring sem mutex usage version help' -- "$cur"))
 		return
 		;;
 	ls) opts="--json" ;;
@@ -71,6 +72,31 @@ _kipcctl()
 		rm) objects=ring ;;
 		produce) opts="--count --size --batch" objects=ring ;;
 		consume) opts="--count --verify --batch --timeout" objects=ring ;;
+		esac
+		;;
+	sem)
+		case $sub in
+		"")
+			COMPREPLY=($(compgen -W 'create post wait stat rm' -- "$cur"))
+			return
+			;;
+		create) opts="--value --max --mode" ;;
+		post) opts="-n" objects=semaphore ;;
+		wait) opts="-n --nonblock --timeout" objects=semaphore ;;
+		stat) opts="--json" objects=semaphore ;;
+		rm) objects=semaphore ;;
+		esac
+		;;
+	mutex)
+		case $sub in
+		"")
+			COMPREPLY=($(compgen -W 'create lock unlock stat rm' -- "$cur"))
+			return
+			;;
+		create) opts="--recursive --mode" ;;
+		lock) opts="--nonblock --timeout" objects=mutex ;;
+		stat) opts="--json" objects=mutex ;;
+		unlock | rm) objects=mutex ;;
 		esac
 		;;
 	esac

@@ -4,7 +4,8 @@
  *
  * The keys are the field names of struct kipc_info in <linux/kipc.h>, in
  * its order, so scripts can rely on them as on the uapi; only "reserved"
- * is left out. "type" is spelled out ("endpoint", "mailbox", "ring"), the
+ * is left out. "type" is spelled out ("endpoint", "mailbox", "ring",
+ * "semaphore", "mutex"), the
  * rest are numbers as the kernel reported them (mode in decimal, as JSON
  * has no octal). Names are arbitrary bytes to the kernel: valid UTF-8 is
  * written as is, each byte that is not becomes U+FFFD, so the output is
@@ -25,6 +26,10 @@ static const char *json_type(uint32_t type)
 		return "mailbox";
 	case KIPC_TYPE_RING:
 		return "ring";
+	case KIPC_TYPE_SEM:
+		return "semaphore";
+	case KIPC_TYPE_MUTEX:
+		return "mutex";
 	default:
 		return "unknown";
 	}

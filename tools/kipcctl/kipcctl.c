@@ -20,7 +20,8 @@ static const char usage_text[] =
 "usage: kipcctl COMMAND [ARGS]\n"
 "\n"
 "Commands:\n"
-"  ls [--json]               list mailboxes, endpoints and rings\n"
+"  ls [--json]               list mailboxes, endpoints, rings, semaphores\n"
+"                            and mutexes\n"
 "  stat [--json] NAME|ID|ep:NAME|ep:ID\n"
 "                            describe a mailbox (or an endpoint)\n"
 "  create NAME [--capacity N] [--max-bytes B] [--msgsize B] [--mode 0660]\n"
@@ -39,6 +40,10 @@ static const char usage_text[] =
 "                            blocked counts change, until it is deleted\n"
 "  ring COMMAND              shared-memory rings: create, ls, stat, rm,\n"
 "                            produce, consume (kipcctl ring --help)\n"
+"  sem COMMAND               semaphores: create, post, wait, stat, rm\n"
+"                            (kipcctl sem --help)\n"
+"  mutex COMMAND             mutexes: create, lock, unlock, stat, rm\n"
+"                            (kipcctl mutex --help)\n"
 "  usage                     what your user holds in kipc, against its\n"
 "                            limits (bytes, mailboxes, rings)\n"
 "  version                   print the loaded module's ABI version\n"
@@ -253,6 +258,8 @@ static const struct {
 	{ "recv",	cmd_recv },
 	{ "watch",	cmd_watch },
 	{ "ring",	cmd_ring },
+	{ "sem",	cmd_sem },
+	{ "mutex",	cmd_mutex },
 	{ "usage",	cmd_usage },
 	{ "version",	cmd_version },
 };

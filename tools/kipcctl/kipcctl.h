@@ -36,6 +36,8 @@ int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_ring(int argc, char **argv);
+int cmd_sem(int argc, char **argv);
+int cmd_mutex(int argc, char **argv);
 
 /* "kipcctl: CMD: OBJ: message" (OBJ may be NULL); returns the exit status. */
 int fail(const char *cmd, const char *obj, int err);

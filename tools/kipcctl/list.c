@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* kipcctl ls, kipcctl stat: describe endpoints and mailboxes. */
+/*
+ * kipcctl ls, kipcctl stat: describe endpoints and mailboxes; ls lists
+ * rings, semaphores and mutexes too. For a semaphore DEPTH is its value
+ * and CAPACITY its maximum; for a mutex DEPTH is how often its owner
+ * holds it and CAPACITY says which pid that is; RECEIVERS counts the
+ * tasks blocked waiting on either.
+ */
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -25,6 +31,10 @@ static const char *type_name(const struct kipc_info *info)
 		return "ep";
 	case KIPC_TYPE_RING:
 		return "ring";
+	case KIPC_TYPE_SEM:
+		return "sem";
+	case KIPC_TYPE_MUTEX:
+		return "mtx";
 	default:
 		return "mbox";
 	}
@@ -39,7 +49,13 @@ static void print_row(const struct kipc_info *info)
 		snprintf(mode, sizeof(mode), "%04o", info->mode);
 	else
 		strcpy(mode, "-");
-	if (info->max_msgs)
+	if (info->type == KIPC_TYPE_SEM)
+		snprintf(capacity, sizeof(capacity), "max %u", info->max_msgs);
+	else if (info->type == KIPC_TYPE_MUTEX && info->depth)
+		snprintf(capacity, sizeof(capacity), "held pid %d", info->pid);
+	else if (info->type == KIPC_TYPE_MUTEX)
+		strcpy(capacity, "free");
+	else if (info->max_msgs)
 		snprintf(capacity, sizeof(capacity), "%u/%u", info->max_msgs,
 			 info->max_bytes);
 	else
@@ -78,7 +94,8 @@ int cmd_ls(int argc, char **argv)
 		       "CAPACITY", "MSGMAX", "SENDERS", "RECEIVERS");
 	for (;;) {
 		n = kipc_list(ep, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES |
-				  KIPC_LIST_RINGS,
+				  KIPC_LIST_RINGS | KIPC_LIST_SEMS |
+				  KIPC_LIST_MUTEXES,
 			      &cursor, entries, 64);
 		if (n < 0) {
 			ret = fail("ls", NULL, n);

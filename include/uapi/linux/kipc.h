@@ -579,13 +579,18 @@ struct kipc_notify {
 #define KIPC_TYPE_ENDPOINT	1
 #define KIPC_TYPE_MAILBOX	2
 #define KIPC_TYPE_RING		3
+#define KIPC_TYPE_SEM		4
+#define KIPC_TYPE_MUTEX		5
 
 /* struct kipc_info.flags */
 #define KIPC_INFO_OWNED		(1U << 0)	/* mailbox dies with owner_ep */
 #define KIPC_INFO_UNLINKED	(1U << 1)	/* mailbox unlinked, still open */
+#define KIPC_INFO_RECURSIVE	(1U << 2)	/* mutex created KIPC_MUTEX_RECURSIVE */
+#define KIPC_INFO_OWNER_DIED	(1U << 3)	/* mutex not yet made consistent */
+#define KIPC_INFO_NOTRECOVERABLE (1U << 4)	/* mutex unusable for good */
 
 /**
- * struct kipc_info - one endpoint, mailbox or ring (KIPC_IOC_STAT,
+ * struct kipc_info - one kipc object (KIPC_IOC_STAT,
  *	KIPC_IOC_LIST)
  * @id:		object id
  * @type:	KIPC_TYPE_*
@@ -598,16 +603,20 @@ struct kipc_notify {
  * @gid:	likewise for the gid
  * @mode:	mailbox or ring permission bits; 0 for an endpoint
  * @pid:	endpoint: opener's tgid in the caller's pid namespace (0 if
- *		not visible); mailbox: 0
+ *		not visible); mutex: the owner's tgid likewise (0 when
+ *		unlocked); others: 0
  * @depth:	messages queued (including those of blocked SYNC senders);
- *		ring: slots in use
+ *		ring: slots in use; semaphore: its value; mutex: how many
+ *		times the owner holds it (0 when unlocked)
  * @bytes:	payload bytes queued
- * @max_msgs:	capacity in messages (0 = rendezvous)
+ * @max_msgs:	capacity in messages (0 = rendezvous); semaphore: its
+ *		maximum value
  * @max_bytes:	capacity in bytes
  * @msg_max:	largest message accepted
  * @nr_senders:	tasks blocked sending to this queue (waiting for room or
  *		for their message to be taken)
- * @nr_receivers: tasks blocked in RECV on this queue
+ * @nr_receivers: tasks blocked in RECV on this queue; semaphore and
+ *		mutex: tasks blocked in SEM_WAIT or MUTEX_LOCK
  * @reserved:	zero
  */
 struct kipc_info {
@@ -656,6 +665,8 @@ struct kipc_stat {
 #define KIPC_LIST_ENDPOINTS	(1U << 0)
 #define KIPC_LIST_MAILBOXES	(1U << 1)
 #define KIPC_LIST_RINGS		(1U << 2)
+#define KIPC_LIST_SEMS		(1U << 3)
+#define KIPC_LIST_MUTEXES	(1U << 4)
 
 /**
  * struct kipc_list - argument of KIPC_IOC_LIST
@@ -900,9 +911,11 @@ struct kipc_usage {
 
 /*
  * Describe one endpoint, mailbox or ring by id or name, or the fd's own.
- * Errors: ENOENT (no such object of that type), EIDRM (mailbox fd of a
- * deleted mailbox, id 0), ENAMETOOLONG, EINVAL (type > KIPC_TYPE_RING,
- * name without type, both id and name, type with neither).
+ * Endpoint, mailbox, semaphore or mutex fd.
+ * Errors: ENOENT (no such object of that type), EIDRM (mailbox, semaphore
+ * or mutex fd of a deleted object, id 0), ENAMETOOLONG, EINVAL (type >
+ * KIPC_TYPE_MUTEX, name without type, both id and name, type with
+ * neither).
  */
 #define KIPC_IOC_STAT		_IOWR(KIPC_IOC_MAGIC, 0x10, struct kipc_stat)
 
@@ -1070,14 +1083,241 @@ struct kipc_ring_wait {
 #define KIPC_IOC_RING_WAKE	_IO(KIPC_IOC_MAGIC, 0x34)
 
 /*
+ * Semaphores and mutexes, for processes that share memory.
+ *
+ * Both are kernel objects like a mailbox: id, optional name (semaphores
+ * and mutexes have name spaces of their own), owner, mode. CREATE and
+ * OPEN are issued on an endpoint fd and return a new fd (O_CLOEXEC) for
+ * the object; the operations are ioctls on that fd, which also answers
+ * poll(), STAT (id 0 = itself) and DELETE (id 0, name "" = itself). The
+ * object lives until deleted, whatever fds are open; deleting it fails
+ * every blocked waiter with EIDRM, and every fd for it then fails with
+ * EIDRM and polls EPOLLHUP | EPOLLERR. Owner, creator or CAP_SYS_ADMIN
+ * may delete. Each counts against its creator's user_syncs_max and
+ * user_bytes_max (see kipc(7)): EDQUOT.
+ *
+ * Semaphore: a count, 0 .. max. WAIT(n) takes n units (read permission),
+ * POST(n) gives n (write permission). Waiters are served strictly in
+ * arrival order: a WAIT succeeds at once only if nobody is queued before
+ * it and the value covers it; POST hands units to the queue from the head
+ * and stops at the first waiter it cannot satisfy, so a waiter for many
+ * units is not starved by a stream of small ones behind it. A wait that
+ * gives up (timeout, signal, KIPC_NONBLOCK) leaves the queue and takes
+ * nothing. Blocking, timeouts and signals as for RECV. poll(): EPOLLIN
+ * while WAIT(1) would succeed now, EPOLLOUT while POST(1) would.
+ *
+ * Undo: KIPC_SEM_UNDO on WAIT(n) records that the calling process owes n
+ * units, on POST(n) that it owes n fewer. When the process exits (also by
+ * SIGKILL), what it owes is given back to the semaphore (clamped to
+ * 0 .. max), as SysV SEM_UNDO does.
+ *
+ * Mutex: owned by the process (thread group) that locked it; any thread
+ * of that process may unlock it, and a relock by any thread of the owner
+ * is a relock. Lock needs write permission. Waiters get the mutex in
+ * arrival order, handed over at unlock (no barging). A mutex is
+ * error-checking (relock fails with EDEADLK) or, created with
+ * KIPC_MUTEX_RECURSIVE, recursive (relock counts; as many unlocks
+ * release it). Every mutex is robust: when its owner exits holding it
+ * (also by SIGKILL), the next locker gets it with EOWNERDEAD and must
+ * call MUTEX_CONSISTENT before unlocking, or the mutex becomes
+ * unrecoverable (every lock then fails with ENOTRECOVERABLE).
+ *
+ * Deadlock detection: a lock that would wait for a mutex whose owner
+ * waits, directly or through a chain of kipc mutex owners and waiters,
+ * for a mutex the caller's process holds fails at once with EDEADLK. The
+ * walk follows at most KIPC_MUTEX_CHAIN_MAX owners; a longer chain is
+ * reported as EDEADLK too. A process counts as waiting while any of its
+ * threads waits.
+ */
+
+/* Largest value of a semaphore (and max of one created with max 0). */
+#define KIPC_SEM_VALUE_MAX	0x7fffffffU
+
+/* Owners a deadlock check follows at most (see above). */
+#define KIPC_MUTEX_CHAIN_MAX	32
+
+/**
+ * struct kipc_sem_create - argument of KIPC_IOC_SEM_CREATE
+ * @size:	sizeof(struct kipc_sem_create), >= KIPC_SEM_CREATE_SIZE_VER0
+ * @flags:	0
+ * @id:		out: id of the new semaphore
+ * @value:	initial value, 0 .. @max
+ * @max:	largest value, 1 .. KIPC_SEM_VALUE_MAX; 0 = KIPC_SEM_VALUE_MAX
+ * @mode:	permission bits, 0 .. 0777 (r = may wait, w = may post)
+ * @reserved:	zero
+ * @name:	NUL-terminated name unique among the semaphores of the IPC
+ *		namespace, or "" for an anonymous one
+ */
+struct kipc_sem_create {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	__u32 value;
+	__u32 max;
+	__u32 mode;
+	__u32 reserved;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_SEM_CREATE_SIZE_VER0	96
+
+/* struct kipc_sem_op.flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */
+#define KIPC_SEM_UNDO		(1U << 8)	/* give back on process exit */
+
+/**
+ * struct kipc_sem_op - argument of KIPC_IOC_SEM_WAIT and KIPC_IOC_SEM_POST
+ * @size:	sizeof(struct kipc_sem_op), >= KIPC_SEM_OP_SIZE_VER0
+ * @flags:	WAIT: KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEM_UNDO;
+ *		POST: KIPC_SEM_UNDO
+ * @n:		units, 1 .. the semaphore's max
+ * @value:	out: the value right after the operation
+ * @timeout:	WAIT: see KIPC_TIMEOUT
+ */
+struct kipc_sem_op {
+	__u32 size;
+	__u32 flags;
+	__u32 n;
+	__u32 value;
+	struct kipc_timespec timeout;
+};
+
+#define KIPC_SEM_OP_SIZE_VER0		32
+
+/* struct kipc_mutex_create.flags */
+#define KIPC_MUTEX_RECURSIVE	(1U << 0)	/* relock counts instead of EDEADLK */
+
+/**
+ * struct kipc_mutex_create - argument of KIPC_IOC_MUTEX_CREATE
+ * @size:	sizeof(struct kipc_mutex_create), >= KIPC_MUTEX_CREATE_SIZE_VER0
+ * @flags:	KIPC_MUTEX_*
+ * @id:		out: id of the new mutex
+ * @mode:	permission bits, 0 .. 0777 (w = may lock)
+ * @reserved:	zero
+ * @name:	NUL-terminated name unique among the mutexes of the IPC
+ *		namespace, or "" for an anonymous one
+ */
+struct kipc_mutex_create {
+	__u32 size;
+	__u32 flags;
+	__u64 id;
+	__u32 mode;
+	__u32 reserved;
+	char name[KIPC_NAME_MAX];
+};
+
+#define KIPC_MUTEX_CREATE_SIZE_VER0	88
+
+/**
+ * struct kipc_mutex_lock - argument of KIPC_IOC_MUTEX_LOCK
+ * @size:	sizeof(struct kipc_mutex_lock), >= KIPC_MUTEX_LOCK_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK (trylock), KIPC_TIMEOUT, KIPC_ABSTIME
+ * @count:	out: how many times the caller's process now holds it
+ * @reserved:	zero
+ * @timeout:	see KIPC_TIMEOUT
+ */
+struct kipc_mutex_lock {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 reserved;
+	struct kipc_timespec timeout;
+};
+
+#define KIPC_MUTEX_LOCK_SIZE_VER0	32
+
+/*
+ * Create a semaphore and return a semaphore fd (O_CLOEXEC); id is written
+ * back. Endpoint fd only. Errors: EEXIST, EDQUOT, ENAMETOOLONG, EMFILE,
+ * ENOMEM, EINVAL (value > max, max > KIPC_SEM_VALUE_MAX, mode > 0777).
+ */
+#define KIPC_IOC_SEM_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x40, struct kipc_sem_create)
+
+/*
+ * Open a semaphore by id or name (struct kipc_mbox_ref) and return a
+ * semaphore fd (O_CLOEXEC); id is written back. Needs read or write
+ * permission. Endpoint fd only. Errors: ENOENT, EACCES, ENAMETOOLONG,
+ * EMFILE, EINVAL.
+ */
+#define KIPC_IOC_SEM_OPEN	_IOWR(KIPC_IOC_MAGIC, 0x41, struct kipc_mbox_ref)
+
+/*
+ * Delete a semaphore by id or name; on a semaphore fd, id 0 and name ""
+ * mean that semaphore. Errors: ENOENT, EACCES, EIDRM (already deleted).
+ */
+#define KIPC_IOC_SEM_DELETE	_IOW(KIPC_IOC_MAGIC, 0x42, struct kipc_mbox_ref)
+
+/*
+ * Take n units, waiting as the blocking flags allow (O_NONBLOCK on the fd
+ * acts as KIPC_NONBLOCK). Semaphore fd. Errors: EAGAIN, ETIMEDOUT, EINTR,
+ * EIDRM, EACCES, ENOMEM (KIPC_SEM_UNDO), EINVAL (n 0 or above max).
+ */
+#define KIPC_IOC_SEM_WAIT	_IOWR(KIPC_IOC_MAGIC, 0x43, struct kipc_sem_op)
+
+/*
+ * Give n units, waking waiters in arrival order. Never blocks. Semaphore
+ * fd. Errors: EOVERFLOW (the value would pass max: nothing is posted),
+ * EIDRM, EACCES, ENOMEM (KIPC_SEM_UNDO), EINVAL (n 0 or above max,
+ * blocking flags given).
+ */
+#define KIPC_IOC_SEM_POST	_IOWR(KIPC_IOC_MAGIC, 0x44, struct kipc_sem_op)
+
+/*
+ * Create a mutex and return a mutex fd (O_CLOEXEC); id is written back.
+ * Endpoint fd only. Errors: EEXIST, EDQUOT, ENAMETOOLONG, EMFILE, ENOMEM,
+ * EINVAL (mode > 0777, unknown flag).
+ */
+#define KIPC_IOC_MUTEX_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x48, struct kipc_mutex_create)
+
+/*
+ * Open a mutex by id or name (struct kipc_mbox_ref) and return a mutex fd
+ * (O_CLOEXEC); id is written back. Needs read or write permission.
+ * Endpoint fd only. Errors: ENOENT, EACCES, ENAMETOOLONG, EMFILE, EINVAL.
+ */
+#define KIPC_IOC_MUTEX_OPEN	_IOWR(KIPC_IOC_MAGIC, 0x49, struct kipc_mbox_ref)
+
+/*
+ * Delete a mutex by id or name; on a mutex fd, id 0 and name "" mean that
+ * mutex. Errors: ENOENT, EACCES, EIDRM (already deleted).
+ */
+#define KIPC_IOC_MUTEX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x4a, struct kipc_mbox_ref)
+
+/*
+ * Lock, waiting as the blocking flags allow (O_NONBLOCK on the fd acts as
+ * KIPC_NONBLOCK). Mutex fd. Returns 0, or -1 with errno EOWNERDEAD when
+ * the caller now holds a mutex whose previous owner died holding it (see
+ * MUTEX_CONSISTENT). Errors: EAGAIN, ETIMEDOUT, EINTR, EDEADLK (relock of
+ * an error-checking mutex, or a wait that would close a cycle),
+ * ENOTRECOVERABLE, EIDRM, EACCES, EOVERFLOW (recursion count full).
+ */
+#define KIPC_IOC_MUTEX_LOCK	_IOWR(KIPC_IOC_MAGIC, 0x4b, struct kipc_mutex_lock)
+
+/*
+ * Unlock (once, for a recursive mutex); the next waiter in arrival order
+ * becomes the owner. Unlocking a mutex whose previous owner died without
+ * making it consistent makes it unrecoverable. Mutex fd. Errors: EPERM
+ * (the caller's process does not hold it), EIDRM.
+ */
+#define KIPC_IOC_MUTEX_UNLOCK	_IO(KIPC_IOC_MAGIC, 0x4c)
+
+/*
+ * Mark a mutex locked with EOWNERDEAD consistent again, as
+ * pthread_mutex_consistent(). Mutex fd. Errors: EPERM (not the owner),
+ * EINVAL (the mutex is not in the owner-died state), EIDRM.
+ */
+#define KIPC_IOC_MUTEX_CONSISTENT _IO(KIPC_IOC_MAGIC, 0x4d)
+
+/*
  * Reserved for later ABI revisions (do not reuse):
  *   0x21 .. 0x2f	more batched message operations
  *   0x35 .. 0x3f	more ring operations
+ *   0x45 .. 0x47	more semaphore operations
+ *   0x4e .. 0x4f	more mutex operations
  */
 
 /*
  * io_uring: endpoint and mailbox fds accept IORING_OP_URING_CMD for SEND,
- * RECV, CALL and REPLY. sqe->cmd_op is the ioctl number (KIPC_IOC_SEND,
+ * RECV, CALL and REPLY; semaphore fds for SEM_WAIT, mutex fds for
+ * MUTEX_LOCK (the owner is the submitting process). sqe->cmd_op is the ioctl number (KIPC_IOC_SEND,
  * ...) and the SQE's command area (sqe->cmd, 16 bytes; plain 64-byte SQEs
  * suffice) holds a struct kipc_uring_cmd pointing at the same argument
  * struct as the ioctl. Semantics, flags, errors and the kernel-stamped

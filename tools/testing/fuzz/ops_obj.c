@@ -173,7 +173,7 @@ void op_mbox_set(struct fuzz *f)
 
 static void check_info(struct fuzz *f, const struct kipc_info *in)
 {
-	if (in->type < KIPC_TYPE_ENDPOINT || in->type > KIPC_TYPE_RING)
+	if (in->type < KIPC_TYPE_ENDPOINT || in->type > KIPC_TYPE_MUTEX)
 		impossible(f, "info type %u", in->type);
 	if (!in->id)
 		impossible(f, "info id 0");
