@@ -8,7 +8,7 @@
  * never wait are not accepted.
  */
 #define _GNU_SOURCE
-#include <liburing.h>
+#include "io_uring_raw.h"
 
 #include "kipc_sync.h"
 
@@ -19,7 +19,7 @@ static void prep_cmd(struct io_uring_sqe *sqe, int fd, unsigned int op,
 {
 	struct kipc_uring_cmd *cmd;
 
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	kt_uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0);
 	sqe->cmd_op = op;
 	cmd = (struct kipc_uring_cmd *)sqe->cmd;
 	cmd->arg = (uint64_t)(uintptr_t)arg;
@@ -28,40 +28,40 @@ static void prep_cmd(struct io_uring_sqe *sqe, int fd, unsigned int op,
 }
 
 /* The completion of @data, waiting at most KS_WAIT_MS: its res. */
-static int reap(struct io_uring *ring, uint64_t data, int *res)
+static int reap(struct kt_uring *ring, uint64_t data, int *res)
 {
 	struct __kernel_timespec ts = { .tv_sec = KS_WAIT_MS / 1000 };
 	struct io_uring_cqe *cqe;
 	int ret;
 
 	for (;;) {
-		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+		ret = kt_uring_wait_cqe_timeout(ring, &cqe, &ts);
 		if (ret)
 			return ret;
 		if (cqe->user_data == data) {
 			*res = cqe->res;
-			io_uring_cqe_seen(ring, cqe);
+			kt_uring_cqe_seen(ring, cqe);
 			return 0;
 		}
-		io_uring_cqe_seen(ring, cqe);
+		kt_uring_cqe_seen(ring, cqe);
 	}
 }
 
-static bool nothing_completed(struct io_uring *ring)
+static bool nothing_completed(struct kt_uring *ring)
 {
 	struct io_uring_cqe *cqe;
 
-	return io_uring_peek_cqe(ring, &cqe) == -EAGAIN;
+	return kt_uring_peek_cqe(ring, &cqe) == -EAGAIN;
 }
 
 FIXTURE(uring) {
-	struct io_uring ring;
+	struct kt_uring ring;
 	int ep;
 };
 
 FIXTURE_SETUP(uring)
 {
-	int ret = io_uring_queue_init(8, &self->ring, 0);
+	int ret = kt_uring_init(8, &self->ring, 0);
 
 	if (ret == -ENOSYS || ret == -EPERM)
 		SKIP(return, "io_uring not available (%d)", ret);
@@ -72,7 +72,7 @@ FIXTURE_SETUP(uring)
 
 FIXTURE_TEARDOWN(uring)
 {
-	io_uring_queue_exit(&self->ring);
+	kt_uring_exit(&self->ring);
 	close(self->ep);
 }
 
@@ -84,8 +84,8 @@ TEST_F(uring, sem_wait_completes_when_posted)
 
 	sem = ks_sem_create(self->ep, NULL, 1, 0, 0600, &id);
 	ASSERT_GE(sem, 0);
-	prep_cmd(io_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_WAIT, &op, 1);
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	prep_cmd(kt_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_WAIT, &op, 1);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, ks_wait_waiters(sem, 1));
 	EXPECT_TRUE(nothing_completed(&self->ring));
 	ASSERT_EQ(0, ks_sem_post(sem, 2, 0));
@@ -104,13 +104,13 @@ TEST_F(uring, cancelled_sem_wait_leaves_the_queue)
 
 	sem = ks_sem_create(self->ep, NULL, 0, 0, 0600, NULL);
 	ASSERT_GE(sem, 0);
-	prep_cmd(io_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_WAIT, &op, 1);
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	prep_cmd(kt_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_WAIT, &op, 1);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, ks_wait_waiters(sem, 1));
-	sqe = io_uring_get_sqe(&self->ring);
-	io_uring_prep_cancel64(sqe, 1, 0);
+	sqe = kt_uring_get_sqe(&self->ring);
+	kt_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, reap(&self->ring, 1, &res));
 	EXPECT_EQ(-ECANCELED, res);
 	EXPECT_EQ(0, ks_wait_waiters(sem, 0));
@@ -144,8 +144,8 @@ TEST_F(uring, mutex_lock_completes_at_hand_off)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(locked[0], &c, 1));
-	prep_cmd(io_uring_get_sqe(&self->ring), m, KIPC_IOC_MUTEX_LOCK, &l, 1);
-	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	prep_cmd(kt_uring_get_sqe(&self->ring), m, KIPC_IOC_MUTEX_LOCK, &l, 1);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, ks_wait_waiters(m, 1));
 	EXPECT_TRUE(nothing_completed(&self->ring));
 	ASSERT_EQ(1, write(release[1], &c, 1));
@@ -173,9 +173,9 @@ TEST_F(uring, commands_that_never_wait_are_not_accepted)
 	ASSERT_GE(sem, 0);
 	m = ks_mutex_create(self->ep, NULL, 0, 0600, NULL);
 	ASSERT_GE(m, 0);
-	prep_cmd(io_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_POST, &op, 1);
-	prep_cmd(io_uring_get_sqe(&self->ring), m, KIPC_IOC_MUTEX_UNLOCK, NULL, 2);
-	ASSERT_EQ(2, io_uring_submit(&self->ring));
+	prep_cmd(kt_uring_get_sqe(&self->ring), sem, KIPC_IOC_SEM_POST, &op, 1);
+	prep_cmd(kt_uring_get_sqe(&self->ring), m, KIPC_IOC_MUTEX_UNLOCK, NULL, 2);
+	ASSERT_EQ(2, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, reap(&self->ring, 1, &res));
 	EXPECT_EQ(-ENOTTY, res);
 	ASSERT_EQ(0, reap(&self->ring, 2, &res));
