@@ -80,14 +80,20 @@ static int __init kipc_init(void)
 	int ret;
 
 	kipc_ioctl_init();
-	ret = misc_register(&kipc_misc);
-	if (ret != -EBUSY)
+	ret = kipc_msg_cache_init();
+	if (ret)
 		return ret;
-	/* Something else took the minor on this machine: udev still works. */
-	pr_warn("minor %d is taken; using a dynamic one (no loading on open)\n",
-		KIPC_MINOR);
-	kipc_misc.minor = MISC_DYNAMIC_MINOR;
-	return misc_register(&kipc_misc);
+	ret = misc_register(&kipc_misc);
+	if (ret == -EBUSY) {
+		/* Something else took the minor here: udev still works. */
+		pr_warn("minor %d is taken; using a dynamic one (no loading on open)\n",
+			KIPC_MINOR);
+		kipc_misc.minor = MISC_DYNAMIC_MINOR;
+		ret = misc_register(&kipc_misc);
+	}
+	if (ret)
+		kipc_msg_cache_exit();
+	return ret;
 }
 
 static void __exit kipc_exit(void)
@@ -95,6 +101,7 @@ static void __exit kipc_exit(void)
 	misc_deregister(&kipc_misc);
 	kipc_ns_exit();
 	kipc_users_exit();
+	kipc_msg_cache_exit();
 }
 
 module_init(kipc_init);
