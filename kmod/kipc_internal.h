@@ -386,6 +386,8 @@ struct kipc_msg {
 	u8 data[];
 };
 
+int kipc_msg_cache_init(void);
+void kipc_msg_cache_exit(void);
 size_t kipc_msg_footprint(u32 len);
 struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 			      u32 len, u32 prio);

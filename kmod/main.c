@@ -86,9 +86,14 @@ static int __init kipc_init(void)
 	int ret;
 
 	kipc_ioctl_init();
-	ret = kipc_watch_wq_init();
+	ret = kipc_msg_cache_init();
 	if (ret)
 		return ret;
+	ret = kipc_watch_wq_init();
+	if (ret) {
+		kipc_msg_cache_exit();
+		return ret;
+	}
 	ret = misc_register(&kipc_misc);
 	if (ret == -EBUSY) {
 		/* Something else took the minor here: udev still works. */
@@ -97,8 +102,10 @@ static int __init kipc_init(void)
 		kipc_misc.minor = MISC_DYNAMIC_MINOR;
 		ret = misc_register(&kipc_misc);
 	}
-	if (ret)
+	if (ret) {
 		kipc_watch_wq_exit();
+		kipc_msg_cache_exit();
+	}
 	return ret;
 }
 
@@ -110,6 +117,7 @@ static void __exit kipc_exit(void)
 	kipc_ns_exit();
 	kipc_watch_wq_exit();
 	kipc_users_exit();
+	kipc_msg_cache_exit();
 }
 
 module_init(kipc_init);

@@ -2,6 +2,14 @@
 /*
  * kipc messages: allocation (charged to the sender's accounts at their real
  * size), header stamping, and queue limits.
+ *
+ * A message is one allocation, header and payload together. Small ones
+ * (up to KIPC_MSG_SMALL payload bytes, the common case) come from a cache
+ * of their own, memcg-accounted like the kmalloc caches and with the
+ * payload as its only user-copy region: no size-class lookup on the way in
+ * and out, a footprint known without asking the allocator, and a hardened
+ * user copy that can only reach the payload. Larger ones are kmalloc()ed,
+ * and kvmalloc()ed past the largest kmalloc size.
  */
 #include <linux/cred.h>
 #include <linux/pid.h>
@@ -10,6 +18,43 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include "kipc_internal.h"
+
+/*
+ * Payload bytes a message from kipc_msg_cache holds. With the header that
+ * is a 240-byte object on x86-64: a little over the kmalloc-192 a 64-byte
+ * message took, less than the kmalloc-256 a 128-byte one took.
+ */
+#define KIPC_MSG_SMALL	128
+
+static struct kmem_cache *kipc_msg_cache __ro_after_init;
+
+/**
+ * kipc_msg_cache_init() - create the small-message cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init kipc_msg_cache_init(void)
+{
+	size_t size = struct_size((struct kipc_msg *)NULL, data,
+				  KIPC_MSG_SMALL);
+
+	kipc_msg_cache = kmem_cache_create_usercopy("kipc_msg", size, 0,
+						    SLAB_ACCOUNT,
+						    offsetof(struct kipc_msg, data),
+						    KIPC_MSG_SMALL, NULL);
+	return kipc_msg_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * kipc_msg_cache_exit() - destroy the small-message cache
+ *
+ * Every message is freed by then: none outlives its queue, and every
+ * queue goes with the module's last file.
+ */
+void kipc_msg_cache_exit(void)
+{
+	kmem_cache_destroy(kipc_msg_cache);
+}
 
 /**
  * kipc_msg_size_cap() - current largest message any queue may accept
@@ -35,10 +80,21 @@ size_t kipc_msg_footprint(u32 len)
 {
 	size_t size = struct_size((struct kipc_msg *)NULL, data, len);
 
+	if (len <= KIPC_MSG_SMALL)
+		return kmem_cache_size(kipc_msg_cache);
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_size_roundup(size);
 	/* kvmalloc() tries whole pages in a power-of-two block first. */
 	return PAGE_SIZE << get_order(size);
+}
+
+/* Give back the memory of a message of @len payload bytes. */
+static void kipc_msg_release(struct kipc_msg *msg, u32 len)
+{
+	if (len <= KIPC_MSG_SMALL)
+		kmem_cache_free(kipc_msg_cache, msg);
+	else
+		kvfree(msg);
 }
 
 /**
@@ -72,7 +128,9 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 		goto release;
 	size = struct_size(msg, data, len);
 	/* kvmalloc() costs more even when it ends in kmalloc(). */
-	if (size <= KMALLOC_MAX_CACHE_SIZE)
+	if (len <= KIPC_MSG_SMALL)
+		msg = kmem_cache_alloc(kipc_msg_cache, KIPC_GFP_HELD);
+	else if (size <= KMALLOC_MAX_CACHE_SIZE)
 		msg = kmalloc(size, KIPC_GFP_HELD);
 	else
 		msg = kvmalloc(size, KIPC_GFP_HELD);
@@ -81,7 +139,7 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 		goto uncharge;
 	memset(msg, 0, sizeof(*msg));
 	if (len && copy_from_user(msg->data, buf, len)) {
-		kvfree(msg);
+		kipc_msg_release(msg, len);
 		ret = -EFAULT;
 		goto uncharge;
 	}
@@ -113,13 +171,14 @@ void kipc_msg_free(struct kipc_msg *msg)
 {
 	if (!msg)
 		return;
+	/* msg->len never changes: the footprint is the one charged. */
 	kipc_charge_sub(&msg->charge, KIPC_CHARGE_BYTES,
 			kipc_msg_footprint(msg->len));
 	kipc_charge_release(&msg->charge);
 	put_pid(msg->pid);
 	if (msg->txn)
 		kipc_txn_put(msg->txn);
-	kvfree(msg);
+	kipc_msg_release(msg, msg->len);
 }
 
 /**

@@ -154,8 +154,16 @@ int kipc_wait(wait_queue_head_t *wq, const struct kipc_deadline *dl,
  * @lock:	held by the caller, and by wakers when they change the
  *		condition; dropped while asleep
  * @dl:		deadline and blocking mode
- * @ready:	the condition, evaluated with @lock held
+ * @ready:	the condition, evaluated with @lock held; it may be
+ *		evaluated twice in a row, so what it records must be
+ *		recorded once (as a count of waiters taken only once)
  * @arg:	passed to @ready
+ *
+ * Most calls find their condition met (a send to a queue with room, a
+ * receive from a queue with a message): they return without touching
+ * @wq, whose lock and list would cost more than the check. Since wakers
+ * change the condition only under @lock, which is held from that first
+ * check until we are on @wq, no wake-up can be lost in between.
  *
  * Return: as kipc_wait(); @lock is held again on return.
  */
@@ -167,6 +175,10 @@ int kipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
 	ktime_t until;
 	int ret;
 
+	lockdep_assert_held(lock);
+	ret = ready(arg);
+	if (ret)
+		return ret;
 	prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 	ret = kipc_wait_check(dl, ready, arg, &until);
 	if (!ret) {

@@ -109,6 +109,10 @@ int run_stream(const struct transport *t, size_t size, uint64_t count,
 int run_scale(unsigned int producers, unsigned int consumers, size_t size,
 	      uint64_t count, double *msgs_per_s);
 
+/* pairs.c: @pairs independent producer/consumer pairs of transport @t. */
+int run_pairs(const struct transport *t, unsigned int pairs, size_t size,
+	      uint64_t count, double *msgs_per_s, const char **why);
+
 /* limits.c */
 void limits_process(void);
 void limits_raise_system(void);

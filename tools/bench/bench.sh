@@ -25,14 +25,22 @@ esac
 # Kernel-owned 1 MiB messages need a 2 MiB slot.
 vm=("$top/tools/testing/vm/run" --icount --kernel 6.12 --timeout 540
 	--module-args "ring_slot_size_max=2097152")
+# Independent pairs need a CPU per process and wall-clock time: two vCPUs,
+# no icount. Their figures follow the host's load.
+vm_smp=("$top/tools/testing/vm/run" --smp 2 --kernel 6.12 --timeout 300)
 kipc_transports=kipc-direct,kipc-mbox,kipc-mbox-batch,kipc-mbox-sendrecv,kipc-rendezvous,kipc-call,kipc-uring-b16,kipc-uring-b64,kipc-uring-sqpoll,ring-spsc,ring-spsc-zc,ring-mpsc,ring-mpsc-zc
 export LD_LIBRARY_PATH=$top/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
 # The guest's console: JSON lines are the figures, the rest is its log.
+# vm_bench RAW ENV ARGS...: ENV vm-icount (the icount VM) or vm-smp2.
 vm_bench() {
-	local raw=$1; shift
+	local raw=$1 env=$2; shift 2
 	local rc=0
-	"${vm[@]}" -- kipc-bench --env vm-icount "$@" > "$raw.console" || rc=$?
+	if [ "$env" = vm-smp2 ]; then
+		"${vm_smp[@]}" -- kipc-bench --env "$env" "$@" > "$raw.console" || rc=$?
+	else
+		"${vm[@]}" -- kipc-bench --env "$env" "$@" > "$raw.console" || rc=$?
+	fi
 	tr -d '\r' < "$raw.console" | grep '^{"env"' > "$raw" || true
 	tr -d '\r' < "$raw.console" | grep -v '^{"env"' >&2 || true
 	return $rc
@@ -62,10 +70,11 @@ if [ "$mode" = smoke ]; then
 	rm -rf "$out" && mkdir -p "$out"
 	fail=0
 	"$bin" --env native --smoke > "$out/native.jsonl" || fail=1
-	vm_bench "$out/vm.jsonl" --smoke --scale --raise-limits \
+	vm_bench "$out/vm.jsonl" vm-icount --smoke --scale --raise-limits \
 		--transports "$kipc_transports" || fail=1
 	vm_bench_shim "$out/vm-shim.jsonl" --smoke || fail=1
-	for f in native vm vm-shim; do
+	vm_bench "$out/vm-smp2.jsonl" vm-smp2 --smoke --pairs --sizes 64 || fail=1
+	for f in native vm vm-shim vm-smp2; do
 		[ -s "$out/$f.jsonl" ] || { echo "bench-smoke: no figures from $f" >&2; fail=1; }
 	done
 	if [ $fail = 0 ]; then
@@ -82,18 +91,20 @@ rm -rf "$out/data" && mkdir -p "$out/data"
 started=$(date +%s)
 fail=0
 # The VM first: under icount its figures do not depend on host load.
-vm_bench "$out/vm.raw.jsonl" --reps 5 --count 600 --count-min 20 --bytes 6M \
+vm_bench "$out/vm.raw.jsonl" vm-icount --reps 5 --count 600 --count-min 20 --bytes 6M \
 	--scale --raise-limits || fail=1
 vm_bench_shim "$out/vm-shim.raw.jsonl" --reps 5 --count 600 --count-min 20 \
 	--bytes 6M || fail=1
+vm_bench "$out/vm-smp2.raw.jsonl" vm-smp2 --reps 5 --pairs --sizes 64 \
+	--stream-count 20000 || fail=1
 # Streams of small messages get 100000 messages: a fast ring moves 3000 in
 # 0.2 ms, as long as the wake-ups that start and end the stream. That makes
 # a native repetition about 50 s instead of 20 s (load average 9).
 "$bin" --env native --reps 5 --count 3000 --stream-count 100000 --count-min 50 --bytes 32M \
 	> "$out/native.raw.jsonl" || fail=1
 
-awk -v out="$out" -f "$here/report.awk" "$out/vm.raw.jsonl" \
-	"$out/vm-shim.raw.jsonl" "$out/native.raw.jsonl"
+awk -v out="$out" -f "$here/report.awk" "$out/vm.raw.jsonl" "$out/vm-shim.raw.jsonl" \
+	"$out/vm-smp2.raw.jsonl" "$out/native.raw.jsonl"
 when="$(date -u +%Y-%m-%d), $(nproc)-core $(. /etc/os-release && echo "$PRETTY_NAME")"
 for env in vm-icount native; do
 	gnuplot -e "dir='$out'; env='$env'; when='$when'" "$here/charts.gp"

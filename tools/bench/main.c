@@ -35,6 +35,7 @@ struct opts {
 	unsigned int nsizes;
 	const char *only;	/* comma-separated transports, NULL = all */
 	int scale, raise_limits, verbose;
+	int pairs;		/* only the independent-pairs runs */
 	unsigned int timeout;
 };
 
@@ -176,6 +177,54 @@ static int scale_all(const struct opts *o, unsigned int rep)
 	return failed;
 }
 
+/*
+ * Independent pairs (pairs.c), 1 and 2 of them, of each selected transport
+ * (by default kipc-mbox and posix-mq), reported as TRANSPORT-pairsP.
+ */
+static int pairs_all(const struct opts *o, unsigned int rep, int have_kipc)
+{
+	struct opts po = *o;
+	const char *why = "";
+	unsigned int i, k, p;
+	char name[64];
+	double v = 0;
+	int ret, failed = 0;
+
+	if (!po.only)
+		po.only = have_kipc ? "posix-mq,kipc-mbox" : "posix-mq";
+	for (i = 0; bench_transports[i]; i++) {
+		const struct transport *t = bench_transports[i];
+
+		if (!selected(&po, t->name) || ((t->flags & T_KIPC) && !have_kipc) ||
+		    (t->flags & (T_THREADS | T_RTT_ONLY | T_SOLO)))
+			continue;
+		for (k = 0; k < o->nsizes; k++) {
+			for (p = 1; p <= 2; p++) {
+				snprintf(name, sizeof(name), "%s-pairs%u", t->name, p);
+				current = name;
+				current_size = o->sizes[k];
+				alarm(o->timeout);
+				ret = run_pairs(t, p, o->sizes[k],
+						stream_count_for(o, o->sizes[k]), &v, &why);
+				alarm(0);
+				if (ret == BENCH_SKIP) {
+					if (rep == 1)
+						bench_warn("%s %zu: n/a: %s", name, o->sizes[k], why);
+					continue;
+				}
+				if (ret) {
+					bench_warn("%s %zu: FAILED: %s", name, o->sizes[k],
+						   kipc_strerror(ret));
+					failed = 1;
+					continue;
+				}
+				emit(o, rep, name, o->sizes[k], "msgs_per_s", v);
+			}
+		}
+	}
+	return failed;
+}
+
 /* A number with an optional k or m (binary) suffix; 0 if malformed. */
 static uint64_t parse_num(const char *arg)
 {
@@ -209,7 +258,7 @@ static void usage(FILE *f)
 	fputs("usage: kipc-bench [--env NAME] [--reps N] [--count N] [--stream-count N]\n"
 	      "                  [--count-min N] [--bytes B] [--sizes 8,64,4k,64k,1m]\n"
 	      "                  [--transports a,b]\n"
-	      "                  [--scale] [--raise-limits] [--timeout S] [--smoke] [--list] [-v]\n"
+	      "                  [--scale] [--pairs] [--raise-limits] [--timeout S] [--smoke] [--list] [-v]\n"
 	      "JSON lines on stdout; see docs/benchmarks.md.\n", f);
 }
 
@@ -225,6 +274,7 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' },
 		{ "transports", required_argument, NULL, 't' },
 		{ "scale", no_argument, NULL, 'S' },
+		{ "pairs", no_argument, NULL, 'P' },
 		{ "raise-limits", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "smoke", no_argument, NULL, 'k' },
@@ -259,6 +309,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': o.only = optarg; break;
 		case 'S': o.scale = 1; break;
+		case 'P': o.pairs = 1; break;
 		case 'R': o.raise_limits = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'T': o.timeout = (unsigned int)strtoul(optarg, NULL, 0); break;
@@ -287,7 +338,11 @@ int main(int argc, char **argv)
 	if (o.raise_limits)
 		limits_raise_system();
 
-	for (rep = 1; rep <= o.reps; rep++) {
+	for (rep = 1; rep <= o.reps && o.pairs; rep++) {
+		failed |= pairs_all(&o, rep, have_kipc);
+		bench_warn("repetition %u of %u done", rep, o.reps);
+	}
+	for (rep = 1; rep <= o.reps && !o.pairs; rep++) {
 		any = 0;
 		for (i = 0; bench_transports[i]; i++) {
 			const struct transport *t = bench_transports[i];

@@ -65,6 +65,24 @@ function goal(text, env, t1, s1, m1, t2, s2, m2,    a, b) {
 	b = shown(env, t2, s2, m2)
 	printf("| %s | %s | %s | %s |\n", text, fmt(a), fmt(b), ratio(a, b)) > md
 }
+# One goal: @a ÷ @b against @target, "<=" or ">=" (@op); "n/a" when a
+# figure is missing (that environment or transport did not run).
+function check(text, a, b, op, target,    r, ok) {
+	if (a == "" || b == "" || b == 0) {
+		printf("| %s | %s %s | n/a | n/a |\n", text, op, target) > md
+		return
+	}
+	r = a / b
+	ok = op == "<=" ? r <= target : r >= target
+	printf("| %s | %s %s | %.2f | %s |\n", text, op, target, r,
+	       ok ? "met" : "missed") > md
+	ngoals++
+	if (ok)
+		nmet++
+}
+function want(text, env, t1, s1, m1, t2, s2, m2, op, target) {
+	check(text, shown(env, t1, s1, m1), shown(env, t2, s2, m2), op, target)
+}
 
 {
 	gsub("\r", "")
@@ -103,6 +121,7 @@ END {
 	title["syscalls_per_msg"] = "system calls per message (both sides, streaming)"; scale["syscalls_per_msg"] = 1
 	title["cpu_ns_per_msg"] = "CPU time per message (both sides, streaming), µs"; scale["cpu_ns_per_msg"] = 1000
 	envname["vm-icount"] = "QEMU TCG, icount (one vCPU, 1 instruction = 1 ns), Linux 6.12, kernel-owned kipc"
+	envname["vm-smp2"] = "QEMU TCG, two vCPUs, no icount (wall-clock, depends on host load), Linux 6.12, kernel-owned kipc"
 	envname["native"] = "native host, userspace only (kipc rings over a memfd)"
 
 	for (k = 1; k <= nkeys; k++) {
@@ -146,6 +165,34 @@ END {
 			printf("\n") > md
 		}
 	}
+
+	printf("### Goals\n\n") > md
+	printf("Each a ratio of medians from this run; 64 B unless said.\n\n") > md
+	printf("| goal | target | ratio | |\n|---|---:|---:|---|\n") > md
+	v = "vm-icount"
+	want("VM round trip: kipc-mbox ÷ posix-mq", v, "kipc-mbox", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 1.0)
+	want("VM round trip: kipc-mbox ÷ pipe", v, "kipc-mbox", 64, "rtt_p50_ns", "pipe", 64, "rtt_p50_ns", "<=", 1.0)
+	want("VM round trip: kipc-mbox-sendrecv ÷ posix-mq", v, "kipc-mbox-sendrecv", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 0.8)
+	want("VM round trip: kipc-call ÷ posix-mq", v, "kipc-call", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 0.8)
+	want("VM round trip: kipc-rendezvous ÷ posix-mq", v, "kipc-rendezvous", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 1.2)
+	want("VM round trip: kipc-mbox ÷ eventfd-pingpong", v, "kipc-mbox", 64, "rtt_p50_ns", "eventfd-pingpong", 64, "rtt_p50_ns", "<=", 1.15)
+	want("VM round trip: kipc-mbox ÷ futex-shm", v, "kipc-mbox", 64, "rtt_p50_ns", "futex-shm", 64, "rtt_p50_ns", "<=", 1.15)
+	want("VM round trip: kipc-mbox ÷ kipc-direct", v, "kipc-mbox", 64, "rtt_p50_ns", "kipc-direct", 64, "rtt_p50_ns", "<=", 1.1)
+	want("VM one-way msgs/s: kipc-mbox ÷ posix-mq", v, "kipc-mbox", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 1.0)
+	want("VM one-way msgs/s: kipc-mbox-batch (16 per call) ÷ posix-mq", v, "kipc-mbox-batch", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 3.0)
+	want("VM one-way msgs/s: kipc-uring-b64 ÷ kipc-mbox-batch", v, "kipc-uring-b64", 64, "msgs_per_s", "kipc-mbox-batch", 64, "msgs_per_s", ">=", 1.0)
+	want("VM one-way msgs/s: kipc-uring-b64 ÷ posix-mq", v, "kipc-uring-b64", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 3.0)
+	# Both sides together: 1/32 per side is 2/32 per message.
+	check("VM kipc-uring-b64 system calls per message, both sides (÷ 1)", shown(v, "kipc-uring-b64", 64, "syscalls_per_msg"), 1, "<=", 0.0625)
+	a = shown("vm-smp2", "kipc-mbox-pairs1", 64, "msgs_per_s")
+	b = shown("vm-smp2", "posix-mq-pairs1", 64, "msgs_per_s")
+	check("2 vCPUs, 2 pairs ÷ 1 pair, msgs/s: kipc-mbox's ÷ posix-mq's", a == "" ? "" : shown("vm-smp2", "kipc-mbox-pairs2", 64, "msgs_per_s") / a, b == "" ? "" : shown("vm-smp2", "posix-mq-pairs2", 64, "msgs_per_s") / b, ">=", 1.0)
+	want("native one-way msgs/s: memfd-ring-spsc ÷ pipe", "native", "memfd-ring-spsc", 64, "msgs_per_s", "pipe", 64, "msgs_per_s", ">=", 10)
+	want("native 1 MiB GB/s: memfd-ring-spsc (copy) ÷ memcpy", "native", "memfd-ring-spsc", 1048576, "gbytes_per_s", "memcpy", 1048576, "gbytes_per_s", ">=", 0.7)
+	want("VM round trip: ring-spsc-zc 1 MiB ÷ 64 B", v, "ring-spsc-zc", 1048576, "rtt_p50_ns", "ring-spsc-zc", 64, "rtt_p50_ns", "<=", 1.2)
+	want("native round trip: memfd-ring-spsc-zc 1 MiB ÷ 64 B", "native", "memfd-ring-spsc-zc", 1048576, "rtt_p50_ns", "memfd-ring-spsc-zc", 64, "rtt_p50_ns", "<=", 1.2)
+	want("native 8 B round trip: memfd-ring-spsc-poll ÷ cacheline", "native", "memfd-ring-spsc-poll", 8, "rtt_p50_ns", "cacheline", 8, "rtt_p50_ns", "<=", 4)
+	printf("\n%d of %d goals met.\n\n", nmet, ngoals) > md
 
 	printf("### Selected ratios\n\n") > md
 	printf("| goal | value | against | ratio |\n|---|---:|---:|---:|\n") > md

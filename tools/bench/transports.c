@@ -6,6 +6,7 @@
 
 extern const struct transport transport_pipe, transport_seqpacket,
 	transport_posix_mq, transport_sysv_msg, transport_eventfd_shm,
+	transport_eventfd_pingpong, transport_futex_shm,
 	transport_kipc_direct, transport_kipc_mbox, transport_kipc_rendezvous,
 	transport_kipc_call, transport_kipc_mbox_batch,
 	transport_kipc_mbox_sendrecv, transport_kipc_uring_b16,
@@ -22,6 +23,8 @@ const struct transport *const bench_transports[] = {
 	&transport_posix_mq,
 	&transport_sysv_msg,
 	&transport_eventfd_shm,
+	&transport_eventfd_pingpong,
+	&transport_futex_shm,
 	&transport_kipc_direct,
 	&transport_kipc_mbox,
 	&transport_kipc_rendezvous,
