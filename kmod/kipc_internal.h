@@ -303,6 +303,8 @@ struct kipc_endpoint;
  * @len:	payload bytes
  * @flags:	KIPC_MSG_*; KIPC_MSG_SYNC is set before queueing
  * @reply_max:	requests: caller's reply buffer size
+ * @deadline:	requests: the caller's CLOCK_MONOTONIC deadline; 0 if it
+ *		waits without a limit
  * @data:	payload
  */
 struct kipc_msg {
@@ -321,6 +323,7 @@ struct kipc_msg {
 	u32 len;
 	u32 flags;
 	u32 reply_max;
+	ktime_t deadline;
 	u8 data[];
 };
 
