@@ -82,9 +82,21 @@ check "status: svc calls=$CALLS" [ "$(field svc calls)" = "$CALLS" ]
 out=$(kipc-bridge-peer call beta-gone --timeout 10000 --expect-error ECONNRESET)
 check "calls: nobody exports the mailbox: ECONNRESET ($out)" [ $? -eq 0 ]
 mark alpha-called
+
+# --- the caller's deadline crosses the wire: beta's server now takes 7 s,
+# longer than the route's call_timeout (5 s)
+meet beta-slow-server 120
+out=$(kipc-bridge-peer call beta-svc --timeout 30000)
+check "deadline: a caller with 30 s outlasts the route's call_timeout ($out)" [ $? -eq 0 ]
+out=$(kipc-bridge-peer call beta-svc --timeout 2000 --expect-error ETIMEDOUT)
+check "deadline: a caller with 2 s gets ETIMEDOUT, not ECONNRESET ($out)" [ $? -eq 0 ]
+mark alpha-deadlines
 meet beta-server-gone 120
-out=$(kipc-bridge-peer call beta-svc --timeout 10000 --expect-error ECONNRESET)
-check "calls: the remote server is gone: ECONNRESET ($out)" [ $? -eq 0 ]
+# Nobody receives from beta's mailbox now: as with a local mailbox, the
+# request waits there until the caller's deadline.
+out=$(kipc-bridge-peer call beta-svc --timeout 3000 --expect-error ETIMEDOUT)
+check "calls: the remote server is gone: ETIMEDOUT at the caller's deadline ($out)" [ $? -eq 0 ]
+check "calls: the remote bridge answered in time, the route lives (state=$(field svc state))" route_ok svc
 mark alpha-called-gone
 
 # --- a message too large for beta's mailbox, then one that fits

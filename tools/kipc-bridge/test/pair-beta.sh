@@ -64,6 +64,14 @@ mark beta-serving
 meet alpha-called 600
 check "calls: the server's bridge made $CALLS calls" [ "$(field svc calls)" = "$CALLS" ]
 kill $SRV; wait $SRV 2> /dev/null
+
+# --- the caller's deadline crosses: a server that takes 7 s
+kipc-bridge-peer serve svc --delay-ms 7000 > $T/serve.out 2>&1 &
+SRV=$!
+sleep 0.5
+mark beta-slow-server
+meet alpha-deadlines 120
+kill $SRV; wait $SRV 2> /dev/null
 mark beta-server-gone
 meet alpha-called-gone 120
 
