@@ -33,7 +33,8 @@
 #                        depmod (INSTALL_MOD_PATH for a staging root;
 #                        make modules_uninstall removes it)
 #   make dkms-source     module sources and dkms.conf into /usr/src/kipc-VERSION
-#   make deb             kipc-dkms, libkipc0, libkipc-dev, kipc-tools in build/deb
+#   make deb             kipc-dkms, libkipc0, libkipc-dev, kipc-tools,
+#                        kipc-bridge in build/deb
 #
 # KDIR selects the kernel build tree for the module. The default is the
 # 6.12 test kernel's headers; on your own machine use
