@@ -318,7 +318,7 @@ void *kbr_call_server(void *arg)
 			continue;
 		}
 		ret = kipc_call(fd, 0, buf, len,
-				kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX),
+				kbr_header_priority(m),
 				rbuf, rmax, &rh, 0, &ts);
 		free(tofree);
 		respond(m, rbuf, ret, ret < 0 ? -ret : 0);

@@ -105,7 +105,7 @@ static void export_core(struct kbr_route *r, struct local *lc)
 			continue;
 		}
 		ret = kipc_send(lc->fd, 0, buf, len,
-				kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX),
+				kbr_header_priority(m),
 				r->core_wait_ms ? 0 : KIPC_NONBLOCK,
 				r->core_wait_ms ? &wait : NULL);
 		free(tofree);
@@ -260,7 +260,7 @@ static natsStatus fetch(natsSubscription *sub, unsigned int n,
 static bool deliver_js(struct kbr_route *r, struct local *lc,
 		       struct kbr_ledger *l, natsMsg *m, uint64_t seq)
 {
-	unsigned int prio = kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX);
+	unsigned int prio = kbr_header_priority(m);
 	const void *buf;
 	void *tofree;
 	size_t len;
