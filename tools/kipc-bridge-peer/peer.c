@@ -13,9 +13,10 @@
  *	report received, unique, duplicates, missing, corrupt, reordered
  *   serve MBOX [--count N] [--delay-ms D]
  *	answer calls on MBOX with "echo:" + the request, N times or for ever
- *   call MBOX [--count N] [--timeout MS] [--expect-error ENAME]
+ *   call MBOX [--count N] [--timeout MS] [--expect-error ENAME] [--text T]
  *	call MBOX N times and check each echo; or expect one call to fail
- *	with the errno named ENAME (e.g. ECONNRESET)
+ *	with the errno named ENAME (e.g. ECONNRESET); or call once with the
+ *	request T and print the reply
  *   nats-echo SUBJ | nats-call SUBJ | nats-pub SUBJ | nats-sub SUBJ
  *	the same over plain NATS, for the benchmark (natspeer.c)
  *   nats-mark NAME [--text T] | nats-await NAME [--timeout MS]
@@ -202,6 +203,15 @@ static int call(const struct opts *o)
 	fd = open_mbox(o, &ep);
 	if (fd < 0)
 		return die(o->mbox, fd);
+	if (o->text) {
+		/* One call with the given request; show the reply. */
+		n = kipc_call(fd, 0, o->text, strlen(o->text), 0, rep, sizeof(rep),
+			      &h, 0, &to);
+		if (n < 0)
+			return die("call", n);
+		printf("reply: %.*s\n", n, rep);
+		return 0;
+	}
 	t0 = now_ns();
 	for (i = 0; i < o->count; i++) {
 		n = snprintf(req, sizeof(req), "call %llu from %d", i, getpid());
