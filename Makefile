@@ -41,15 +41,16 @@
 #   make KDIR=/lib/modules/$(uname -r)/build
 
 TOP := $(CURDIR)
-KDIR ?= $(shell $(TOP)/tools/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
+KDIR ?= $(shell $(TOP)/tools/testing/vm/kernel 6.12 2>/dev/null | cut -d' ' -f2)
 KERNELS ?= 6.1 6.12
-KIPC_VERSION := $(shell sed -n 's/^KIPC_VERSION_[A-Z]* := //p' $(TOP)/Makefile.common | paste -sd.)
+KIPC_VERSION := $(shell sed -En 's/^\#define KIPC_VERSION_(MAJOR|MINOR|PATCH)[[:space:]]+//p' \
+	$(TOP)/include/uapi/linux/kipc.h | paste -sd.)
 CHECKPATCH_SRC := /var/cache/kipc/src/linux-source-6.12
 
 all: module lib tools selftests
 
 module:
-	@$(TOP)/tools/check-kdir "$(KDIR)"
+	@$(TOP)/tools/scripts/check-kdir "$(KDIR)"
 	$(MAKE) -C "$(KDIR)" M=$(TOP) modules
 
 lib:
@@ -66,48 +67,48 @@ selftests: lib
 	$(MAKE) -C selftests/kipc $(KIPC_SELFTEST_FLAGS)
 
 # The module built for one test kernel, in its own copy of the sources so
-# builds for different kernels never share objects. Used by tools/vm/run.
+# builds for different kernels never share objects. Used by tools/testing/vm/run.
 VM_OUT = $(TOP)/build/vm/$(KERNEL)
 vm-payload: lib tools selftests
 	@test -n "$(KERNEL)" -a -n "$(VM_KDIR)" || { echo "vm-payload: KERNEL and VM_KDIR required" >&2; exit 1; }
-	@$(TOP)/tools/check-kdir "$(VM_KDIR)"
+	@$(TOP)/tools/scripts/check-kdir "$(VM_KDIR)"
 	@mkdir -p $(VM_OUT)/src
 	@cp -a Kbuild kmod include $(VM_OUT)/src/
 	$(MAKE) -s -C "$(VM_KDIR)" M=$(VM_OUT)/src modules
 	@cp $(VM_OUT)/src/kmod/kipc.ko $(VM_OUT)/kipc.ko
 
 deps:
-	@$(TOP)/tools/deps
+	@$(TOP)/tools/scripts/deps
 
 test-host:
 	$(MAKE) -C lib/test
-	$(MAKE) -C tools/kipc-bridge/test
+	$(MAKE) -C tools/bridge/test
 
 lint: deps
-	@$(TOP)/tools/lint
+	@$(TOP)/tools/scripts/lint
 
 # One selftest run per kernel; the last line is the sum over all of them.
 check: deps
 	$(MAKE) all
 	$(MAKE) lint
 	$(MAKE) test-host
-	@$(TOP)/tools/vm/selfcheck
+	@$(TOP)/tools/testing/vm/selfcheck
 	$(MAKE) bench-smoke
 	$(MAKE) check-packaging
-	@$(TOP)/tools/vm/check-ondemand $(KERNELS)
-	@$(TOP)/tools/kipc-bridge/test/two-vms --count $(BRIDGE_SMOKE_COUNT) 6.12
-	@$(TOP)/tools/vm/check $(KERNELS) debug
+	@$(TOP)/tools/testing/vm/check-ondemand $(KERNELS)
+	@$(TOP)/tools/bridge/test/two-vms --count $(BRIDGE_SMOKE_COUNT) 6.12
+	@$(TOP)/tools/testing/vm/check $(KERNELS) debug
 
 check-debug: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/vm/check debug
+	@$(TOP)/tools/testing/vm/check debug
 
 # kipc-faultsweep, kipc-fuzz and kipc-soak on the debug kernel: about five
-# minutes of TCG on an idle machine (docs/testing.md). tools/vm/check
+# minutes of TCG on an idle machine (docs/testing.md). tools/testing/vm/check
 # runs the same after the debug kernel's selftests.
 check-reliability: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/vm/reliability
+	@$(TOP)/tools/testing/vm/reliability
 
 # The two-VM run has the issue's checks with a real network between the
 # hosts; the one-VM run (two IPC namespaces) adds priorities with the
@@ -115,30 +116,30 @@ check-reliability: deps
 BRIDGE_SMOKE_COUNT ?= 2000
 check-bridge: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/kipc-bridge/test/two-vms --count 100000 $(KERNELS)
-	@$(TOP)/tools/kipc-bridge/test/run --count 5000 $(KERNELS)
+	@$(TOP)/tools/bridge/test/two-vms --count 100000 $(KERNELS)
+	@$(TOP)/tools/bridge/test/run --count 5000 $(KERNELS)
 
 check-runner: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/vm/selfcheck
+	@$(TOP)/tools/testing/vm/selfcheck
 
 # Timings are reported, never tested: the smoke run fails only when a
 # transport fails or loses messages.
 bench: deps
 	$(MAKE) all
-	@$(TOP)/tools/kipc-bench/bench.sh
+	@$(TOP)/tools/bench/bench.sh
 
 bench-bridge: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/kipc-bridge/test/run --bench --count 20000 6.12
+	@$(TOP)/tools/bridge/test/run --bench --count 20000 6.12
 
 bench-smoke: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/kipc-bench/bench.sh --smoke
+	@$(TOP)/tools/bench/bench.sh --smoke
 
 demo: deps
-	@$(TOP)/tools/vm/run --bin $(shell command -v nats-server || echo /usr/sbin/nats-server) \
-		--script $(TOP)/tools/demo/demo.sh
+	@$(TOP)/tools/testing/vm/run --bin $(shell command -v nats-server || echo /usr/sbin/nats-server) \
+		--script $(TOP)/tools/examples/demo/demo.sh
 
 install:
 	$(MAKE) -C lib install
@@ -167,7 +168,7 @@ modules_install: module
 	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
 
 modules_uninstall:
-	@$(TOP)/tools/check-kdir "$(KDIR)"
+	@$(TOP)/tools/scripts/check-kdir "$(KDIR)"
 	rm -f $(MODULE_DIR)/kmod/kipc.ko $(MODULE_DIR)/kmod/kipc.ko.*
 	-rmdir $(MODULE_DIR)/kmod $(MODULE_DIR) 2>/dev/null
 	$(if $(INSTALL_MOD_PATH),,depmod -a $(KERNELRELEASE))
@@ -189,7 +190,7 @@ deb:
 # Installs the packages on this machine and purges them (tools/packaging/check).
 check-ondemand: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/vm/check-ondemand $(KERNELS)
+	@$(TOP)/tools/testing/vm/check-ondemand $(KERNELS)
 
 check-packaging: deps
 	@$(TOP)/tools/packaging/check

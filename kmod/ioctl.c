@@ -159,6 +159,9 @@ static int kipc_ioc_version(struct kipc_ctx *ctx, void *karg)
 {
 	struct kipc_version v = {
 		.abi = KIPC_ABI_VERSION,
+		.version = KIPC_VERSION_CODE(KIPC_VERSION_MAJOR,
+					     KIPC_VERSION_MINOR,
+					     KIPC_VERSION_PATCH),
 		.endpoint_id = ctx->ep->obj.id,
 	};
 

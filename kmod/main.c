@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/stringify.h>
 #include <linux/moduleparam.h>
 #include "kipc_internal.h"
 #define CREATE_TRACE_POINTS
@@ -104,3 +105,5 @@ MODULE_DESCRIPTION("kipc: message passing and shared-memory rings");
 MODULE_ALIAS_MISCDEV(KIPC_MINOR);
 MODULE_ALIAS("devname:kipc");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(__stringify(KIPC_VERSION_MAJOR) "." __stringify(KIPC_VERSION_MINOR)
+	       "." __stringify(KIPC_VERSION_PATCH));

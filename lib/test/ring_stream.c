@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "kipc_ring.h"
-#include "../../tools/common/seqmsg.h"
+#include "../../tools/include/seqmsg.h"
 #include "helpers.h"
 
 #ifndef RING_STREAM_MESSAGES

@@ -33,7 +33,8 @@ TEST(version_reports_abi_and_endpoint)
 	memset(&v, 0xa5, sizeof(v));
 	ASSERT_EQ(0, kipc_version(fd, &v));
 	EXPECT_EQ(KIPC_ABI_VERSION, v.abi);
-	EXPECT_EQ(0, v.reserved);
+	EXPECT_EQ(KIPC_VERSION_CODE(KIPC_VERSION_MAJOR, KIPC_VERSION_MINOR,
+				    KIPC_VERSION_PATCH), v.version);
 	EXPECT_NE(0, v.endpoint_id);
 	close(fd);
 }

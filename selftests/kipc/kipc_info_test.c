@@ -443,7 +443,10 @@ TEST(version_has_no_stale_bytes)
 	ASSERT_GE(fd, 0);
 	memset(&v, KT_POISON, sizeof(v));
 	ASSERT_EQ(0, kt_ioctl(fd, KIPC_IOC_VERSION, &v));
-	EXPECT_EQ(0, v.reserved);
+	EXPECT_EQ(KIPC_ABI_VERSION, v.abi);
+	EXPECT_EQ(KIPC_VERSION_CODE(KIPC_VERSION_MAJOR, KIPC_VERSION_MINOR,
+				    KIPC_VERSION_PATCH), v.version);
+	EXPECT_NE(0, v.endpoint_id);
 	close(fd);
 }
 

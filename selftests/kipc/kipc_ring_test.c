@@ -24,7 +24,7 @@
 #include <kipc_ring.h>
 
 #include "../kselftest_harness.h"
-#include "../../tools/common/seqmsg.h"
+#include "../../tools/include/seqmsg.h"
 
 #define RING_MESSAGES	1000000ULL
 

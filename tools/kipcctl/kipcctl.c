@@ -204,7 +204,8 @@ static int cmd_version(int argc, char **argv)
 	close(fd);
 	if (ret < 0)
 		return fail("version", NULL, ret);
-	printf("abi %u\n", v.abi);
+	printf("kipc %u.%u.%u abi %u\n", v.version >> 16, (v.version >> 8) & 0xff,
+	       v.version & 0xff, v.abi);
 	return EXIT_OK;
 }
 

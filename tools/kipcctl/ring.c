@@ -13,7 +13,7 @@
 #include <kipc_ring.h>
 
 #include "kipcctl.h"
-#include "../common/seqmsg.h"
+#include "../include/seqmsg.h"
 
 static const char ring_usage[] =
 "usage: kipcctl ring COMMAND [ARGS]\n"

@@ -106,6 +106,17 @@
 /* ABI version reported by KIPC_IOC_VERSION; bumped on incompatible change. */
 #define KIPC_ABI_VERSION	1
 
+/*
+ * kipc's release: the one version of the module, the library, the
+ * packages and the manuals (the build reads it from here).
+ * KIPC_IOC_VERSION reports the loaded module's as KIPC_VERSION_CODE().
+ */
+#define KIPC_VERSION_MAJOR	0
+#define KIPC_VERSION_MINOR	3
+#define KIPC_VERSION_PATCH	0
+#define KIPC_VERSION_CODE(major, minor, patch) \
+	(((major) << 16) | ((minor) << 8) | (patch))
+
 /* Length of a name buffer, including the terminating NUL; "" = no name. */
 #define KIPC_NAME_MAX		64
 /* Priorities are 0 (lowest) .. KIPC_PRIO_MAX (highest). */
@@ -138,13 +149,14 @@ struct kipc_timespec {
 /**
  * struct kipc_version - ABI and module version, filled by KIPC_IOC_VERSION
  * @abi:	KIPC_ABI_VERSION of the loaded module
- * @reserved:	zero
+ * @version:	the loaded module's release, KIPC_VERSION_CODE(major, minor,
+ *		patch); 0 from modules older than 0.3
  * @endpoint_id: id of the endpoint the calling fd is (or, for a mailbox fd,
  *		the endpoint it was opened through)
  */
 struct kipc_version {
 	__u32 abi;
-	__u32 reserved;
+	__u32 version;
 	__u64 endpoint_id;
 };
 
