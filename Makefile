@@ -3,7 +3,8 @@
 # kipc: kernel message passing and shared-memory rings.
 #
 #   make                 module (against KDIR), libkipc, tools, selftests
-#   make demo            boot the test VM and show kipc at work
+#   make demo            boot the test VM and show kipc at work, then a
+#                        message and a call between two VMs over NATS
 #   make check           everything the CI runs: deps, build, lint, host tests,
 #                        selftests in VMs on 6.1, 6.12 and the debug kernel,
 #                        then the reliability run on the debug kernel
@@ -24,7 +25,7 @@
 #   make check-packaging build and lintian the Debian packages, install them,
 #                        build a program with pkg-config, boot the module
 #                        DKMS built, purge (part of check; ~3 minutes)
-#   make bench-bridge    kipc-bridge beside a plain NATS client pair (VM)
+#   make bench-bridge    kipc-bridge beside a plain NATS client pair, two VMs
 #   make deps            install the Debian packages the above need
 #   make install         libkipc, headers, kipcctl and the other user
 #                        programs, man pages (PREFIX=/usr/local, DESTDIR)
@@ -131,15 +132,17 @@ bench: deps
 
 bench-bridge: deps
 	$(MAKE) lib tools selftests
-	@$(TOP)/tools/bridge/test/run --bench --count 20000 6.12
+	@$(TOP)/tools/bridge/test/two-vms --bench --count 20000 6.12
 
 bench-smoke: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/bench/bench.sh --smoke
 
+# Then two VMs, each with a bridge, and a nats-server on this machine's
+# loopback: a message and a call cross from one to the other.
 demo: deps
-	@$(TOP)/tools/testing/vm/run --bin $(shell command -v nats-server || echo /usr/sbin/nats-server) \
-		--script $(TOP)/tools/examples/demo/demo.sh
+	@$(TOP)/tools/testing/vm/run --script $(TOP)/tools/examples/demo/demo.sh
+	@$(TOP)/tools/bridge/test/two-vms --no-build --pair $(TOP)/tools/examples/demo/bridge 6.12
 
 install:
 	$(MAKE) -C lib install
