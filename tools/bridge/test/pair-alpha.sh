@@ -130,6 +130,8 @@ await "producer blocked" 300 blocked
 check "back-pressure: the producer waits (beta's mailbox and stream full)" kill -0 $P
 await "retries" 120 ge slow retried 1 && ok "back-pressure: the bridge retries while beta's stream is full"
 mark alpha-blocked
+produced() { ! kill -0 $P 2> /dev/null; }
+await "back-pressure: producer done" 600 produced || kill $P
 wait $P
 check "back-pressure: the producer finished once beta read" [ $? -eq 0 ]
 meet beta-slow-done 300
@@ -146,6 +148,8 @@ echo "killed alpha's bridge at jobs forwarded=$at"
 sleep 1
 start_bridge
 await "jetstream: bridge back" 120 route_ok jobs
+# The producer blocks while beta does not take: bounded by beta's end.
+await "jetstream: all sent" $((COUNT / 5 + 600)) produced || kill $P
 wait $P
 check "jetstream: $COUNT sent" [ $? -eq 0 ]
 meet beta-done $((COUNT / 5 + 600))

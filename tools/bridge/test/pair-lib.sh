@@ -11,7 +11,7 @@ ok() { echo "ok: $HOST: $*"; pass=$((pass + 1)); }
 bad() { echo "not ok: $HOST: $*"; fail=$((fail + 1)); }
 check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 finish() {
-	[ $fail -eq 0 ] || { echo "== bridge log"; tail -n 30 $T/bridge.log; }
+	[ $fail -eq 0 ] || { echo "== bridge log"; tail -n 80 $T/bridge.log; }
 	echo "bridge-pair: $HOST pass=$pass fail=$fail"
 	[ $fail -eq 0 ]
 	exit
