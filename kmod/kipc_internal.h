@@ -361,6 +361,8 @@ struct kipc_endpoint;
  * @flags:	KIPC_MSG_*; KIPC_MSG_SYNC is set before queueing
  * @reply_max:	requests: caller's reply buffer size
  * @type:	message type (KIPC_RECV_TYPE selects by it)
+ * @deadline:	requests: the caller's CLOCK_MONOTONIC deadline; 0 if it
+ *		waits without a limit
  * @data:	payload
  */
 struct kipc_msg {
@@ -383,6 +385,7 @@ struct kipc_msg {
 	u32 flags;
 	u32 reply_max;
 	s64 type;
+	ktime_t deadline;
 	u8 data[];
 };
 

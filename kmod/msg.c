@@ -181,6 +181,24 @@ void kipc_msg_free(struct kipc_msg *msg)
 	kipc_msg_release(msg, msg->len);
 }
 
+/*
+ * What is left of a request's deadline, in whole milliseconds rounded up:
+ * at least 1 while there is a deadline (0 means none), even one that
+ * has passed, and at most U32_MAX.
+ */
+static u32 kipc_msg_timeout_ms(const struct kipc_msg *msg)
+{
+	s64 left;
+
+	if (!msg->deadline)
+		return 0;
+	left = ktime_to_ns(ktime_sub(msg->deadline, ktime_get()));
+	if (left <= 0)
+		return 1;
+	left = DIV_ROUND_UP_ULL(left, NSEC_PER_MSEC);
+	return left > U32_MAX ? U32_MAX : (u32)left;
+}
+
 /**
  * kipc_fill_hdr() - build the header a receiver sees
  * @hdr:	output, fully overwritten
@@ -213,6 +231,7 @@ void kipc_fill_hdr(struct kipc_msg_hdr *hdr, const struct kipc_msg *msg)
 		.len = msg->len,
 		.flags = msg->flags,
 		.reply_max = msg->reply_max,
+		.timeout_ms = kipc_msg_timeout_ms(msg),
 	};
 }
 

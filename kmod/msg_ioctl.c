@@ -270,6 +270,8 @@ static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
 	msg->token = kipc_txn_token(txn);
 	msg->flags = KIPC_MSG_REQUEST;
 	msg->reply_max = karg->reply_buf_len;
+	if (dl->timed)	/* 0 means none: an expired 0 becomes 1 ns */
+		msg->deadline = max_t(ktime_t, dl->expires, 1);
 	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, dl);
 	if (ret) {
 		kipc_txn_put(txn);

@@ -146,6 +146,7 @@ TEST_F(call, request_and_reply)
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_REQUEST);
 	EXPECT_NE(0, hdr.token);
 	EXPECT_EQ(sizeof(res->reply), hdr.reply_max);
+	EXPECT_EQ(0, hdr.timeout_ms);	/* the client waits without a limit */
 	EXPECT_EQ(5, hdr.priority);
 	EXPECT_EQ(pid, hdr.sender_pid);
 	EXPECT_EQ(variant->mailbox ? self->dest : 0, hdr.mailbox_id);
@@ -160,7 +161,34 @@ TEST_F(call, request_and_reply)
 	EXPECT_EQ(0, res->hdr.mailbox_id);
 	EXPECT_EQ(5, res->hdr.len);
 	EXPECT_EQ(getpid(), res->hdr.sender_pid);
-	EXPECT_EQ(0, res->hdr.reserved);
+	EXPECT_EQ(0, res->hdr.timeout_ms);
+}
+
+/*
+ * A request carries what is left of its caller's timeout, so a server
+ * that forwards it can pass the deadline on; it only ever shrinks.
+ */
+TEST_F(call, caller_deadline_in_header)
+{
+	struct call_res *res = &self->res[0];
+	struct kipc_msg_hdr peek, hdr;
+	char buf[64];
+	pid_t pid;
+
+	pid = start_client(self, res, "ping", sizeof(res->reply), 0, 60000, false);
+	ASSERT_GE(pid, 0);
+	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &peek, KIPC_RECV_PEEK));
+	EXPECT_GT(peek.timeout_ms, 0);
+	EXPECT_LE(peek.timeout_ms, 60000);
+	ASSERT_EQ(4, srv_recv(self, buf, sizeof(buf), &hdr, 0));
+	EXPECT_EQ(peek.token, hdr.token);
+	EXPECT_GT(hdr.timeout_ms, 0);
+	EXPECT_LE(hdr.timeout_ms, peek.timeout_ms);
+	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "pong", 4));
+	ASSERT_EQ(0, kt_wait_exit(pid));
+	EXPECT_EQ(4, res->ret);
+	/* The reply is no request: no deadline. */
+	EXPECT_EQ(0, res->hdr.timeout_ms);
 }
 
 TEST_F(call, empty_reply)

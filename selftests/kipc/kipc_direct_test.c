@@ -50,7 +50,7 @@ TEST_F(direct, header_is_stamped_by_the_kernel)
 	EXPECT_EQ(5, hdr.len);
 	EXPECT_EQ(0, hdr.flags);
 	EXPECT_EQ(0, hdr.reply_max);
-	EXPECT_EQ(0, hdr.reserved);
+	EXPECT_EQ(0, hdr.timeout_ms);
 }
 
 TEST_F(direct, zero_length_message)

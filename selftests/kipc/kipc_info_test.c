@@ -430,7 +430,7 @@ TEST(recv_header_has_no_stale_bytes)
 	EXPECT_EQ(0, r.hdr.mailbox_id);
 	EXPECT_EQ(0, r.hdr.flags);
 	EXPECT_EQ(0, r.hdr.reply_max);
-	EXPECT_EQ(0, r.hdr.reserved);
+	EXPECT_EQ(0, r.hdr.timeout_ms);
 	close(fd);
 }
 

@@ -675,7 +675,7 @@ TEST(call_reply_header_has_no_stale_bytes)
 	EXPECT_EQ(6, call.reply_hdr.len);
 	EXPECT_EQ(0, call.reply_hdr.flags);
 	EXPECT_EQ(0, call.reply_hdr.reply_max);
-	EXPECT_EQ(0, call.reply_hdr.reserved);
+	EXPECT_EQ(0, call.reply_hdr.timeout_ms);
 	close(cli);
 	close(srv);
 }

@@ -307,7 +307,7 @@ TEST_F(uring, send_recv_direct)
 	EXPECT_EQ(7, hdr.priority);
 	EXPECT_EQ(5, hdr.len);
 	EXPECT_EQ(0, hdr.flags);
-	EXPECT_EQ(0, hdr.reserved);
+	EXPECT_EQ(0, hdr.timeout_ms);
 }
 
 TEST_F(uring, send_recv_mailbox)

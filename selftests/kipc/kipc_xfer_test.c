@@ -288,7 +288,7 @@ TEST_F(xfer, nothing_leaks_into_the_entry)
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "hi", 3, 0, 0, NULL));
 	ASSERT_EQ(1, sys_kipc_recv_batch(self->mb, &e, 1, 0, NULL));
 	EXPECT_EQ(3, e.len);
-	EXPECT_EQ(0, e.hdr.reserved);
+	EXPECT_EQ(0, e.hdr.timeout_ms);
 	EXPECT_EQ(0, e.hdr.token);
 	EXPECT_EQ(0, e.hdr.flags);
 	EXPECT_EQ(0, e.hdr.reply_max);

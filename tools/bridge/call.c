@@ -5,11 +5,22 @@
  * Import side: a kipc_call() on an imported mailbox reaches the bridge as
  * a request (KIPC_MSG_REQUEST, with a token). One of the route's call
  * threads makes a NATS request on "<subject>.call" (outside the route's stream, whose
- * subject is exact) and answers the caller with kipc_reply(). When the
- * remote side is gone (no responders, no answer in call_timeout, an error
- * from the remote mailbox) there is no reply: the request's endpoint
- * generation is retired (import.c) and the caller's kipc_call() fails with
- * ECONNRESET, the error it gets when a local server dies.
+ * subject is exact) and answers the caller with kipc_reply().
+ *
+ * Deadlines: the request's header says how long its caller has left
+ * (hdr.timeout_ms); the NATS request waits that long, and the remote
+ * kipc_call() gets nine tenths of it, so that the remote side's own
+ * timeout comes back as an answer in time. A caller without a limit gets
+ * the route's call_timeout instead. When the caller's time runs out (the
+ * remote answers ETIMEDOUT, or nothing comes), the bridge leaves the
+ * request unanswered: the caller's own deadline fails its kipc_call()
+ * with ETIMEDOUT, as for a local server that is too slow.
+ *
+ * When the remote side is gone (no responders, no answer in call_timeout
+ * for a caller without a limit, another error from the remote mailbox)
+ * there is no reply: the request's endpoint generation is retired
+ * (import.c) and the caller's kipc_call() fails at once with ECONNRESET,
+ * the error it gets when a local server dies.
  *
  * Export side: call_workers threads, each with its own endpoint and a
  * queue subscription on "<subject>.call", turn each request into a
@@ -65,9 +76,15 @@ static void call_subject(const struct kbr_route *r, char *buf, size_t len)
 	snprintf(buf, len, "%s.call", r->subject);
 }
 
-/* Why the call failed, or NULL when the caller got its reply. */
-static const char *call_once(struct call *c, char *why, size_t whylen)
+/*
+ * Why the call failed, or NULL when the caller got its reply. *gone says
+ * whether the caller must be failed (ECONNRESET) rather than left to its
+ * own deadline.
+ */
+static const char *call_once(struct call *c, char *why, size_t whylen, bool *gone)
 {
+	unsigned int wait_ms = c->hdr.timeout_ms ? c->hdr.timeout_ms :
+			       c->r->call_timeout_ms;
 	struct kbr_route *r = c->r;
 	struct kipc_bridge_identity id;
 	char subj[KBR_SUBJECT_MAX + 8], v[24];
@@ -81,22 +98,24 @@ static const char *call_once(struct call *c, char *why, size_t whylen)
 	kbr_identity(&id, &c->hdr, 0);
 	if (s == NATS_OK)
 		s = kbr_headers_put(m, &id);
-	snprintf(v, sizeof(v), "%u", REMOTE_SHARE(r->call_timeout_ms));
+	*gone = true;
+	snprintf(v, sizeof(v), "%u", REMOTE_SHARE(wait_ms));
 	if (s == NATS_OK)
 		s = natsMsgHeader_Set(m, KBR_H_TIMEOUT, v);
 	snprintf(v, sizeof(v), "%u", c->hdr.reply_max);
 	if (s == NATS_OK)
 		s = natsMsgHeader_Set(m, KBR_H_REPLY_MAX, v);
 	if (s == NATS_OK)
-		s = natsConnection_RequestMsg(&reply, kbr.nc, m, r->call_timeout_ms);
+		s = natsConnection_RequestMsg(&reply, kbr.nc, m, wait_ms);
 	natsMsg_Destroy(m);
 	if (s == NATS_NO_RESPONDERS) {
 		snprintf(why, whylen, "no responders on %s (remote bridge gone)", subj);
 		return why;
 	}
 	if (s == NATS_TIMEOUT) {
-		snprintf(why, whylen, "no answer on %s within %u ms", subj,
-			 r->call_timeout_ms);
+		snprintf(why, whylen, "no answer on %s within %u ms%s", subj,
+			 wait_ms, c->hdr.timeout_ms ? ", the caller's time" : "");
+		*gone = !c->hdr.timeout_ms;
 		return why;
 	}
 	if (s != NATS_OK) {
@@ -107,6 +126,8 @@ static const char *call_once(struct call *c, char *why, size_t whylen)
 		st = "no Kipc-Status";
 	if (strcmp(st, "ok")) {
 		snprintf(why, whylen, "remote call on %s: %s", subj, st);
+		/* The remote kipc_call ran out of the caller's time. */
+		*gone = !(c->hdr.timeout_ms && !strcmp(st, "ETIMEDOUT"));
 		natsMsg_Destroy(reply);
 		return why;
 	}
@@ -129,12 +150,18 @@ static void run_call(struct call *c)
 {
 	struct kbr_route *r = c->r;
 	char why[KBR_SUBJECT_MAX + 64] = "";
+	bool gone;
 
-	if (call_once(c, why, sizeof(why))) {
+	if (call_once(c, why, sizeof(why), &gone)) {
 		r->n.call_errors++;
-		kbr_log("%s: call failed: %s; the caller gets ECONNRESET", r->name,
-			why);
-		atomic_store(&r->recycle, 1);
+		if (gone) {
+			kbr_log("%s: call failed: %s; the caller gets ECONNRESET",
+				r->name, why);
+			atomic_store(&r->recycle, 1);
+		} else {
+			kbr_log("%s: call failed: %s; the caller gets ETIMEDOUT",
+				r->name, why);
+		}
 	} else {
 		r->n.calls++;
 		if (why[0])
@@ -291,7 +318,7 @@ void *kbr_call_server(void *arg)
 			continue;
 		}
 		ret = kipc_call(fd, 0, buf, len,
-				kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX),
+				kbr_header_priority(m),
 				rbuf, rmax, &rh, 0, &ts);
 		free(tofree);
 		respond(m, rbuf, ret, ret < 0 ? -ret : 0);

@@ -70,17 +70,56 @@ static bool local_open(struct kbr_route *r, struct local *lc)
 	}
 }
 
-static void export_core(struct kbr_route *r, struct local *lc)
+#define CORE_BATCH	32
+
+/*
+ * Deliver @n messages with one system call where they fit: only the first
+ * of a batch may wait (core_wait), the rest go while there is room. What
+ * finds no room in time is dropped and counted, one message at a time.
+ * false when the mailbox is gone and stopping.
+ */
+static bool deliver_core(struct kbr_route *r, struct local *lc,
+			 struct kipc_mmsg *mm, unsigned int n)
 {
 	struct timespec wait = kbr_ms(r->core_wait_ms);
+	unsigned int done = 0;
+	int ret;
+
+	while (done < n) {
+		ret = kipc_send_batch(lc->fd, 0, mm + done, n - done,
+				      r->core_wait_ms ? 0 : KIPC_NONBLOCK,
+				      r->core_wait_ms ? &wait : NULL);
+		if (ret > 0) {
+			done += ret;
+			r->n.delivered += ret;
+			kbr_set_state(r, "ok");
+			continue;
+		}
+		done++;
+		r->n.dropped++;
+		if (ret == -EAGAIN || ret == -ETIMEDOUT)
+			continue;	/* full: core mode drops */
+		kbr_set_state(r, "dropping: mailbox %s: %s", r->mailbox,
+			      kipc_strerror(ret));
+		if ((ret == -EIDRM || ret == -ENOENT) && !local_open(r, lc))
+			return false;
+	}
+	return true;
+}
+
+static void export_core(struct kbr_route *r, struct local *lc)
+{
 	natsSubscription *sub = NULL;
 	int64_t lib_dropped, seen = 0;
+	struct kipc_mmsg mm[CORE_BATCH];
+	void *tofree[CORE_BATCH];
+	natsMsg *ms[CORE_BATCH];
+	unsigned int n, i, k;
 	const void *buf;
-	void *tofree;
+	int pending = 0;
+	bool alive = true;
 	size_t len;
 	natsStatus s;
-	natsMsg *m;
-	int ret;
 
 	s = natsConnection_SubscribeSync(&sub, kbr.nc, r->subject);
 	if (s != NATS_OK) {
@@ -89,8 +128,8 @@ static void export_core(struct kbr_route *r, struct local *lc)
 		return;
 	}
 	kbr_set_state(r, "ok");
-	while (!kbr_stopping) {
-		s = natsSubscription_NextMsg(&m, sub, KBR_POLL_MS);
+	while (alive && !kbr_stopping) {
+		s = natsSubscription_NextMsg(&ms[0], sub, KBR_POLL_MS);
 		/* The client drops for a slow consumer on its own: count them. */
 		if (natsSubscription_GetDropped(sub, &lib_dropped) == NATS_OK &&
 		    lib_dropped > seen) {
@@ -99,29 +138,31 @@ static void export_core(struct kbr_route *r, struct local *lc)
 		}
 		if (s != NATS_OK)
 			continue;
-		if (kbr_payload(r, m, &buf, &len, &tofree) < 0) {
-			r->n.dropped++;
-			natsMsg_Destroy(m);
-			continue;
+		/* What is already queued goes in the same system call. */
+		n = 1;
+		if (natsSubscription_GetPending(sub, &pending, NULL) != NATS_OK)
+			pending = 0;
+		while (n < CORE_BATCH && pending-- > 0 &&
+		       natsSubscription_NextMsg(&ms[n], sub, 1) == NATS_OK)
+			n++;
+		memset(mm, 0, sizeof(mm));
+		for (i = k = 0; i < n; i++) {
+			tofree[i] = NULL;
+			if (kbr_payload(r, ms[i], &buf, &len, &tofree[i]) < 0) {
+				r->n.dropped++;	/* out of memory */
+				continue;
+			}
+			mm[k].buf = (uintptr_t)buf;
+			mm[k].len = len;
+			mm[k].priority = kbr_header_priority(ms[i]);
+			k++;
 		}
-		ret = kipc_send(lc->fd, 0, buf, len,
-				kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX),
-				r->core_wait_ms ? 0 : KIPC_NONBLOCK,
-				r->core_wait_ms ? &wait : NULL);
-		free(tofree);
-		natsMsg_Destroy(m);
-		if (ret == 0) {
-			r->n.delivered++;
-			kbr_set_state(r, "ok");
-			continue;
+		if (k)
+			alive = deliver_core(r, lc, mm, k);
+		for (i = 0; i < n; i++) {
+			free(tofree[i]);
+			natsMsg_Destroy(ms[i]);
 		}
-		r->n.dropped++;
-		if (ret == -EAGAIN || ret == -ETIMEDOUT)
-			continue;	/* full: core mode drops */
-		kbr_set_state(r, "dropping: mailbox %s: %s", r->mailbox,
-			      kipc_strerror(ret));
-		if ((ret == -EIDRM || ret == -ENOENT) && !local_open(r, lc))
-			break;
 	}
 	natsSubscription_Destroy(sub);
 }
@@ -260,7 +301,7 @@ static natsStatus fetch(natsSubscription *sub, unsigned int n,
 static bool deliver_js(struct kbr_route *r, struct local *lc,
 		       struct kbr_ledger *l, natsMsg *m, uint64_t seq)
 {
-	unsigned int prio = kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX);
+	unsigned int prio = kbr_header_priority(m);
 	const void *buf;
 	void *tofree;
 	size_t len;

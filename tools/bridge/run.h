@@ -25,14 +25,13 @@ void kbr_conn_state(char *buf, size_t len);
 /* A relative timespec of @ms milliseconds. */
 struct timespec kbr_ms(unsigned int ms);
 
-/* wire.c: the Kipc-* headers (kipc-bridge(1), HEADERS). */
-#define KBR_H_HOST		"Kipc-Host"
-#define KBR_H_SENDER_ID		"Kipc-Sender-Id"
-#define KBR_H_SENDER_UID	"Kipc-Sender-Uid"
-#define KBR_H_SENDER_GID	"Kipc-Sender-Gid"
-#define KBR_H_SENDER_PID	"Kipc-Sender-Pid"
-#define KBR_H_PRIORITY		"Kipc-Priority"
-#define KBR_H_SEQ		"Kipc-Seq"
+/*
+ * wire.c: the Kipc-* headers (kipc-bridge(1), HEADERS). The identity is
+ * one header, "Kipc-Id: PRIORITY SEQ HOST SENDER-ID UID GID PID": the NATS
+ * client keeps headers as allocated strings in a hash and parses them all
+ * on the first lookup, so each header costs on every message.
+ */
+#define KBR_H_ID		"Kipc-Id"
 #define KBR_H_TIMEOUT		"Kipc-Timeout-Ms"
 #define KBR_H_REPLY_MAX		"Kipc-Reply-Max"
 #define KBR_H_STATUS		"Kipc-Status"
@@ -40,8 +39,10 @@ struct timespec kbr_ms(unsigned int ms);
 void kbr_identity(struct kipc_bridge_identity *id, const struct kipc_msg_hdr *hdr,
 		  uint64_t seq);
 natsStatus kbr_headers_put(natsMsg *m, const struct kipc_bridge_identity *id);
-/* Missing or malformed headers read as 0 ("" for the host). */
+/* A missing or malformed identity reads as 0 ("" for the host). */
 void kbr_headers_get(natsMsg *m, struct kipc_bridge_identity *id);
+/* The priority of Kipc-Id alone, clamped to the kernel's range. */
+unsigned int kbr_header_priority(natsMsg *m);
 unsigned long long kbr_header_ull(natsMsg *m, const char *key,
 				  unsigned long long def, unsigned long long max);
 /*

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,25 +28,40 @@ void kbr_identity(struct kipc_bridge_identity *id, const struct kipc_msg_hdr *hd
 
 natsStatus kbr_headers_put(natsMsg *m, const struct kipc_bridge_identity *id)
 {
-	char v[24];
-	natsStatus s;
+	char v[KIPC_BRIDGE_HOST_MAX + 96];
 
-	s = natsMsgHeader_Set(m, KBR_H_HOST, id->host);
-#define PUT(key, fmt, val) \
-	do { \
-		if (s == NATS_OK) { \
-			snprintf(v, sizeof(v), fmt, val); \
-			s = natsMsgHeader_Set(m, key, v); \
-		} \
-	} while (0)
-	PUT(KBR_H_SENDER_ID, "%" PRIu64, id->sender_id);
-	PUT(KBR_H_SENDER_UID, "%" PRIu32, id->uid);
-	PUT(KBR_H_SENDER_GID, "%" PRIu32, id->gid);
-	PUT(KBR_H_SENDER_PID, "%" PRId32, id->pid);
-	PUT(KBR_H_PRIORITY, "%u", id->priority);
-	PUT(KBR_H_SEQ, "%" PRIu64, id->seq);
-#undef PUT
-	return s;
+	/* The host is a subject token: no spaces (config.c). */
+	snprintf(v, sizeof(v), "%u %" PRIu64 " %s %" PRIu64 " %" PRIu32 " %" PRIu32
+		 " %" PRId32, id->priority, id->seq, id->host[0] ? id->host : "-",
+		 id->sender_id, id->uid, id->gid, id->pid);
+	return natsMsgHeader_Set(m, KBR_H_ID, v);
+}
+
+/* The next space-separated unsigned number of *s, or false. */
+static bool next_ull(const char **s, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(*s, &end, 10);
+	if (errno || *v > max || (*end && *end != ' '))
+		return false;
+	*s = *end ? end + 1 : end;
+	return true;
+}
+
+unsigned int kbr_header_priority(natsMsg *m)
+{
+	unsigned long long v;
+	const char *s;
+
+	if (natsMsgHeader_Get(m, KBR_H_ID, &s) != NATS_OK ||
+	    !next_ull(&s, ULLONG_MAX, &v))
+		return 0;
+	/* A priority above the kernel's range is clamped, not refused. */
+	return v > KIPC_PRIO_MAX ? KIPC_PRIO_MAX : (unsigned int)v;
 }
 
 unsigned long long kbr_header_ull(natsMsg *m, const char *key,
@@ -66,22 +82,32 @@ unsigned long long kbr_header_ull(natsMsg *m, const char *key,
 
 void kbr_headers_get(natsMsg *m, struct kipc_bridge_identity *id)
 {
-	const char *s;
-	long long pid;
+	unsigned long long prio, seq, sid, uid, gid, pid;
+	const char *s, *host;
+	size_t n;
 
 	memset(id, 0, sizeof(*id));
-	if (natsMsgHeader_Get(m, KBR_H_HOST, &s) == NATS_OK)
-		snprintf(id->host, sizeof(id->host), "%s", s);
-	id->sender_id = kbr_header_ull(m, KBR_H_SENDER_ID, 0, UINT64_MAX);
-	id->uid = kbr_header_ull(m, KBR_H_SENDER_UID, 0, UINT32_MAX);
-	id->gid = kbr_header_ull(m, KBR_H_SENDER_GID, 0, UINT32_MAX);
-	/* A priority above the kernel's range is clamped, not refused. */
-	id->priority = kbr_header_ull(m, KBR_H_PRIORITY, 0, KIPC_PRIO_MAX);
-	id->seq = kbr_header_ull(m, KBR_H_SEQ, 0, UINT64_MAX);
-	if (natsMsgHeader_Get(m, KBR_H_SENDER_PID, &s) == NATS_OK) {
-		pid = strtoll(s, NULL, 10);
-		id->pid = pid > 0 && pid <= INT32_MAX ? (int32_t)pid : 0;
+	if (natsMsgHeader_Get(m, KBR_H_ID, &s) != NATS_OK ||
+	    !next_ull(&s, ULLONG_MAX, &prio) || !next_ull(&s, UINT64_MAX, &seq))
+		return;
+	host = s;
+	s = strchr(s, ' ');
+	if (!s)
+		return;
+	n = s++ - host;
+	if (!next_ull(&s, UINT64_MAX, &sid) || !next_ull(&s, UINT32_MAX, &uid) ||
+	    !next_ull(&s, UINT32_MAX, &gid) || !next_ull(&s, INT32_MAX, &pid) || *s)
+		return;
+	if (n < sizeof(id->host) && !(n == 1 && *host == '-')) {
+		memcpy(id->host, host, n);
+		id->host[n] = '\0';
 	}
+	id->priority = prio > KIPC_PRIO_MAX ? KIPC_PRIO_MAX : (unsigned int)prio;
+	id->seq = seq;
+	id->sender_id = sid;
+	id->uid = uid;
+	id->gid = gid;
+	id->pid = (int32_t)pid;
 }
 
 int kbr_payload(const struct kbr_route *r, natsMsg *m, const void **buf,

@@ -193,7 +193,12 @@ struct kipc_version {
  * @flags:	KIPC_MSG_*
  * @reply_max:	for a KIPC_MSG_REQUEST, the largest reply the caller
  *		accepts; 0 otherwise
- * @reserved:	zero
+ * @timeout_ms:	for a KIPC_MSG_REQUEST whose caller gave a timeout, the
+ *		milliseconds it had left to wait when this header was filled,
+ *		rounded up and at least 1 (a caller whose deadline passed is
+ *		about to get ETIMEDOUT); 0 when the caller waits without a
+ *		limit, and for every other message. Lets a server that
+ *		forwards the request (kipc-bridge) pass the deadline on.
  */
 struct kipc_msg_hdr {
 	__u64 sender_id;
@@ -206,7 +211,7 @@ struct kipc_msg_hdr {
 	__u32 len;
 	__u32 flags;
 	__u32 reply_max;
-	__u32 reserved;
+	__u32 timeout_ms;
 };
 
 /* KIPC_IOC_SEND flags, besides KIPC_NONBLOCK / KIPC_TIMEOUT / KIPC_ABSTIME */

@@ -8,6 +8,15 @@
  *   nats-call SUBJ --count N	sequential requests; prints rtt_us
  *   nats-pub SUBJ --count N [--size B]	sequence-numbered messages
  *   nats-sub SUBJ --count N [--idle MS]	receive, check; prints rate
+ *
+ * and the meeting points of tests whose halves run on two machines
+ * (tools/bridge/test/two-vms):
+ *
+ *   nats-mark NAME [--text T]	record that NAME happened (with T)
+ *   nats-await NAME [--timeout MS]	wait until NAME happened; print its T
+ *
+ * Marks are kept in a JetStream stream, so a mark made before anyone
+ * waits for it is not missed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +161,72 @@ static int sub(natsConnection *nc, const struct opts *o)
 	return got == o->count && !bad ? 0 : 1;
 }
 
+#define MARKS "KIPC_TEST_MARKS"
+
+static int mark(natsConnection *nc, const struct opts *o)
+{
+	char subj[256];
+	jsStreamConfig sc;
+	jsErrCode jerr = 0;
+	jsCtx *js = NULL;
+	natsStatus s;
+
+	snprintf(subj, sizeof(subj), "kipc-test.mark.%s", o->mbox);
+	s = natsConnection_JetStream(&js, nc, NULL);
+	if (s == NATS_OK) {
+		const char *subjects[] = { "kipc-test.mark.>" };
+
+		/* Both halves may be first: an identical stream is no error. */
+		jsStreamConfig_Init(&sc);
+		sc.Name = MARKS;
+		sc.Subjects = subjects;
+		sc.SubjectsLen = 1;
+		sc.Storage = js_MemoryStorage;
+		s = js_AddStream(NULL, js, &sc, NULL, &jerr);
+		if (s != NATS_OK && jerr == JSStreamNameExistErr)
+			s = NATS_OK;
+	}
+	if (s == NATS_OK)
+		s = js_Publish(NULL, js, subj, o->text ? o->text : "",
+			       o->text ? strlen(o->text) : 0, NULL, &jerr);
+	jsCtx_Destroy(js);
+	if (s != NATS_OK) {
+		fprintf(stderr, "kipc-bridge-peer: nats-mark %s: %s (%d)\n", o->mbox,
+			natsStatus_GetText(s), jerr);
+		return 1;
+	}
+	return 0;
+}
+
+static int await_mark(natsConnection *nc, const struct opts *o)
+{
+	uint64_t end = now_ns() + o->timeout_ms * 1000000ULL;
+	char subj[256];
+	jsCtx *js = NULL;
+	natsMsg *m = NULL;
+	natsStatus s;
+
+	snprintf(subj, sizeof(subj), "kipc-test.mark.%s", o->mbox);
+	if (natsConnection_JetStream(&js, nc, NULL) != NATS_OK)
+		return 1;
+	/* Bounded: a poll every 100 ms until the timeout. */
+	for (;;) {
+		s = js_GetLastMsg(&m, js, MARKS, subj, NULL, NULL);
+		if (s == NATS_OK || now_ns() >= end)
+			break;
+		usleep(100000);
+	}
+	jsCtx_Destroy(js);
+	if (s != NATS_OK) {
+		fprintf(stderr, "kipc-bridge-peer: nats-await %s: not marked within %u ms\n",
+			o->mbox, o->timeout_ms);
+		return 1;
+	}
+	printf("%.*s\n", natsMsg_GetDataLength(m), natsMsg_GetData(m));
+	natsMsg_Destroy(m);
+	return 0;
+}
+
 int nats_peer(const char *cmd, const struct opts *o)
 {
 	natsConnection *nc = connect_env();
@@ -167,6 +242,10 @@ int nats_peer(const char *cmd, const struct opts *o)
 		ret = pub(nc, o);
 	else if (!strcmp(cmd, "nats-sub"))
 		ret = sub(nc, o);
+	else if (!strcmp(cmd, "nats-mark"))
+		ret = mark(nc, o);
+	else if (!strcmp(cmd, "nats-await"))
+		ret = await_mark(nc, o);
 	else
 		fprintf(stderr, "kipc-bridge-peer: unknown command '%s'\n", cmd);
 	natsConnection_Destroy(nc);

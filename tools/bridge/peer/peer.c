@@ -4,18 +4,23 @@
  * users that know nothing of NATS.
  *
  *   produce MBOX --count N [--size B] [--src S] [--prios P] [--first K]
- *	send sequence-numbered, checksummed messages K .. N-1 (priority seq % P)
+ *		  [--delay-us U]
+ *	send sequence-numbered, checksummed messages K .. N-1 (priority seq % P),
+ *	pausing U microseconds after each
  *   consume MBOX --count N [--prios P] [--idle MS] [--delay-us U]
  *		  [--envelope HOST]
  *	receive until all N arrived or nothing came for MS; check each and
  *	report received, unique, duplicates, missing, corrupt, reordered
  *   serve MBOX [--count N] [--delay-ms D]
  *	answer calls on MBOX with "echo:" + the request, N times or for ever
- *   call MBOX [--count N] [--timeout MS] [--expect-error ENAME]
+ *   call MBOX [--count N] [--timeout MS] [--expect-error ENAME] [--text T]
  *	call MBOX N times and check each echo; or expect one call to fail
- *	with the errno named ENAME (e.g. ECONNRESET)
+ *	with the errno named ENAME (e.g. ECONNRESET); or call once with the
+ *	request T and print the reply
  *   nats-echo SUBJ | nats-call SUBJ | nats-pub SUBJ | nats-sub SUBJ
  *	the same over plain NATS, for the benchmark (natspeer.c)
+ *   nats-mark NAME [--text T] | nats-await NAME [--timeout MS]
+ *	meeting points of a test's halves on two machines (natspeer.c)
  *
  * consume and call also report their rate and round trip (bench.sh).
  */
@@ -71,6 +76,8 @@ static int produce(const struct opts *o)
 		ret = kipc_send(fd, 0, buf, len, seq % o->prios, 0, NULL);
 		if (ret < 0)
 			return die("send", ret);
+		if (o->delay_us)
+			usleep(o->delay_us);
 	}
 	printf("produced %llu\n", o->count - o->first);
 	return 0;
@@ -199,6 +206,15 @@ static int call(const struct opts *o)
 	fd = open_mbox(o, &ep);
 	if (fd < 0)
 		return die(o->mbox, fd);
+	if (o->text) {
+		/* One call with the given request; show the reply. */
+		n = kipc_call(fd, 0, o->text, strlen(o->text), 0, rep, sizeof(rep),
+			      &h, 0, &to);
+		if (n < 0)
+			return die("call", n);
+		printf("reply: %.*s\n", n, rep);
+		return 0;
+	}
 	t0 = now_ns();
 	for (i = 0; i < o->count; i++) {
 		n = snprintf(req, sizeof(req), "call %llu from %d", i, getpid());
@@ -243,7 +259,8 @@ int main(int argc, char **argv)
 		{ "first", 1, NULL, 'f' }, { "idle", 1, NULL, 'i' },
 		{ "delay-us", 1, NULL, 'u' }, { "delay-ms", 1, NULL, 'd' },
 		{ "timeout", 1, NULL, 't' }, { "envelope", 1, NULL, 'e' },
-		{ "expect-error", 1, NULL, 'x' }, { NULL, 0, NULL, 0 },
+		{ "expect-error", 1, NULL, 'x' }, { "text", 1, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
 		.count = 1, .size = 64, .prios = 1, .idle_ms = 10000,
@@ -274,6 +291,7 @@ int main(int argc, char **argv)
 		case 't': o.timeout_ms = num(optarg); break;
 		case 'e': o.envelope_host = optarg; break;
 		case 'x': o.expect_error = optarg; break;
+		case 'T': o.text = optarg; break;
 		default: return 2;
 		}
 	}

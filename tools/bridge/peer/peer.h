@@ -12,6 +12,7 @@ struct opts {
 	unsigned int size, src, prios, idle_ms, delay_us, delay_ms, timeout_ms;
 	const char *envelope_host;
 	const char *expect_error;
+	const char *text;
 };
 
 static inline uint64_t now_ns(void)

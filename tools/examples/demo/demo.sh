@@ -67,35 +67,5 @@ kipcctl ring produce stream --count 200000 --size 64 --batch 16 | sed 's/^/  pro
 wait
 kipcctl ring rm stream
 
-if command -v nats-server > /dev/null && command -v kipc-bridge > /dev/null; then
-	step "two hosts over NATS: kipc-bridge (alpha and beta are two IPC namespaces)"
-	ifconfig lo 127.0.0.1 up
-	nats-server -a 127.0.0.1 -p 4222 > /tmp/nats.log 2>&1 &
-	nats=$!
-	unshare -i sleep 1000 & alpha=$!
-	unshare -i sleep 1000 & beta=$!
-	sleep 1
-	printf 'host = alpha\nstatus_socket = /tmp/alpha.sock\n[import inbox]\nmailbox = beta-inbox\nremote = beta\nremote_mailbox = inbox\nperm = 0666\n' > /tmp/alpha.conf
-	printf 'host = beta\nstatus_socket = /tmp/beta.sock\n[export inbox]\nmailbox = inbox\n' > /tmp/beta.conf
-	nsenter -t $beta -i kipcctl create inbox --mode 0666 > /dev/null
-	nsenter -F -t $alpha -i kipc-bridge -c /tmp/alpha.conf 2> /tmp/alpha.log & ba=$!
-	nsenter -F -t $beta -i kipc-bridge -c /tmp/beta.conf 2> /tmp/beta.log & bb=$!
-	i=0; until kipc-bridge status --socket /tmp/alpha.sock 2> /dev/null | grep -q state=ok &&
-		kipc-bridge status --socket /tmp/beta.sock 2> /dev/null | grep -q state=ok; do
-		i=$((i + 1)); [ $i -lt 100 ] || { echo "bridges did not start" >&2; exit 1; }; sleep 0.2; done
-	nsenter -t $alpha -i kipcctl send beta-inbox --prio 3 "hello beta, from a program on alpha
-"
-	nsenter -t $beta -i kipcctl recv inbox | sed 's/^/  beta got: /'
-	nsenter -t $beta -i kipc-bridge-peer serve inbox --count 1 > /dev/null &
-	sleep 0.5
-	nsenter -t $alpha -i kipc-bridge-peer call beta-inbox | sed 's/^/  alpha called beta-inbox, served on beta: /'
-	wait $!
-	kipc-bridge status --socket /tmp/alpha.sock | sed 's/^/  /'
-	kill $ba $bb; wait $ba $bb || true
-	nsenter -t $alpha -i kipcctl rm beta-inbox
-	nsenter -t $beta -i kipcctl rm inbox
-	kill $alpha $beta $nats; wait 2> /dev/null || true
-fi
-
 step "nothing is left behind"
 kipcctl ls

@@ -21,8 +21,9 @@ static void check_hdr(struct fuzz *f, const char *what,
 		impossible(f, "%s: priority %u", what, h->priority);
 	if (h->flags & ~MSG_FLAGS)
 		impossible(f, "%s: unknown header flags %#x", what, h->flags);
-	if (h->reserved)
-		impossible(f, "%s: reserved %u", what, h->reserved);
+	if (h->timeout_ms && !(h->flags & KIPC_MSG_REQUEST))
+		impossible(f, "%s: timeout_ms %u on a message that is no request",
+			   what, h->timeout_ms);
 	if (!h->sender_id)
 		impossible(f, "%s: sender 0", what);
 	if ((h->flags & KIPC_MSG_REQUEST) && !h->token)
