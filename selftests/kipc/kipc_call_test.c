@@ -184,7 +184,7 @@ TEST_F(call, caller_deadline_in_header)
 	EXPECT_EQ(peek.token, hdr.token);
 	EXPECT_GT(hdr.timeout_ms, 0);
 	EXPECT_LE(hdr.timeout_ms, peek.timeout_ms);
-	ASSERT_EQ(0, kipc_reply(self->srv_rx, hdr.token, "pong", 4));
+	ASSERT_EQ(0, sys_kipc_reply(self->srv_rx, hdr.token, "pong", 4));
 	ASSERT_EQ(0, kt_wait_exit(pid));
 	EXPECT_EQ(4, res->ret);
 	/* The reply is no request: no deadline. */
