@@ -91,7 +91,8 @@ FIXTURE(nr) {
 FIXTURE_SETUP(nr)
 {
 	struct kipc_mbox_create c = {
-		.size = sizeof(c), .max_msgs = 1, .mode = 0600,
+		.size = sizeof(c), .flags = KIPC_MBOX_OWNED, /* gone with ep */
+		.max_msgs = 1, .mode = 0600,
 	};
 
 	self->ep = open("/dev/kipc", O_RDWR | O_CLOEXEC);

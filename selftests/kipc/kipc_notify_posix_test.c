@@ -94,7 +94,8 @@ FIXTURE(np) {
 FIXTURE_SETUP(np)
 {
 	struct kipc_mbox_create c = {
-		.size = sizeof(c), .max_msgs = 8, .mode = 0600,
+		.size = sizeof(c), .flags = KIPC_MBOX_OWNED, /* gone with ep */
+		.max_msgs = 8, .mode = 0600,
 	};
 	sigset_t set;
 

@@ -29,7 +29,8 @@ static inline int ioc(int fd, unsigned long req, void *arg)
 static inline int mbox_anon(int ep, unsigned int max_msgs)
 {
 	struct kipc_mbox_create c = {
-		.size = sizeof(c), .max_msgs = max_msgs, .mode = 0600,
+		.size = sizeof(c), .flags = KIPC_MBOX_OWNED, /* gone with ep */
+		.max_msgs = max_msgs, .mode = 0600,
 	};
 	int fd = ioctl(ep, KIPC_IOC_MBOX_CREATE, &c);
 

@@ -64,7 +64,8 @@ FIXTURE(type) {
 FIXTURE_SETUP(type)
 {
 	struct kipc_mbox_create c = {
-		.size = sizeof(c), .max_msgs = 64, .mode = 0600,
+		.size = sizeof(c), .flags = KIPC_MBOX_OWNED, /* gone with ep */
+		.max_msgs = 64, .mode = 0600,
 	};
 
 	self->ep = open("/dev/kipc", O_RDWR | O_CLOEXEC);
