@@ -15,6 +15,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include "compat.h"
@@ -81,6 +82,7 @@ static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
 	/* Racy by nature: a snapshot, as every other field. */
 	if (!READ_ONCE(obj->registered) && !READ_ONCE(mb->q.dead))
 		info->flags |= KIPC_INFO_UNLINKED;
+	info->change_time = READ_ONCE(mb->ctime);
 	kipc_queue_info(&mb->q, info);
 }
 
@@ -278,6 +280,7 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 		return ret;
 	}
 	kipc_queue_init(&mb->q, &lim, &mb->obj, true);
+	mb->ctime = ktime_get_real_seconds();
 	mb->owned = karg->flags & KIPC_MBOX_OWNED;
 	/* Set before registering: kipc_mbox_registered() links it. */
 	if (mb->owned)
@@ -415,6 +418,8 @@ int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *arg)
 				WRITE_ONCE(obj->perm.uid, uid);
 			if (karg->flags & KIPC_MBOX_SET_GID)
 				WRITE_ONCE(obj->perm.gid, gid);
+			WRITE_ONCE(kipc_obj_mbox(obj)->ctime,
+				   ktime_get_real_seconds());
 		}
 		mutex_unlock(&obj->ns->lock);
 	}

@@ -623,6 +623,22 @@ struct kipc_notify {
  * @nr_receivers: tasks blocked in RECV on this queue; semaphore and
  *		mutex: tasks blocked in SEM_WAIT or MUTEX_LOCK
  * @reserved:	zero
+ * @cuid:	creator's euid, in the caller's user namespace: unlike
+ *		@uid it never changes
+ * @cgid:	likewise for the creator's egid
+ * @send_pid:	mailbox or endpoint inbox: tgid of the last task that
+ *		queued a message, in the caller's pid namespace (0 if none
+ *		yet; in a child pid namespace also 0 if not visible there or
+ *		gone); others: 0
+ * @recv_pid:	likewise for the last task that took a message
+ * @send_time:	mailbox or endpoint inbox: when a message was last queued,
+ *		CLOCK_REALTIME seconds (0 if never); others: 0
+ * @recv_time:	likewise for the last message taken
+ * @change_time: mailbox: when it was created or last changed by
+ *		KIPC_IOC_MBOX_SET, CLOCK_REALTIME seconds; others: 0
+ *
+ * The fields from @cuid on came with KIPC_INFO_SIZE_VER1: an older kernel
+ * writes only the first KIPC_INFO_SIZE_VER0 bytes and leaves them zero.
  */
 struct kipc_info {
 	__u64 id;
@@ -642,9 +658,17 @@ struct kipc_info {
 	__u32 nr_senders;
 	__u32 nr_receivers;
 	__u32 reserved;
+	__u32 cuid;
+	__u32 cgid;
+	__s32 send_pid;
+	__s32 recv_pid;
+	__s64 send_time;
+	__s64 recv_time;
+	__s64 change_time;
 };
 
 #define KIPC_INFO_SIZE_VER0		136
+#define KIPC_INFO_SIZE_VER1		176	/* added cuid .. change_time */
 
 /**
  * struct kipc_stat - argument of KIPC_IOC_STAT
@@ -665,6 +689,7 @@ struct kipc_stat {
 };
 
 #define KIPC_STAT_SIZE_VER0		216
+#define KIPC_STAT_SIZE_VER1		256	/* struct kipc_info VER1 */
 
 /* struct kipc_list.flags: which objects to list (at least one) */
 #define KIPC_LIST_ENDPOINTS	(1U << 0)
@@ -910,6 +935,7 @@ struct kipc_usage {
 
 /*
  * Change mode / owner of a mailbox. Owner, creator or CAP_SYS_ADMIN only.
+ * A mailbox's change_time (struct kipc_info) is set.
  * Errors: ENOENT, EIDRM, EACCES, EINVAL (mode > 0777, unmapped uid/gid).
  */
 #define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
