@@ -515,16 +515,25 @@ struct kipc_mbox_ref {
 #define KIPC_MBOX_SET_MODE	(1U << 0)
 #define KIPC_MBOX_SET_UID	(1U << 1)
 #define KIPC_MBOX_SET_GID	(1U << 2)
+#define KIPC_MBOX_SET_LIMITS	(1U << 3)	/* max_msgs and max_bytes */
 
 /**
  * struct kipc_mbox_set - argument of KIPC_IOC_MBOX_SET (like IPC_SET)
- * @size:	sizeof(struct kipc_mbox_set), >= KIPC_MBOX_SET_SIZE_VER0
+ * @size:	sizeof(struct kipc_mbox_set), >= KIPC_MBOX_SET_SIZE_VER0;
+ *		KIPC_MBOX_SET_LIMITS needs KIPC_MBOX_SET_SIZE_VER1
  * @flags:	KIPC_MBOX_SET_*
  * @id:		mailbox id; on a mailbox fd 0 means that mailbox
  * @mode:	new permission bits, 0 .. 0777
  * @uid:	new owner uid, in the caller's user namespace
  * @gid:	new owner gid, in the caller's user namespace
+ * @max_bytes:	new capacity in bytes, at least 1 (as msgctl(IPC_SET)'s
+ *		msg_qbytes): above the queue_bytes_max parameter only with
+ *		CAP_SYS_RESOURCE
+ * @max_msgs:	new capacity in messages, 1 .. KIPC_QUEUE_MSGS_MAX; a
+ *		rendezvous mailbox (max_msgs 0) stays one (-EINVAL)
  * @reserved:	zero
+ *
+ * Messages already queued stay, even when they no longer fit.
  */
 struct kipc_mbox_set {
 	__u32 size;
@@ -533,10 +542,13 @@ struct kipc_mbox_set {
 	__u32 mode;
 	__u32 uid;
 	__u32 gid;
+	__u32 max_bytes;
+	__u32 max_msgs;
 	__u32 reserved;
 };
 
 #define KIPC_MBOX_SET_SIZE_VER0		32
+#define KIPC_MBOX_SET_SIZE_VER1		40	/* added max_msgs, reserved */
 
 /* struct kipc_notify.flags */
 #define KIPC_NOTIFY_ONESHOT	(1U << 0)	/* disarm after one signal */
@@ -934,9 +946,11 @@ struct kipc_usage {
 #define KIPC_IOC_MBOX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x0a, struct kipc_mbox_ref)
 
 /*
- * Change mode / owner of a mailbox. Owner, creator or CAP_SYS_ADMIN only.
- * A mailbox's change_time (struct kipc_info) is set.
- * Errors: ENOENT, EIDRM, EACCES, EINVAL (mode > 0777, unmapped uid/gid).
+ * Change mode / owner / capacity of a mailbox. Owner, creator or
+ * CAP_SYS_ADMIN only. A mailbox's change_time (struct kipc_info) is set.
+ * Errors: ENOENT, EIDRM, EACCES, EPERM (max_bytes above queue_bytes_max
+ * without CAP_SYS_RESOURCE), EINVAL (mode > 0777, unmapped uid/gid,
+ * limits out of range or on a rendezvous mailbox).
  */
 #define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
 
