@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/msg.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -321,10 +323,33 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 	return r.len < msgsz ? r.len : msgsz;
 }
 
+/* struct msqid_ds of the queue @info describes. */
+static void msq_fill(const struct kipc_info *info, struct msqid_ds *buf)
+{
+	unsigned int key = 0;
+
+	if (!strncmp(info->name, SHIM_SYSV_PREFIX, strlen(SHIM_SYSV_PREFIX)))
+		sscanf(info->name + strlen(SHIM_SYSV_PREFIX), "%x", &key);
+	memset(buf, 0, sizeof(*buf));
+	buf->msg_perm.__key = key;
+	buf->msg_perm.uid = info->uid;
+	buf->msg_perm.gid = info->gid;
+	buf->msg_perm.cuid = info->cuid;
+	buf->msg_perm.cgid = info->cgid;
+	buf->msg_perm.mode = info->mode;
+	buf->msg_stime = info->send_time;
+	buf->msg_rtime = info->recv_time;
+	buf->msg_ctime = info->change_time;
+	buf->msg_qnum = info->depth;
+	buf->msg_qbytes = info->max_bytes;
+	buf->__msg_cbytes = info->bytes;
+	buf->msg_lspid = info->send_pid;
+	buf->msg_lrpid = info->recv_pid;
+}
+
 static int msq_stat(int id, struct msq *q, struct msqid_ds *buf)
 {
 	struct kipc_info info;
-	unsigned int key = 0;
 	int ret;
 
 	ret = shim_stat(q->fd, &info);
@@ -333,40 +358,57 @@ static int msq_stat(int id, struct msq *q, struct msqid_ds *buf)
 	ret = shim_perm(&info, 4);
 	if (ret)
 		return ret;
-	if (!strncmp(info.name, SHIM_SYSV_PREFIX, strlen(SHIM_SYSV_PREFIX)))
-		sscanf(info.name + strlen(SHIM_SYSV_PREFIX), "%x", &key);
-	memset(buf, 0, sizeof(*buf));
-	buf->msg_perm.__key = key;
-	buf->msg_perm.uid = info.uid;
-	buf->msg_perm.gid = info.gid;
-	/* kipc_info has no creator ids: the owner stands in. */
-	buf->msg_perm.cuid = info.uid;
-	buf->msg_perm.cgid = info.gid;
-	buf->msg_perm.mode = info.mode;
-	buf->msg_qnum = info.depth;
-	buf->msg_qbytes = info.max_bytes;
-	buf->__msg_cbytes = info.bytes;
+	msq_fill(&info, buf);
 	return 0;
+}
+
+/* Is CAP_SYS_RESOURCE in the caller's effective set? */
+static bool msq_cap_resource(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[CAP_SYS_RESOURCE / 32].effective &
+	       (1U << (CAP_SYS_RESOURCE % 32));
 }
 
 static int msq_set(struct msq *q, const struct msqid_ds *buf)
 {
 	struct kipc_mbox_set set;
 	struct kipc_info info;
+	unsigned long qbytes = buf->msg_qbytes;
 	int ret;
 
 	ret = shim_stat(q->fd, &info);
 	if (ret)
 		return -EINVAL;
-	/* msg_qbytes is fixed at creation in kipc. */
-	if (buf->msg_qbytes != info.max_bytes)
-		return -EPERM;
 	memset(&set, 0, sizeof(set));
 	set.size = sizeof(set);
 	set.flags = KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID | KIPC_MBOX_SET_GID;
 	set.mode = buf->msg_perm.mode & 0777;
 	set.uid = buf->msg_perm.uid;
 	set.gid = buf->msg_perm.gid;
+	if (qbytes != info.max_bytes) {
+		/* As Linux: the owner's right up to msgmnb, beyond it
+		 * CAP_SYS_RESOURCE's (the kernel checks who the owner is;
+		 * either refusal is EPERM).
+		 */
+		if (qbytes > (unsigned long)msg_limit("msgmnb", MSG_DFLT_MNB) &&
+		    !msq_cap_resource())
+			return -EPERM;
+		/* kipc has no empty capacity: 0 is one byte. */
+		if (qbytes > UINT32_MAX)
+			qbytes = UINT32_MAX;
+		set.flags |= KIPC_MBOX_SET_LIMITS;
+		set.max_bytes = qbytes ? qbytes : 1;
+		/* SysV bounds the count by msg_qbytes too (one byte each). */
+		set.max_msgs = set.max_bytes > KIPC_QUEUE_MSGS_MAX ?
+			       KIPC_QUEUE_MSGS_MAX : set.max_bytes;
+	}
 	ret = shim_ioctl(q->fd, KIPC_IOC_MBOX_SET, &set);
 	return ret == -EACCES ? -EPERM : ret;
 }
