@@ -441,6 +441,92 @@ TEST_F(sysv, set_qbytes_permissions)
 	EXPECT_EQ(mnb + 1, ds.msg_qbytes);
 }
 
+TEST_F(sysv, info)
+{
+	struct msginfo mi;
+	int max;
+
+	ASSERT_EQ(0, put(self->id, 1, "abc", 0));
+	max = msgctl(0, IPC_INFO, (struct msqid_ds *)&mi);
+	ASSERT_GE(max, 0) TH_LOG("IPC_INFO: %s", strerror(errno));
+	EXPECT_EQ(proc_long("/proc/sys/kernel/msgmax", 8192), mi.msgmax);
+	EXPECT_EQ(proc_long("/proc/sys/kernel/msgmnb", 16384), mi.msgmnb);
+	EXPECT_EQ(proc_long("/proc/sys/kernel/msgmni", 32000), mi.msgmni);
+	EXPECT_EQ(16, mi.msgssz);
+	EXPECT_EQ(0xffff, mi.msgseg);
+	/* IPC_INFO: MSGPOOL, MSGMAP, MSGTQL of <linux/msg.h>, fixed. */
+	EXPECT_EQ(32000 * 16384 / 1024, mi.msgpool);
+	EXPECT_EQ(16384, mi.msgmap);
+	EXPECT_EQ(16384, mi.msgtql);
+
+	/* MSG_INFO: queues, messages and bytes in use (ours among them). */
+	EXPECT_EQ(max, msgctl(0, MSG_INFO, (struct msqid_ds *)&mi));
+	EXPECT_GE(mi.msgpool, 1);
+	EXPECT_GE(mi.msgmap, 1);
+	EXPECT_GE(mi.msgtql, 3);
+	EXPECT_GE(max, mi.msgpool - 1);
+}
+
+/* The index MSG_STAT_ANY finds @id at, or -1. */
+static int index_of(int id, int max)
+{
+	struct msqid_ds ds;
+	int i;
+
+	for (i = 0; i <= max; i++)
+		if (msgctl(i, MSG_STAT_ANY, &ds) == id)
+			return i;
+	return -1;
+}
+
+TEST_F(sysv, msg_stat_by_index)
+{
+	struct msginfo mi;
+	struct msqid_ds ds;
+	int max, idx;
+
+	ASSERT_EQ(0, put(self->id, 1, "abc", 0));
+	max = msgctl(0, MSG_INFO, (struct msqid_ds *)&mi);
+	ASSERT_GE(max, 0);
+	idx = index_of(self->id, max);
+	ASSERT_GE(idx, 0) TH_LOG("msqid %d not found at indexes 0..%d",
+				 self->id, max);
+	memset(&ds, 0, sizeof(ds));
+	EXPECT_EQ(self->id, msgctl(idx, MSG_STAT, &ds));
+	EXPECT_EQ(self->key, ds.msg_perm.__key);
+	EXPECT_EQ(1, ds.msg_qnum);
+	EXPECT_EQ(3, ds.__msg_cbytes);
+	EXPECT_EQ(0600, ds.msg_perm.mode & 0777);
+	/* Past the highest index in use. */
+	EXPECT_EQ(-1, msgctl(max + 1, MSG_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgctl(max + 1, MSG_STAT_ANY, &ds));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static int nobody_msg_stat(int idx)
+{
+	struct msqid_ds ds;
+
+	if (msgctl(idx, MSG_STAT, &ds) != -1 || errno != EACCES)
+		return 1;
+	return msgctl(idx, MSG_STAT_ANY, &ds) >= 0 ? 0 : 2;
+}
+
+TEST_F(sysv, msg_stat_needs_read_permission)
+{
+	struct msginfo mi;
+	int max, idx;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to act as uid 65534");
+	max = msgctl(0, MSG_INFO, (struct msqid_ds *)&mi);
+	ASSERT_GE(max, 0);
+	idx = index_of(self->id, max);
+	ASSERT_GE(idx, 0);
+	EXPECT_EQ(0, as_nobody(nobody_msg_stat, idx));
+}
+
 static int nobody_send(int id)
 {
 	return put(id, 1, "x", IPC_NOWAIT) == -1 && errno == EACCES ? 0 : 1;
