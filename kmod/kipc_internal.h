@@ -521,6 +521,7 @@ enum kipc_sel {
 	KIPC_SEL_EQUAL,		/* type == type_sel */
 	KIPC_SEL_NOTEQUAL,	/* type != type_sel */
 	KIPC_SEL_LESSEQUAL,	/* the lowest type <= type_sel */
+	KIPC_SEL_INDEX,		/* the type_sel'th in receive order */
 };
 
 /**

@@ -102,12 +102,15 @@ static bool kipc_match(const struct kipc_msg *msg, const struct kipc_rx *rx)
 /*
  * Look at @msg, the next in receive order: true when the search is over
  * (*@best is the message to take). Only KIPC_SEL_LESSEQUAL looks further
- * than the first match, for a lower type: the first of the lowest wins.
+ * than the first match, for a lower type: the first of the lowest wins;
+ * KIPC_SEL_INDEX passes over the first type_sel matches (*@seen counts).
  */
 static bool kipc_consider(struct kipc_msg *msg, const struct kipc_rx *rx,
-			  struct kipc_msg **best)
+			  struct kipc_msg **best, s64 *seen)
 {
 	if (!kipc_match(msg, rx))
+		return false;
+	if (rx->sel == KIPC_SEL_INDEX && (*seen)++ < rx->type_sel)
 		return false;
 	if (rx->sel != KIPC_SEL_LESSEQUAL) {
 		*best = msg;
@@ -130,15 +133,17 @@ static struct kipc_msg *kipc_find(struct kipc_queue *q,
 	struct kipc_msg *msg, *best = NULL;
 	struct rb_node *rb;
 	unsigned int lvl;
+	s64 seen = 0;
 
 	/* Highest priority first; claimed messages are skipped. */
 	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb))
-		if (kipc_consider(rb_entry(rb, struct kipc_msg, rb), rx, &best))
+		if (kipc_consider(rb_entry(rb, struct kipc_msg, rb), rx, &best,
+				  &seen))
 			return best;
 	while (levels) {
 		lvl = __fls(levels);
 		list_for_each_entry(msg, &q->levels[lvl], node)
-			if (kipc_consider(msg, rx, &best))
+			if (kipc_consider(msg, rx, &best, &seen))
 				return best;
 		__clear_bit(lvl, &levels);
 	}

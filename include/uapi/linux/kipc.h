@@ -257,6 +257,7 @@ struct kipc_send {
 #define KIPC_RECV_FROM		(1U << 9)	/* only messages from @from */
 #define KIPC_RECV_TYPE		(1U << 10)	/* select by @type_sel */
 #define KIPC_RECV_EXCEPT	(1U << 11)	/* with @type_sel > 0: not it */
+#define KIPC_RECV_INDEX		(1U << 12)	/* with PEEK: the @type_sel'th */
 
 /**
  * struct kipc_recv - argument of KIPC_IOC_RECV
@@ -280,6 +281,13 @@ struct kipc_send {
  *		give -EINVAL. Among qualifying messages (also filtered by
  *		@from), receive order applies: highest priority first, FIFO
  *		within a priority.
+ *		With KIPC_RECV_INDEX instead (and KIPC_RECV_PEEK, which it
+ *		needs): the message at position @type_sel (0 = the next one
+ *		a receive would take) in receive order, as msgrcv()'s
+ *		MSG_COPY; a message another receiver is taking at that
+ *		moment is not counted. KIPC_RECV_INDEX without
+ *		KIPC_RECV_PEEK, with KIPC_RECV_TYPE or with @type_sel < 0
+ *		gives -EINVAL.
  * @type:	out: type of the received (or peeked) message
  */
 struct kipc_recv {
