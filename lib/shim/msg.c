@@ -10,8 +10,8 @@
  * a newer queue). Each process
  * opens a mailbox fd per msqid on first use and keeps it. Messages carry
  * their mtype as the kipc message type; msgrcv()'s msgtyp selection is
- * KIPC_RECV_TYPE. Everything is sent at one priority, so receive order is
- * send order, as SysV has it. The calls are never restarted after a
+ * KIPC_RECV_TYPE, MSG_COPY's position KIPC_RECV_INDEX. Everything is sent
+ * at one priority, so receive order is send order, as SysV has it. The calls are never restarted after a
  * signal handler (KIPC_NORESTART), as msgsnd() and msgrcv() are not.
  */
 #include <errno.h>
@@ -297,8 +297,10 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 
 		return next(msqid, msgp, msgsz, msgtyp, msgflg);
 	}
-	if (msgflg & MSG_COPY)
-		return fail(-ENOSYS);
+	/* As Linux: MSG_COPY never waits and has no MSG_EXCEPT. */
+	if ((msgflg & MSG_COPY) &&
+	    ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT)))
+		return fail(-EINVAL);
 	ret = msq_get(msqid, &q);
 	if (ret)
 		return fail(ret);
@@ -309,7 +311,13 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 	r.flags = KIPC_NORESTART;
 	if (msgflg & IPC_NOWAIT)
 		r.flags |= KIPC_NONBLOCK;
-	if (msgtyp) {
+	if (msgflg & MSG_COPY) {
+		/* msgtyp is a position: a negative one finds nothing. */
+		if (msgtyp < 0)
+			return fail(-ENOMSG);
+		r.flags |= KIPC_RECV_INDEX | KIPC_RECV_PEEK;
+		r.type_sel = msgtyp;
+	} else if (msgtyp) {
 		r.flags |= KIPC_RECV_TYPE;
 		r.type_sel = msgtyp;
 		/* As Linux: MSG_EXCEPT counts only with msgtyp > 0. */
@@ -327,6 +335,9 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 		r.buf_len = q.msg_max;
 	}
 	ret = shim_ioctl(q.fd, KIPC_IOC_RECV, &r);
+	/* As Linux's copy_msg(): a copy is never truncated. */
+	if (!ret && (msgflg & MSG_COPY) && r.len > msgsz)
+		ret = -EINVAL;
 	if (!ret && tmp)
 		memcpy(mtype + 1, tmp, r.len < msgsz ? r.len : msgsz);
 	free(tmp);

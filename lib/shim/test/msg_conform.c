@@ -527,6 +527,42 @@ TEST_F(sysv, msg_stat_needs_read_permission)
 	EXPECT_EQ(0, as_nobody(nobody_msg_stat, idx));
 }
 
+TEST_F(sysv, msg_copy)
+{
+	struct msqid_ds ds;
+	struct m m;
+
+	ASSERT_EQ(0, put(self->id, 1, "a", 0));
+	ASSERT_EQ(0, put(self->id, 2, "bb", 0));
+	ASSERT_EQ(0, put(self->id, 3, "ccc", 0));
+	memset(&m, 0, sizeof(m));
+	if (msgrcv(self->id, &m, 64, 1, IPC_NOWAIT | MSG_COPY) == -1 &&
+	    errno == ENOSYS)
+		SKIP(return, "kernel without MSG_COPY (CONFIG_CHECKPOINT_RESTORE)");
+	EXPECT_EQ(2, m.mtype);
+	EXPECT_EQ(0, memcmp(m.mtext, "bb", 2));
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT | MSG_COPY));
+	EXPECT_EQ(1, m.mtype);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 3, IPC_NOWAIT | MSG_COPY));
+	EXPECT_EQ(ENOMSG, errno);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 1, MSG_COPY));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 64, 1,
+			     IPC_NOWAIT | MSG_COPY | MSG_EXCEPT));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 1, 2, IPC_NOWAIT | MSG_COPY));
+	EXPECT_EQ(E2BIG, errno);
+	/* Linux copies whole messages only: MSG_NOERROR cannot cut one. */
+	EXPECT_EQ(-1, msgrcv(self->id, &m, 1, 2,
+			     IPC_NOWAIT | MSG_COPY | MSG_NOERROR));
+	EXPECT_EQ(EINVAL, errno);
+	/* Copies: every message is still there, in order. */
+	ASSERT_EQ(0, msgctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(3, ds.msg_qnum);
+	EXPECT_EQ(1, msgrcv(self->id, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ(1, m.mtype);
+}
+
 static int nobody_send(int id)
 {
 	return put(id, 1, "x", IPC_NOWAIT) == -1 && errno == EACCES ? 0 : 1;
