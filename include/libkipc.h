@@ -87,6 +87,9 @@ int kipc_mbox_unlink(int fd, const char *name);
 int kipc_mbox_set_mode(int fd, uint64_t id, unsigned int mode);
 /* (uid_t)-1 / (gid_t)-1 leave the owner uid / gid unchanged, as chown(2). */
 int kipc_mbox_set_owner(int fd, uint64_t id, uid_t uid, gid_t gid);
+/* Change the capacity of mailbox @id (0 on a mailbox fd = that one). */
+int kipc_mbox_set_limits(int fd, uint64_t id, unsigned int max_msgs,
+			 unsigned int max_bytes);
 
 /*
  * Messages. @fd is an endpoint fd (@dest: an endpoint id, or a mailbox id

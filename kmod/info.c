@@ -32,6 +32,8 @@ static void kipc_obj_info(struct kipc_obj *obj, struct kipc_info *info)
 	info->name[KIPC_NAME_MAX - 1] = '\0';
 	info->uid = from_kuid_munged(uns, READ_ONCE(obj->perm.uid));
 	info->gid = from_kgid_munged(uns, READ_ONCE(obj->perm.gid));
+	info->cuid = from_kuid_munged(uns, obj->perm.cuid);
+	info->cgid = from_kgid_munged(uns, obj->perm.cgid);
 	info->mode = READ_ONCE(obj->perm.mode);
 	info->creator_ep = obj->creator_ep;
 	obj->ops->info(obj, info);

@@ -124,10 +124,15 @@ static_assert(sizeof(struct kipc_reply) == KIPC_REPLY_SIZE_VER0);
 static_assert(sizeof(struct kipc_ep_set) == KIPC_EP_SET_SIZE_VER0);
 static_assert(sizeof(struct kipc_mbox_create) == KIPC_MBOX_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_mbox_ref) == KIPC_MBOX_REF_SIZE_VER0);
-static_assert(sizeof(struct kipc_mbox_set) == KIPC_MBOX_SET_SIZE_VER0);
+static_assert(sizeof(struct kipc_mbox_set) == KIPC_MBOX_SET_SIZE_VER1);
 static_assert(sizeof(struct kipc_notify) == KIPC_NOTIFY_SIZE_VER1);
-static_assert(sizeof(struct kipc_info) == KIPC_INFO_SIZE_VER0);
-static_assert(sizeof(struct kipc_stat) == KIPC_STAT_SIZE_VER0);
+static_assert(sizeof(struct kipc_info) == KIPC_INFO_SIZE_VER1);
+static_assert(sizeof(struct kipc_stat) == KIPC_STAT_SIZE_VER1);
+static_assert(offsetof(struct kipc_stat, info) + KIPC_INFO_SIZE_VER1 ==
+	      KIPC_STAT_SIZE_VER1);
+static_assert(offsetof(struct kipc_info, cuid) == KIPC_INFO_SIZE_VER0);
+static_assert(offsetof(struct kipc_mbox_set, max_msgs) ==
+	      KIPC_MBOX_SET_SIZE_VER0);
 static_assert(sizeof(struct kipc_list) == KIPC_LIST_SIZE_VER0);
 static_assert(sizeof(struct kipc_mmsg) == KIPC_MMSG_SIZE_VER0);
 static_assert(sizeof(struct kipc_xfer) == KIPC_XFER_SIZE_VER0);

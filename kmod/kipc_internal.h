@@ -469,6 +469,11 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @nr_take_wait: those of @nr_recv_wait that would take a message (not
  *		peeking): what a rendezvous sender can meet
  * @dead:	0 while alive, else the errno senders get (-ESRCH, -EIDRM)
+ * @send_pid:	tgid of the last sender, in the initial pid namespace
+ *		(written under @lock, read with READ_ONCE() by STAT)
+ * @recv_pid:	likewise of the last task that took a message
+ * @send_time:	CLOCK_REALTIME seconds of the last enqueue, likewise
+ * @recv_time:	CLOCK_REALTIME seconds of the last take, likewise
  * @dead_txn:	what callers get whose request a dead queue discards
  * @notify:	the arrival signal
  * @perm_obj:	the mailbox whose permissions apply, NULL for an inbox;
@@ -496,6 +501,10 @@ struct kipc_queue {
 	u32 nr_recv_wait;
 	u32 nr_take_wait;
 	int dead;
+	pid_t send_pid;
+	pid_t recv_pid;
+	time64_t send_time;
+	time64_t recv_time;
 	int dead_txn;
 	struct kipc_notify_reg notify;
 	struct kipc_obj *perm_obj;
@@ -512,6 +521,7 @@ enum kipc_sel {
 	KIPC_SEL_EQUAL,		/* type == type_sel */
 	KIPC_SEL_NOTEQUAL,	/* type != type_sel */
 	KIPC_SEL_LESSEQUAL,	/* the lowest type <= type_sel */
+	KIPC_SEL_INDEX,		/* the type_sel'th in receive order */
 };
 
 /**
@@ -619,10 +629,13 @@ int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c);
  * @owner:	creating endpoint while @owned and registered, under
  *		@obj.ns->lock (no reference: cleared when it closes)
  * @owner_node:	in @owner->owned, under @obj.ns->lock
+ * @ctime:	CLOCK_REALTIME seconds of the creation or the last MBOX_SET;
+ *		written under @obj.ns->lock, read with READ_ONCE()
  */
 struct kipc_mbox {
 	struct kipc_obj obj;
 	struct kipc_queue q;
+	time64_t ctime;
 	bool owned;
 	struct kipc_endpoint *owner;
 	struct list_head owner_node;

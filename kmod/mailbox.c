@@ -15,6 +15,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include "compat.h"
@@ -81,6 +82,7 @@ static void kipc_mbox_info(struct kipc_obj *obj, struct kipc_info *info)
 	/* Racy by nature: a snapshot, as every other field. */
 	if (!READ_ONCE(obj->registered) && !READ_ONCE(mb->q.dead))
 		info->flags |= KIPC_INFO_UNLINKED;
+	info->change_time = READ_ONCE(mb->ctime);
 	kipc_queue_info(&mb->q, info);
 }
 
@@ -278,6 +280,7 @@ int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *arg)
 		return ret;
 	}
 	kipc_queue_init(&mb->q, &lim, &mb->obj, true);
+	mb->ctime = ktime_get_real_seconds();
 	mb->owned = karg->flags & KIPC_MBOX_OWNED;
 	/* Set before registering: kipc_mbox_registered() links it. */
 	if (mb->owned)
@@ -362,6 +365,26 @@ int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *arg)
 	return ret;
 }
 
+/*
+ * The new limits of KIPC_MBOX_SET_LIMITS, checked against @q's: a buffered
+ * mailbox stays buffered, and more bytes than the system's bound take
+ * CAP_SYS_RESOURCE (as msgctl(IPC_SET) above msgmnb).
+ */
+static int kipc_mbox_new_limits(const struct kipc_mbox_set *karg,
+				struct kipc_queue *q, struct kipc_limits *lim)
+{
+	if (!karg->max_bytes || !karg->max_msgs ||
+	    karg->max_msgs > KIPC_QUEUE_MSGS_MAX || !READ_ONCE(q->lim.max_msgs))
+		return -EINVAL;
+	if (karg->max_bytes > READ_ONCE(kipc_queue_bytes_max) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -EPERM;
+	lim->max_msgs = karg->max_msgs;
+	lim->max_bytes = karg->max_bytes;
+	lim->msg_max = READ_ONCE(q->lim.msg_max);
+	return 0;
+}
+
 /**
  * kipc_ioc_mbox_set() - KIPC_IOC_MBOX_SET
  * @ctx:	endpoint fd, or mailbox fd (id 0 = that mailbox)
@@ -372,10 +395,12 @@ int kipc_ioc_mbox_delete(struct kipc_ctx *ctx, void *arg)
 int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID |
-			  KIPC_MBOX_SET_GID;
+			  KIPC_MBOX_SET_GID | KIPC_MBOX_SET_LIMITS;
 	struct user_namespace *uns = current_user_ns();
 	struct kipc_mbox_set *karg = arg;
+	struct kipc_limits lim;
 	struct kipc_obj *obj;
+	struct kipc_mbox *mb;
 	kuid_t uid;
 	kgid_t gid;
 	int ret;
@@ -402,7 +427,11 @@ int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *arg)
 		if (!obj)
 			return -ENOENT;
 	}
+	mb = kipc_obj_mbox(obj);
+	/* As msgctl(IPC_SET): the owner first, then the capacity. */
 	ret = kipc_owner_check(obj);
+	if (!ret && (karg->flags & KIPC_MBOX_SET_LIMITS))
+		ret = kipc_mbox_new_limits(karg, &mb->q, &lim);
 	if (!ret && mutex_lock_killable(&obj->ns->lock))
 		ret = -EINTR;
 	if (!ret) {
@@ -415,6 +444,9 @@ int kipc_ioc_mbox_set(struct kipc_ctx *ctx, void *arg)
 				WRITE_ONCE(obj->perm.uid, uid);
 			if (karg->flags & KIPC_MBOX_SET_GID)
 				WRITE_ONCE(obj->perm.gid, gid);
+			if (karg->flags & KIPC_MBOX_SET_LIMITS)
+				kipc_queue_set_limits(&mb->q, &lim);
+			WRITE_ONCE(mb->ctime, ktime_get_real_seconds());
 		}
 		mutex_unlock(&obj->ns->lock);
 	}

@@ -157,7 +157,10 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
 				offsetof(struct kipc_send, timeout));
 }
 
-/* Decode KIPC_RECV_TYPE, KIPC_RECV_EXCEPT and @type_sel as msgrcv(). */
+/*
+ * Decode KIPC_RECV_TYPE, KIPC_RECV_EXCEPT, KIPC_RECV_INDEX and @type_sel
+ * as msgrcv() reads msgtyp.
+ */
 static int kipc_recv_sel(const struct kipc_recv *karg, enum kipc_sel *sel,
 			 s64 *type_sel)
 {
@@ -167,6 +170,15 @@ static int kipc_recv_sel(const struct kipc_recv *karg, enum kipc_sel *sel,
 
 	*sel = KIPC_SEL_ANY;
 	*type_sel = 0;
+	if (karg->flags & KIPC_RECV_INDEX) {
+		/* MSG_COPY: a copy of the message at a position. */
+		if (by_type || except || t < 0 ||
+		    !(karg->flags & KIPC_RECV_PEEK))
+			return -EINVAL;
+		*sel = KIPC_SEL_INDEX;
+		*type_sel = t;
+		return 0;
+	}
 	if (!by_type)
 		return t || except ? -EINVAL : 0;
 	if (!t || (t < 0 && except))
@@ -192,7 +204,7 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
 			  KIPC_NORESTART | KIPC_RECV_PEEK | KIPC_RECV_FROM |
-			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT;
+			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT | KIPC_RECV_INDEX;
 	struct kipc_recv *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;

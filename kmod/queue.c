@@ -24,8 +24,10 @@
  */
 #include <linux/fcntl.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include "kipc_internal.h"
 #include "trace.h"
@@ -100,12 +102,15 @@ static bool kipc_match(const struct kipc_msg *msg, const struct kipc_rx *rx)
 /*
  * Look at @msg, the next in receive order: true when the search is over
  * (*@best is the message to take). Only KIPC_SEL_LESSEQUAL looks further
- * than the first match, for a lower type: the first of the lowest wins.
+ * than the first match, for a lower type: the first of the lowest wins;
+ * KIPC_SEL_INDEX passes over the first type_sel matches (*@seen counts).
  */
 static bool kipc_consider(struct kipc_msg *msg, const struct kipc_rx *rx,
-			  struct kipc_msg **best)
+			  struct kipc_msg **best, s64 *seen)
 {
 	if (!kipc_match(msg, rx))
+		return false;
+	if (rx->sel == KIPC_SEL_INDEX && (*seen)++ < rx->type_sel)
 		return false;
 	if (rx->sel != KIPC_SEL_LESSEQUAL) {
 		*best = msg;
@@ -128,15 +133,17 @@ static struct kipc_msg *kipc_find(struct kipc_queue *q,
 	struct kipc_msg *msg, *best = NULL;
 	struct rb_node *rb;
 	unsigned int lvl;
+	s64 seen = 0;
 
 	/* Highest priority first; claimed messages are skipped. */
 	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb))
-		if (kipc_consider(rb_entry(rb, struct kipc_msg, rb), rx, &best))
+		if (kipc_consider(rb_entry(rb, struct kipc_msg, rb), rx, &best,
+				  &seen))
 			return best;
 	while (levels) {
 		lvl = __fls(levels);
 		list_for_each_entry(msg, &q->levels[lvl], node)
-			if (kipc_consider(msg, rx, &best))
+			if (kipc_consider(msg, rx, &best, &seen))
 				return best;
 		__clear_bit(lvl, &levels);
 	}
@@ -188,6 +195,9 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	}
 	q->depth++;
 	q->bytes += msg->len;
+	/* What msgctl(IPC_STAT) reports: two stores under the lock held. */
+	WRITE_ONCE(q->send_pid, pid_nr(msg->pid));
+	WRITE_ONCE(q->send_time, ktime_get_real_seconds());
 	if (msg->state & KIPC_MSGS_PARKED) {
 		q->parked++;
 	} else {
@@ -556,6 +566,8 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	}
 	if (!copied && !op->rx->peek) {
 		kipc_unlink(q, msg);
+		WRITE_ONCE(q->recv_pid, task_tgid_nr(current));
+		WRITE_ONCE(q->recv_time, ktime_get_real_seconds());
 		if (msg->sync) {
 			msg->sync->done = 1;
 			msg->sync = NULL;
@@ -715,10 +727,31 @@ void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l)
 	spin_unlock(&q->lock);
 }
 
+/*
+ * A pid number of the initial namespace as the caller's pid namespace sees
+ * it. A caller of the initial namespace gets it as it is, also once that
+ * process is gone (as SysV's msg_lspid); elsewhere 0 if it is gone or not
+ * visible. The number may have been reused since it was stored, as any
+ * stored pid number can be.
+ */
+static pid_t kipc_pid_vnr(pid_t nr)
+{
+	struct pid *pid;
+	pid_t vnr;
+
+	if (!nr || task_active_pid_ns(current) == &init_pid_ns)
+		return nr;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, &init_pid_ns);
+	vnr = pid ? pid_vnr(pid) : 0;
+	rcu_read_unlock();
+	return vnr;
+}
+
 /**
  * kipc_queue_info() - fill the queue part of a struct kipc_info
  * @q:		the queue
- * @info:	output (depth .. nr_receivers)
+ * @info:	output (depth .. nr_receivers, send_pid .. recv_time)
  *
  * A lockless snapshot: each field is current, together they may be from
  * moments apart.
@@ -732,6 +765,10 @@ void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info)
 	info->msg_max = READ_ONCE(q->lim.msg_max);
 	info->nr_senders = READ_ONCE(q->nr_send_wait);
 	info->nr_receivers = READ_ONCE(q->nr_recv_wait);
+	info->send_pid = kipc_pid_vnr(READ_ONCE(q->send_pid));
+	info->recv_pid = kipc_pid_vnr(READ_ONCE(q->recv_pid));
+	info->send_time = READ_ONCE(q->send_time);
+	info->recv_time = READ_ONCE(q->recv_time);
 }
 
 /**

@@ -45,7 +45,14 @@ int kipc_notify_eventfd(int fd, int efd, unsigned int flags)
 	return __kipc_ioctl(fd, KIPC_IOC_NOTIFY, &n);
 }
 
-static int stat_common(int fd, struct kipc_stat *st, struct kipc_info *info)
+/*
+ * struct kipc_info grew at KIPC_0.4 (creator ids, last send and receive,
+ * change time). Programs linked against an older libkipc pass the
+ * KIPC_INFO_SIZE_VER0 struct they were built with: their kipc_stat(),
+ * kipc_stat_name() and kipc_list() (the KIPC_0.1 versions) write only
+ * that much; the KIPC_0.4 versions write the struct of this header.
+ */
+static int stat_common(int fd, struct kipc_stat *st, void *info, size_t isize)
 {
 	int ret;
 
@@ -53,11 +60,11 @@ static int stat_common(int fd, struct kipc_stat *st, struct kipc_info *info)
 	ret = __kipc_ioctl(fd, KIPC_IOC_STAT, st);
 	if (ret < 0)
 		return ret;
-	*info = st->info;
+	memcpy(info, &st->info, isize);
 	return 0;
 }
 
-int kipc_stat(int fd, uint64_t id, struct kipc_info *info)
+static int stat_id(int fd, uint64_t id, void *info, size_t isize)
 {
 	struct kipc_stat st;
 
@@ -65,11 +72,11 @@ int kipc_stat(int fd, uint64_t id, struct kipc_info *info)
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
 	st.id = id;
-	return stat_common(fd, &st, info);
+	return stat_common(fd, &st, info, isize);
 }
 
-int kipc_stat_name(int fd, unsigned int type, const char *name,
-		   struct kipc_info *info)
+static int stat_name(int fd, unsigned int type, const char *name,
+		     void *info, size_t isize)
 {
 	struct kipc_stat st;
 	int ret;
@@ -83,11 +90,11 @@ int kipc_stat_name(int fd, unsigned int type, const char *name,
 	ret = __kipc_copy_required_name(st.name, name);
 	if (ret < 0)
 		return ret;
-	return stat_common(fd, &st, info);
+	return stat_common(fd, &st, info, isize);
 }
 
-int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
-	      struct kipc_info *entries, unsigned int count)
+static int list(int fd, unsigned int flags, uint64_t *cursor, void *entries,
+		unsigned int count, size_t esize)
 {
 	struct kipc_list l;
 	int ret;
@@ -102,7 +109,7 @@ int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
 	l.cursor = *cursor;
 	l.entries = __kipc_ptr(entries);
 	l.count = count > KIPC_LIST_MAX ? KIPC_LIST_MAX : count;
-	l.entry_size = sizeof(*entries);
+	l.entry_size = esize;
 	ret = __kipc_ioctl(fd, KIPC_IOC_LIST, &l);
 	if (ret < 0)
 		return ret;
@@ -110,6 +117,67 @@ int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
 		*cursor = l.cursor;
 	return l.count;
 }
+
+#ifdef KIPC_SHARED
+/* The shared library's default versions are KIPC_0.4 (see above). */
+#define kipc_stat __kipc_stat_v04
+#define kipc_stat_name __kipc_stat_name_v04
+#define kipc_list __kipc_list_v04
+int kipc_stat(int fd, uint64_t id, struct kipc_info *info);
+int kipc_stat_name(int fd, unsigned int type, const char *name,
+		   struct kipc_info *info);
+int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
+	      struct kipc_info *entries, unsigned int count);
+#endif
+
+int kipc_stat(int fd, uint64_t id, struct kipc_info *info)
+{
+	return stat_id(fd, id, info, sizeof(*info));
+}
+
+int kipc_stat_name(int fd, unsigned int type, const char *name,
+		   struct kipc_info *info)
+{
+	return stat_name(fd, type, name, info, sizeof(*info));
+}
+
+int kipc_list(int fd, unsigned int flags, uint64_t *cursor,
+	      struct kipc_info *entries, unsigned int count)
+{
+	return list(fd, flags, cursor, entries, count, sizeof(*entries));
+}
+
+#ifdef KIPC_SHARED
+int __kipc_stat_v01(int fd, uint64_t id, void *info);
+int __kipc_stat_name_v01(int fd, unsigned int type, const char *name,
+			 void *info);
+int __kipc_list_v01(int fd, unsigned int flags, uint64_t *cursor,
+		    void *entries, unsigned int count);
+
+int __kipc_stat_v01(int fd, uint64_t id, void *info)
+{
+	return stat_id(fd, id, info, KIPC_INFO_SIZE_VER0);
+}
+
+int __kipc_stat_name_v01(int fd, unsigned int type, const char *name,
+			 void *info)
+{
+	return stat_name(fd, type, name, info, KIPC_INFO_SIZE_VER0);
+}
+
+int __kipc_list_v01(int fd, unsigned int flags, uint64_t *cursor,
+		    void *entries, unsigned int count)
+{
+	return list(fd, flags, cursor, entries, count, KIPC_INFO_SIZE_VER0);
+}
+
+__asm__(".symver __kipc_stat_v01, kipc_stat@KIPC_0.1");
+__asm__(".symver __kipc_stat_name_v01, kipc_stat_name@KIPC_0.1");
+__asm__(".symver __kipc_list_v01, kipc_list@KIPC_0.1");
+__asm__(".symver __kipc_stat_v04, kipc_stat@@KIPC_0.4");
+__asm__(".symver __kipc_stat_name_v04, kipc_stat_name@@KIPC_0.4");
+__asm__(".symver __kipc_list_v04, kipc_list@@KIPC_0.4");
+#endif
 
 int kipc_usage(int fd, struct kipc_usage *usage)
 {

@@ -140,3 +140,18 @@ int kipc_mbox_set_owner(int fd, uint64_t id, uid_t uid, gid_t gid)
 	}
 	return mbox_set(fd, &set);
 }
+
+int kipc_mbox_set_limits(int fd, uint64_t id, unsigned int max_msgs,
+			 unsigned int max_bytes)
+{
+	struct kipc_mbox_set set;
+
+	if (!max_msgs || max_msgs > KIPC_QUEUE_MSGS_MAX || !max_bytes)
+		return -EINVAL;
+	memset(&set, 0, sizeof(set));
+	set.flags = KIPC_MBOX_SET_LIMITS;
+	set.id = id;
+	set.max_msgs = max_msgs;
+	set.max_bytes = max_bytes;
+	return mbox_set(fd, &set);
+}

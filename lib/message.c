@@ -66,8 +66,10 @@ static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
 		flags |= KIPC_RECV_FROM;
 		r.from = from;
 	}
-	if (type_sel) {
-		flags |= KIPC_RECV_TYPE;
+	/* With KIPC_RECV_INDEX, type_sel is a position, 0 included. */
+	if (type_sel || (flags & KIPC_RECV_INDEX)) {
+		if (!(flags & KIPC_RECV_INDEX))
+			flags |= KIPC_RECV_TYPE;
 		r.type_sel = type_sel;
 	}
 	r.flags = flags;

@@ -3,16 +3,20 @@
  * SysV message queues (sysvipc(7)) on kipc mailboxes.
  *
  * A queue is a kipc mailbox, named "sysv.0x<key>" when it has a key and
- * anonymous for IPC_PRIVATE; its msqid is the mailbox id (ids are never
- * reused, so a stale msqid cannot reach a newer queue). Each process
+ * "sysv.private.<pid>.<n>" for IPC_PRIVATE: every SysV queue of the IPC
+ * namespace is a mailbox whose name starts with "sysv.", which is what
+ * MSG_STAT's index counts (the n-th such mailbox in id order). Its msqid
+ * is the mailbox id (ids are never reused, so a stale msqid cannot reach
+ * a newer queue). Each process
  * opens a mailbox fd per msqid on first use and keeps it. Messages carry
  * their mtype as the kipc message type; msgrcv()'s msgtyp selection is
- * KIPC_RECV_TYPE. Everything is sent at one priority, so receive order is
- * send order, as SysV has it. The calls are never restarted after a
+ * KIPC_RECV_TYPE, MSG_COPY's position KIPC_RECV_INDEX. Everything is sent
+ * at one priority, so receive order is send order, as SysV has it. The calls are never restarted after a
  * signal handler (KIPC_NORESTART), as msgsnd() and msgrcv() are not.
  */
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@
 #include <sys/msg.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -29,6 +34,12 @@
 #define MSG_DFLT_MAX		8192
 #define MSG_DFLT_MNB		16384
 #define MSG_DFLT_MNI		32000
+/* What Linux's IPC_INFO reports, whatever the sysctls say. */
+#define MSG_INFO_POOL		(MSG_DFLT_MNI * MSG_DFLT_MNB / 1024)
+#define MSG_INFO_MAP		MSG_DFLT_MNB
+#define MSG_INFO_TQL		MSG_DFLT_MNB
+#define MSG_INFO_SSZ		16
+#define MSG_INFO_SEG		0xffff
 
 /**
  * struct msq - a queue this process has a mailbox fd for
@@ -143,9 +154,17 @@ static int msq_create(int ep, key_t key, int msgflg, int *id)
 	c.max_bytes = mnb;
 	/* SysV bounds the count by msg_qbytes too (one byte a message). */
 	c.max_msgs = mnb > KIPC_QUEUE_MSGS_MAX ? KIPC_QUEUE_MSGS_MAX : mnb;
-	if (key != IPC_PRIVATE)
+	if (key != IPC_PRIVATE) {
 		snprintf(c.name, sizeof(c.name), SHIM_SYSV_PREFIX "%08x",
 			 (unsigned int)key);
+	} else {
+		static unsigned int seq;
+
+		/* A name only to be listed as a SysV queue; EEXIST retries. */
+		snprintf(c.name, sizeof(c.name), SHIM_SYSV_PRIVATE "%d.%u",
+			 (int)getpid(), __atomic_fetch_add(&seq, 1,
+							   __ATOMIC_RELAXED));
+	}
 	fd = ioctl(ep, KIPC_IOC_MBOX_CREATE, &c);
 	if (fd < 0)
 		return errno == EDQUOT ? -ENOSPC : -errno;
@@ -278,8 +297,10 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 
 		return next(msqid, msgp, msgsz, msgtyp, msgflg);
 	}
-	if (msgflg & MSG_COPY)
-		return fail(-ENOSYS);
+	/* As Linux: MSG_COPY never waits and has no MSG_EXCEPT. */
+	if ((msgflg & MSG_COPY) &&
+	    ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT)))
+		return fail(-EINVAL);
 	ret = msq_get(msqid, &q);
 	if (ret)
 		return fail(ret);
@@ -290,7 +311,13 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 	r.flags = KIPC_NORESTART;
 	if (msgflg & IPC_NOWAIT)
 		r.flags |= KIPC_NONBLOCK;
-	if (msgtyp) {
+	if (msgflg & MSG_COPY) {
+		/* msgtyp is a position: a negative one finds nothing. */
+		if (msgtyp < 0)
+			return fail(-ENOMSG);
+		r.flags |= KIPC_RECV_INDEX | KIPC_RECV_PEEK;
+		r.type_sel = msgtyp;
+	} else if (msgtyp) {
 		r.flags |= KIPC_RECV_TYPE;
 		r.type_sel = msgtyp;
 		/* As Linux: MSG_EXCEPT counts only with msgtyp > 0. */
@@ -308,6 +335,9 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 		r.buf_len = q.msg_max;
 	}
 	ret = shim_ioctl(q.fd, KIPC_IOC_RECV, &r);
+	/* As Linux's copy_msg(): a copy is never truncated. */
+	if (!ret && (msgflg & MSG_COPY) && r.len > msgsz)
+		ret = -EINVAL;
 	if (!ret && tmp)
 		memcpy(mtype + 1, tmp, r.len < msgsz ? r.len : msgsz);
 	free(tmp);
@@ -321,10 +351,39 @@ ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 	return r.len < msgsz ? r.len : msgsz;
 }
 
+static bool msq_is_sysv(const struct kipc_info *info)
+{
+	return info->type == KIPC_TYPE_MAILBOX &&
+	       !strncmp(info->name, "sysv.", 5);
+}
+
+/* struct msqid_ds of the queue @info describes. */
+static void msq_fill(const struct kipc_info *info, struct msqid_ds *buf)
+{
+	unsigned int key = 0;
+
+	if (!strncmp(info->name, SHIM_SYSV_PREFIX, strlen(SHIM_SYSV_PREFIX)))
+		sscanf(info->name + strlen(SHIM_SYSV_PREFIX), "%x", &key);
+	memset(buf, 0, sizeof(*buf));
+	buf->msg_perm.__key = key;
+	buf->msg_perm.uid = info->uid;
+	buf->msg_perm.gid = info->gid;
+	buf->msg_perm.cuid = info->cuid;
+	buf->msg_perm.cgid = info->cgid;
+	buf->msg_perm.mode = info->mode;
+	buf->msg_stime = info->send_time;
+	buf->msg_rtime = info->recv_time;
+	buf->msg_ctime = info->change_time;
+	buf->msg_qnum = info->depth;
+	buf->msg_qbytes = info->max_bytes;
+	buf->__msg_cbytes = info->bytes;
+	buf->msg_lspid = info->send_pid;
+	buf->msg_lrpid = info->recv_pid;
+}
+
 static int msq_stat(int id, struct msq *q, struct msqid_ds *buf)
 {
 	struct kipc_info info;
-	unsigned int key = 0;
 	int ret;
 
 	ret = shim_stat(q->fd, &info);
@@ -333,58 +392,150 @@ static int msq_stat(int id, struct msq *q, struct msqid_ds *buf)
 	ret = shim_perm(&info, 4);
 	if (ret)
 		return ret;
-	if (!strncmp(info.name, SHIM_SYSV_PREFIX, strlen(SHIM_SYSV_PREFIX)))
-		sscanf(info.name + strlen(SHIM_SYSV_PREFIX), "%x", &key);
-	memset(buf, 0, sizeof(*buf));
-	buf->msg_perm.__key = key;
-	buf->msg_perm.uid = info.uid;
-	buf->msg_perm.gid = info.gid;
-	/* kipc_info has no creator ids: the owner stands in. */
-	buf->msg_perm.cuid = info.uid;
-	buf->msg_perm.cgid = info.gid;
-	buf->msg_perm.mode = info.mode;
-	buf->msg_qnum = info.depth;
-	buf->msg_qbytes = info.max_bytes;
-	buf->__msg_cbytes = info.bytes;
+	msq_fill(&info, buf);
 	return 0;
+}
+
+/* Is CAP_SYS_RESOURCE in the caller's effective set? */
+static bool msq_cap_resource(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[CAP_SYS_RESOURCE / 32].effective &
+	       (1U << (CAP_SYS_RESOURCE % 32));
 }
 
 static int msq_set(struct msq *q, const struct msqid_ds *buf)
 {
 	struct kipc_mbox_set set;
 	struct kipc_info info;
+	unsigned long qbytes = buf->msg_qbytes;
 	int ret;
 
 	ret = shim_stat(q->fd, &info);
 	if (ret)
 		return -EINVAL;
-	/* msg_qbytes is fixed at creation in kipc. */
-	if (buf->msg_qbytes != info.max_bytes)
-		return -EPERM;
 	memset(&set, 0, sizeof(set));
 	set.size = sizeof(set);
 	set.flags = KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID | KIPC_MBOX_SET_GID;
 	set.mode = buf->msg_perm.mode & 0777;
 	set.uid = buf->msg_perm.uid;
 	set.gid = buf->msg_perm.gid;
+	if (qbytes != info.max_bytes) {
+		/* As Linux: the owner's right up to msgmnb, beyond it
+		 * CAP_SYS_RESOURCE's (the kernel checks who the owner is;
+		 * either refusal is EPERM).
+		 */
+		if (qbytes > (unsigned long)msg_limit("msgmnb", MSG_DFLT_MNB) &&
+		    !msq_cap_resource())
+			return -EPERM;
+		/* kipc has no empty capacity: 0 is one byte. */
+		if (qbytes > UINT32_MAX)
+			qbytes = UINT32_MAX;
+		set.flags |= KIPC_MBOX_SET_LIMITS;
+		set.max_bytes = qbytes ? qbytes : 1;
+		/* SysV bounds the count by msg_qbytes too (one byte each). */
+		set.max_msgs = set.max_bytes > KIPC_QUEUE_MSGS_MAX ?
+			       KIPC_QUEUE_MSGS_MAX : set.max_bytes;
+	}
 	ret = shim_ioctl(q->fd, KIPC_IOC_MBOX_SET, &set);
 	return ret == -EACCES ? -EPERM : ret;
 }
 
+/*
+ * Walk the SysV queues of the namespace in id order (LIST needs no
+ * permission, as MSG_STAT_ANY). Stops at index @want (filling *@found)
+ * or at the end; sums depth and bytes into *@mi if given. Returns how
+ * many queues it went through, or -errno.
+ */
+static int msq_walk(int want, struct kipc_info *found, struct msginfo *mi)
+{
+	struct kipc_info e[32];
+	struct kipc_list l;
+	uint64_t cursor = 0;
+	int ep, n = 0, i;
+
+	ep = shim_ep();
+	if (ep < 0)
+		return ep;
+	for (;;) {
+		memset(&l, 0, sizeof(l));
+		l.size = sizeof(l);
+		l.flags = KIPC_LIST_MAILBOXES;
+		l.cursor = cursor;
+		l.entries = (uintptr_t)e;
+		l.count = sizeof(e) / sizeof(e[0]);
+		l.entry_size = sizeof(e[0]);
+		if (ioctl(ep, KIPC_IOC_LIST, &l) < 0)
+			return -errno;
+		if (!l.count)
+			return n;
+		for (i = 0; i < (int)l.count; i++) {
+			if (!msq_is_sysv(&e[i]) || e[i].id > INT_MAX)
+				continue;
+			if (n == want) {
+				*found = e[i];
+				return n;
+			}
+			if (mi) {
+				mi->msgmap += e[i].depth;
+				mi->msgtql += e[i].bytes;
+			}
+			n++;
+		}
+		cursor = l.cursor;
+	}
+}
+
+/* MSG_STAT, MSG_STAT_ANY: the queue at @idx; returns its msqid. */
+static int msq_stat_index(int idx, int cmd, struct msqid_ds *buf)
+{
+	struct kipc_info info;
+	int ret;
+
+	if (idx < 0)
+		return -EINVAL;
+	/* Left zero when the walk ends before @idx. */
+	memset(&info, 0, sizeof(info));
+	ret = msq_walk(idx, &info, NULL);
+	if (ret < 0)
+		return ret;
+	if (ret != idx || !info.id)
+		return -EINVAL;
+	if (cmd == MSG_STAT && shim_perm(&info, 4))
+		return -EACCES;
+	msq_fill(&info, buf);
+	return info.id;
+}
+
+/* IPC_INFO, MSG_INFO: returns the highest index in use (0 if none). */
 static int msq_info(int cmd, struct msginfo *mi)
 {
+	int n;
+
 	memset(mi, 0, sizeof(*mi));
+	n = msq_walk(-1, NULL, cmd == MSG_INFO ? mi : NULL);
+	if (n < 0)
+		return n;
 	mi->msgmax = msg_limit("msgmax", MSG_DFLT_MAX);
 	mi->msgmnb = msg_limit("msgmnb", MSG_DFLT_MNB);
 	mi->msgmni = msg_limit("msgmni", MSG_DFLT_MNI);
-	mi->msgssz = 16;
-	mi->msgseg = 0xffff;
-	mi->msgpool = (mi->msgmni * mi->msgmnb) / 1024;
-	mi->msgmap = mi->msgmnb;
-	mi->msgtql = mi->msgmnb;
-	(void)cmd;
-	/* The highest index in use: kipc has no index; none is usable. */
-	return 0;
+	mi->msgssz = MSG_INFO_SSZ;
+	mi->msgseg = MSG_INFO_SEG;
+	if (cmd == MSG_INFO) {
+		/* Queues in use; msgmap and msgtql: messages and bytes. */
+		mi->msgpool = n;
+	} else {
+		mi->msgpool = MSG_INFO_POOL;
+		mi->msgmap = MSG_INFO_MAP;
+		mi->msgtql = MSG_INFO_TQL;
+	}
+	return n ? n - 1 : 0;
 }
 
 int msgctl(int msqid, int cmd, struct msqid_ds *buf)
@@ -398,10 +549,14 @@ int msgctl(int msqid, int cmd, struct msqid_ds *buf)
 
 		return next(msqid, cmd, buf);
 	}
-	if (cmd == IPC_INFO || cmd == MSG_INFO)
-		return msq_info(cmd, (struct msginfo *)buf);
-	if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
-		return fail(-EINVAL);
+	if (cmd == IPC_INFO || cmd == MSG_INFO) {
+		ret = msq_info(cmd, (struct msginfo *)buf);
+		return ret < 0 ? fail(ret) : ret;
+	}
+	if (cmd == MSG_STAT || cmd == MSG_STAT_ANY) {
+		ret = msq_stat_index(msqid, cmd, buf);
+		return ret < 0 ? fail(ret) : ret;
+	}
 	ret = msq_get(msqid, &q);
 	if (ret)
 		return fail(ret);

@@ -19,6 +19,8 @@
 
 /* Prefix of the kipc mailbox names of SysV queues with a key. */
 #define SHIM_SYSV_PREFIX	"sysv.0x"
+/* IPC_PRIVATE queues: SHIM_SYSV_PRIVATE "<pid>.<n>", unique in a namespace. */
+#define SHIM_SYSV_PRIVATE	"sysv.private."
 
 /*
  * True when the calls go to kipc, false when they go to the system's own

@@ -48,5 +48,11 @@ int main(void)
 	CHECK_EQ(-EBADF, kipc_mbox_set_mode(-1, 0, 0777));
 	CHECK_EQ(-EBADF, kipc_mbox_set_owner(-1, 0, 0, 0));
 	CHECK_EQ(-EBADF, kipc_mbox_set_owner(-1, 0, (uid_t)-1, (gid_t)-1));
+
+	/* set limits: a capacity of nothing is refused before the kernel */
+	CHECK_EQ(-EINVAL, kipc_mbox_set_limits(-1, 0, 0, 100));
+	CHECK_EQ(-EINVAL, kipc_mbox_set_limits(-1, 0, 1, 0));
+	CHECK_EQ(-EINVAL, kipc_mbox_set_limits(-1, 0, KIPC_QUEUE_MSGS_MAX + 1, 100));
+	CHECK_EQ(-EBADF, kipc_mbox_set_limits(-1, 0, 1, 100));
 	return T_EXIT_PASS;
 }

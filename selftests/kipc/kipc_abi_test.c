@@ -86,10 +86,10 @@ TEST_F(abi, sizes_match_the_header)
 	EXPECT_EQ(KIPC_EP_SET_SIZE_VER0, sizeof(struct kipc_ep_set));
 	EXPECT_EQ(KIPC_MBOX_CREATE_SIZE_VER0, sizeof(struct kipc_mbox_create));
 	EXPECT_EQ(KIPC_MBOX_REF_SIZE_VER0, sizeof(struct kipc_mbox_ref));
-	EXPECT_EQ(KIPC_MBOX_SET_SIZE_VER0, sizeof(struct kipc_mbox_set));
+	EXPECT_EQ(KIPC_MBOX_SET_SIZE_VER1, sizeof(struct kipc_mbox_set));
 	EXPECT_EQ(KIPC_NOTIFY_SIZE_VER1, sizeof(struct kipc_notify));
-	EXPECT_EQ(KIPC_INFO_SIZE_VER0, sizeof(struct kipc_info));
-	EXPECT_EQ(KIPC_STAT_SIZE_VER0, sizeof(struct kipc_stat));
+	EXPECT_EQ(KIPC_INFO_SIZE_VER1, sizeof(struct kipc_info));
+	EXPECT_EQ(KIPC_STAT_SIZE_VER1, sizeof(struct kipc_stat));
 	EXPECT_EQ(KIPC_LIST_SIZE_VER0, sizeof(struct kipc_list));
 }
 

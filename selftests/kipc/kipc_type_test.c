@@ -2,7 +2,8 @@
 /*
  * Typed messages and receive by type (KIPC_RECV_TYPE, KIPC_RECV_EXCEPT),
  * with msgrcv()'s msgtyp rules: 0 any, > 0 that type (or any other),
- * < 0 the lowest type up to |msgtyp|, first in receive order among equals.
+ * < 0 the lowest type up to |msgtyp|, first in receive order among equals;
+ * and MSG_COPY's peek at a position (KIPC_RECV_INDEX).
  *
  * Raw ioctls only: the wrappers below are all the test needs.
  */
@@ -195,6 +196,45 @@ TEST_F(type, peek)
 	EXPECT_EQ(2, recv_typed(self->mfd, KIPC_RECV_TYPE | KIPC_RECV_PEEK,
 				7, NULL));
 	EXPECT_EQ(2, recv_typed(self->mfd, KIPC_RECV_TYPE, 7, NULL));
+}
+
+/* KIPC_RECV_INDEX: a copy of the message at a position (MSG_COPY). */
+TEST_F(type, peek_by_index)
+{
+	const uint32_t flags = KIPC_RECV_INDEX | KIPC_RECV_PEEK;
+	unsigned int i;
+	int64_t t = 0;
+
+	fill(_metadata, self->mfd);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		EXPECT_EQ((int)i, recv_typed(self->mfd, flags, i, &t));
+		EXPECT_EQ(types[i], t);
+	}
+	EXPECT_EQ(-EAGAIN, recv_typed(self->mfd, flags, i, NULL));
+	/* In receive order: a higher priority comes first. */
+	ASSERT_EQ(0, send_typed(self->mfd, 9, 100, 50));
+	EXPECT_EQ(50, recv_typed(self->mfd, flags, 0, NULL));
+	EXPECT_EQ(0, recv_typed(self->mfd, flags, 1, NULL));
+	/* Nothing was taken. */
+	EXPECT_EQ(50, recv_typed(self->mfd, 0, 0, NULL));
+	EXPECT_EQ(0, recv_typed(self->mfd, 0, 0, NULL));
+	EXPECT_EQ(2, recv_typed(self->mfd, flags, 1, NULL));
+}
+
+TEST_F(type, peek_by_index_bad_selections)
+{
+	ASSERT_EQ(0, send_typed(self->mfd, 1, 0, 1));
+	EXPECT_EQ(-EINVAL, recv_typed(self->mfd, KIPC_RECV_INDEX, 0, NULL));
+	EXPECT_EQ(-EINVAL, recv_typed(self->mfd,
+				      KIPC_RECV_INDEX | KIPC_RECV_PEEK, -1,
+				      NULL));
+	EXPECT_EQ(-EINVAL, recv_typed(self->mfd, KIPC_RECV_INDEX |
+				      KIPC_RECV_PEEK | KIPC_RECV_TYPE, 1,
+				      NULL));
+	EXPECT_EQ(-EINVAL, recv_typed(self->mfd, KIPC_RECV_INDEX |
+				      KIPC_RECV_PEEK | KIPC_RECV_EXCEPT, 1,
+				      NULL));
+	EXPECT_EQ(1, recv_typed(self->mfd, 0, 0, NULL));
 }
 
 /* A sender with the old struct sends type 0; an old receiver works. */

@@ -257,6 +257,7 @@ struct kipc_send {
 #define KIPC_RECV_FROM		(1U << 9)	/* only messages from @from */
 #define KIPC_RECV_TYPE		(1U << 10)	/* select by @type_sel */
 #define KIPC_RECV_EXCEPT	(1U << 11)	/* with @type_sel > 0: not it */
+#define KIPC_RECV_INDEX		(1U << 12)	/* with PEEK: the @type_sel'th */
 
 /**
  * struct kipc_recv - argument of KIPC_IOC_RECV
@@ -280,6 +281,13 @@ struct kipc_send {
  *		give -EINVAL. Among qualifying messages (also filtered by
  *		@from), receive order applies: highest priority first, FIFO
  *		within a priority.
+ *		With KIPC_RECV_INDEX instead (and KIPC_RECV_PEEK, which it
+ *		needs): the message at position @type_sel (0 = the next one
+ *		a receive would take) in receive order, as msgrcv()'s
+ *		MSG_COPY; a message another receiver is taking at that
+ *		moment is not counted. KIPC_RECV_INDEX without
+ *		KIPC_RECV_PEEK, with KIPC_RECV_TYPE or with @type_sel < 0
+ *		gives -EINVAL.
  * @type:	out: type of the received (or peeked) message
  */
 struct kipc_recv {
@@ -515,16 +523,25 @@ struct kipc_mbox_ref {
 #define KIPC_MBOX_SET_MODE	(1U << 0)
 #define KIPC_MBOX_SET_UID	(1U << 1)
 #define KIPC_MBOX_SET_GID	(1U << 2)
+#define KIPC_MBOX_SET_LIMITS	(1U << 3)	/* max_msgs and max_bytes */
 
 /**
  * struct kipc_mbox_set - argument of KIPC_IOC_MBOX_SET (like IPC_SET)
- * @size:	sizeof(struct kipc_mbox_set), >= KIPC_MBOX_SET_SIZE_VER0
+ * @size:	sizeof(struct kipc_mbox_set), >= KIPC_MBOX_SET_SIZE_VER0;
+ *		KIPC_MBOX_SET_LIMITS needs KIPC_MBOX_SET_SIZE_VER1
  * @flags:	KIPC_MBOX_SET_*
  * @id:		mailbox id; on a mailbox fd 0 means that mailbox
  * @mode:	new permission bits, 0 .. 0777
  * @uid:	new owner uid, in the caller's user namespace
  * @gid:	new owner gid, in the caller's user namespace
+ * @max_bytes:	new capacity in bytes, at least 1 (as msgctl(IPC_SET)'s
+ *		msg_qbytes): above the queue_bytes_max parameter only with
+ *		CAP_SYS_RESOURCE
+ * @max_msgs:	new capacity in messages, 1 .. KIPC_QUEUE_MSGS_MAX; a
+ *		rendezvous mailbox (max_msgs 0) stays one (-EINVAL)
  * @reserved:	zero
+ *
+ * Messages already queued stay, even when they no longer fit.
  */
 struct kipc_mbox_set {
 	__u32 size;
@@ -533,10 +550,13 @@ struct kipc_mbox_set {
 	__u32 mode;
 	__u32 uid;
 	__u32 gid;
+	__u32 max_bytes;
+	__u32 max_msgs;
 	__u32 reserved;
 };
 
 #define KIPC_MBOX_SET_SIZE_VER0		32
+#define KIPC_MBOX_SET_SIZE_VER1		40	/* added max_msgs, reserved */
 
 /* struct kipc_notify.flags */
 #define KIPC_NOTIFY_ONESHOT	(1U << 0)	/* disarm after one signal */
@@ -623,6 +643,22 @@ struct kipc_notify {
  * @nr_receivers: tasks blocked in RECV on this queue; semaphore and
  *		mutex: tasks blocked in SEM_WAIT or MUTEX_LOCK
  * @reserved:	zero
+ * @cuid:	creator's euid, in the caller's user namespace: unlike
+ *		@uid it never changes
+ * @cgid:	likewise for the creator's egid
+ * @send_pid:	mailbox or endpoint inbox: tgid of the last task that
+ *		queued a message, in the caller's pid namespace (0 if none
+ *		yet; in a child pid namespace also 0 if not visible there or
+ *		gone); others: 0
+ * @recv_pid:	likewise for the last task that took a message
+ * @send_time:	mailbox or endpoint inbox: when a message was last queued,
+ *		CLOCK_REALTIME seconds (0 if never); others: 0
+ * @recv_time:	likewise for the last message taken
+ * @change_time: mailbox: when it was created or last changed by
+ *		KIPC_IOC_MBOX_SET, CLOCK_REALTIME seconds; others: 0
+ *
+ * The fields from @cuid on came with KIPC_INFO_SIZE_VER1: an older kernel
+ * writes only the first KIPC_INFO_SIZE_VER0 bytes and leaves them zero.
  */
 struct kipc_info {
 	__u64 id;
@@ -642,9 +678,17 @@ struct kipc_info {
 	__u32 nr_senders;
 	__u32 nr_receivers;
 	__u32 reserved;
+	__u32 cuid;
+	__u32 cgid;
+	__s32 send_pid;
+	__s32 recv_pid;
+	__s64 send_time;
+	__s64 recv_time;
+	__s64 change_time;
 };
 
 #define KIPC_INFO_SIZE_VER0		136
+#define KIPC_INFO_SIZE_VER1		176	/* added cuid .. change_time */
 
 /**
  * struct kipc_stat - argument of KIPC_IOC_STAT
@@ -665,6 +709,7 @@ struct kipc_stat {
 };
 
 #define KIPC_STAT_SIZE_VER0		216
+#define KIPC_STAT_SIZE_VER1		256	/* struct kipc_info VER1 */
 
 /* struct kipc_list.flags: which objects to list (at least one) */
 #define KIPC_LIST_ENDPOINTS	(1U << 0)
@@ -909,8 +954,11 @@ struct kipc_usage {
 #define KIPC_IOC_MBOX_DELETE	_IOW(KIPC_IOC_MAGIC, 0x0a, struct kipc_mbox_ref)
 
 /*
- * Change mode / owner of a mailbox. Owner, creator or CAP_SYS_ADMIN only.
- * Errors: ENOENT, EIDRM, EACCES, EINVAL (mode > 0777, unmapped uid/gid).
+ * Change mode / owner / capacity of a mailbox. Owner, creator or
+ * CAP_SYS_ADMIN only. A mailbox's change_time (struct kipc_info) is set.
+ * Errors: ENOENT, EIDRM, EACCES, EPERM (max_bytes above queue_bytes_max
+ * without CAP_SYS_RESOURCE), EINVAL (mode > 0777, unmapped uid/gid,
+ * limits out of range or on a rendezvous mailbox).
  */
 #define KIPC_IOC_MBOX_SET	_IOW(KIPC_IOC_MAGIC, 0x0b, struct kipc_mbox_set)
 

@@ -159,11 +159,14 @@ void op_mbox_set(struct fuzz *f)
 	long ret;
 
 	s.size = pick_size(f, KIPC_MBOX_SET_SIZE_VER0, sizeof(s));
-	s.flags = pick_flags(f, KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID | KIPC_MBOX_SET_GID);
+	s.flags = pick_flags(f, KIPC_MBOX_SET_MODE | KIPC_MBOX_SET_UID | KIPC_MBOX_SET_GID |
+			     KIPC_MBOX_SET_LIMITS);
 	s.id = rng_chance(f, 40) ? 0 : pick_id(f);
 	s.mode = rng_chance(f, 90) ? 0666 : (uint32_t)rng64(f) % 01001;
 	s.uid = rng_chance(f, 80) ? 0 : (uint32_t)rng64(f);
 	s.gid = rng_chance(f, 80) ? 0 : (uint32_t)rng64(f);
+	s.max_msgs = rng_chance(f, 80) ? 1 + rng64(f) % 64 : (uint32_t)rng64(f);
+	s.max_bytes = rng_chance(f, 80) ? 1 + rng64(f) % 65536 : (uint32_t)rng64(f);
 	s.reserved = rng_chance(f, 5) && !f->sane;
 	ret = fuzz_ioctl(fd, KIPC_IOC_MBOX_SET, arg_place(f, &s, sizeof(s), arg_pick(f), &a));
 	note(f, "MBOX_SET", ret);
