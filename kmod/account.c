@@ -353,6 +353,8 @@ int kipc_ioc_usage(struct kipc_ctx *ctx, void *arg)
 		.mailboxes_max = READ_ONCE(kipc_user_mailboxes_max),
 		.rings = atomic_read(&u->nr_rings),
 		.rings_max = READ_ONCE(kipc_user_rings_max),
+		.syncs = atomic_read(&u->nr_syncs),
+		.syncs_max = READ_ONCE(kipc_user_syncs_max),
 	};
 	kipc_user_put(u);
 	return kipc_copy_out(ctx, karg);

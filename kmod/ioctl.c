@@ -136,7 +136,7 @@ static_assert(offsetof(struct kipc_mbox_set, max_msgs) ==
 static_assert(sizeof(struct kipc_list) == KIPC_LIST_SIZE_VER0);
 static_assert(sizeof(struct kipc_mmsg) == KIPC_MMSG_SIZE_VER0);
 static_assert(sizeof(struct kipc_xfer) == KIPC_XFER_SIZE_VER0);
-static_assert(sizeof(struct kipc_usage) == KIPC_USAGE_SIZE_VER0);
+static_assert(sizeof(struct kipc_usage) == KIPC_USAGE_SIZE_VER1);
 static_assert(sizeof(struct kipc_ring_create) == KIPC_RING_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_wait) == KIPC_RING_WAIT_SIZE_VER0);

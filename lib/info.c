@@ -179,14 +179,41 @@ __asm__(".symver __kipc_stat_name_v04, kipc_stat_name@@KIPC_0.4");
 __asm__(".symver __kipc_list_v04, kipc_list@@KIPC_0.4");
 #endif
 
-int kipc_usage(int fd, struct kipc_usage *usage)
+/* USAGE into the first @size bytes of *@usage, all the caller has. */
+static int usage_sized(int fd, struct kipc_usage *usage, size_t size)
 {
 	int ret;
 
 	if (!usage)
 		return -EINVAL;
-	memset(usage, 0, sizeof(*usage));
-	usage->size = sizeof(*usage);
+	memset(usage, 0, size);
+	usage->size = size;
 	ret = __kipc_ioctl(fd, KIPC_IOC_USAGE, usage);
 	return ret < 0 ? ret : 0;
 }
+
+/*
+ * struct kipc_usage grew in KIPC_0.4 (syncs, syncs_max). Programs linked
+ * against KIPC_0.3 pass the older, shorter struct: their kipc_usage()
+ * must write no byte past it. The static library has only the new one.
+ */
+#ifdef __PIC__
+__attribute__((symver("kipc_usage@KIPC_0.3")))
+int kipc_usage_ver0(int fd, struct kipc_usage *usage);
+int kipc_usage_ver0(int fd, struct kipc_usage *usage)
+{
+	return usage_sized(fd, usage, KIPC_USAGE_SIZE_VER0);
+}
+
+__attribute__((symver("kipc_usage@@KIPC_0.4")))
+int kipc_usage_ver1(int fd, struct kipc_usage *usage);
+int kipc_usage_ver1(int fd, struct kipc_usage *usage)
+{
+	return usage_sized(fd, usage, sizeof(*usage));
+}
+#else
+int kipc_usage(int fd, struct kipc_usage *usage)
+{
+	return usage_sized(fd, usage, sizeof(*usage));
+}
+#endif

@@ -91,6 +91,7 @@ TEST_F(abi, sizes_match_the_header)
 	EXPECT_EQ(KIPC_INFO_SIZE_VER1, sizeof(struct kipc_info));
 	EXPECT_EQ(KIPC_STAT_SIZE_VER1, sizeof(struct kipc_stat));
 	EXPECT_EQ(KIPC_LIST_SIZE_VER0, sizeof(struct kipc_list));
+	EXPECT_EQ(KIPC_USAGE_SIZE_VER1, sizeof(struct kipc_usage));
 }
 
 TEST_F(abi, bad_argument_pointer_is_efault)

@@ -399,12 +399,15 @@ TEST_F(sem, user_syncs_max_bounds_what_a_user_creates)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
+		struct kipc_usage u;
 		int ep, m;
 
 		/* A user of its own, so the fixture's semaphore is not counted. */
 		ks_child_become_nobody();
 		ep = ks_ep_open();
 		KS_CHILD_CHECK(ep >= 0);
+		KS_CHILD_CHECK(ks_usage(ep, &u) == 0);
+		KS_CHILD_CHECK(u.syncs == 0 && u.syncs_max == 3);
 		for (i = 0; i < 2; i++) {
 			fds[i] = ks_sem_create(ep, NULL, 0, 0, 0600, NULL);
 			KS_CHILD_CHECK(fds[i] >= 0);
@@ -415,6 +418,18 @@ TEST_F(sem, user_syncs_max_bounds_what_a_user_creates)
 			       -EDQUOT);
 		KS_CHILD_CHECK(ks_mutex_create(ep, NULL, 0, 0600, NULL) ==
 			       -EDQUOT);
+		/* USAGE counts both kinds together, refusals not at all. */
+		KS_CHILD_CHECK(ks_usage(ep, &u) == 0);
+		KS_CHILD_CHECK(u.syncs == 3 && u.syncs_max == 3);
+		/* A caller that predates the counts gets none written. */
+		memset(&u, 0xa5, sizeof(u));
+		u.size = KIPC_USAGE_SIZE_VER0;
+		u.flags = 0;
+		u.reserved = 0;
+		KS_CHILD_CHECK(ks_ioctl(ep, KIPC_IOC_USAGE, &u) == 0);
+		KS_CHILD_CHECK(u.rings_max != 0xa5a5a5a5 &&
+			       u.syncs == 0xa5a5a5a5 &&
+			       u.syncs_max == 0xa5a5a5a5);
 		/* Deleting one and closing its fd gives its place back. */
 		KS_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
 		close(fds[0]);

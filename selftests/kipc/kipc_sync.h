@@ -232,6 +232,14 @@ static inline int ks_mutex_consistent(int m)
 
 /* ---- introspection ---- */
 
+/* USAGE of the caller's user, through endpoint @ep. */
+static inline int ks_usage(int ep, struct kipc_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->size = sizeof(*u);
+	return ks_ioctl(ep, KIPC_IOC_USAGE, u);
+}
+
 /* STAT of @id, or of the fd's own object when @id is 0. */
 static inline int ks_stat(int fd, uint64_t id, struct kipc_info *info)
 {

@@ -113,6 +113,14 @@ int run_scale(unsigned int producers, unsigned int consumers, size_t size,
 int run_pairs(const struct transport *t, unsigned int pairs, size_t size,
 	      uint64_t count, double *msgs_per_s, const char **why);
 
+/*
+ * sync.c: semaphores and mutexes, kipc's and POSIX's, each figure through
+ * @emit; @count operations per figure. 0, or 1 if any failed.
+ */
+typedef void (*sync_emit_fn)(void *ctx, const char *transport,
+			     const char *metric, double value);
+int run_sync(uint64_t count, int have_kipc, sync_emit_fn emit, void *ctx);
+
 /* limits.c */
 void limits_process(void);
 void limits_raise_system(void);

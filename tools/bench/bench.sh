@@ -70,7 +70,7 @@ if [ "$mode" = smoke ]; then
 	rm -rf "$out" && mkdir -p "$out"
 	fail=0
 	"$bin" --env native --smoke > "$out/native.jsonl" || fail=1
-	vm_bench "$out/vm.jsonl" vm-icount --smoke --scale --raise-limits \
+	vm_bench "$out/vm.jsonl" vm-icount --smoke --scale --sync --raise-limits \
 		--transports "$kipc_transports" || fail=1
 	vm_bench_shim "$out/vm-shim.jsonl" --smoke || fail=1
 	vm_bench "$out/vm-smp2.jsonl" vm-smp2 --smoke --pairs --sizes 64 || fail=1
@@ -92,7 +92,7 @@ started=$(date +%s)
 fail=0
 # The VM first: under icount its figures do not depend on host load.
 vm_bench "$out/vm.raw.jsonl" vm-icount --reps 5 --count 600 --count-min 20 --bytes 6M \
-	--scale --raise-limits || fail=1
+	--scale --sync --raise-limits || fail=1
 vm_bench_shim "$out/vm-shim.raw.jsonl" --reps 5 --count 600 --count-min 20 \
 	--bytes 6M || fail=1
 vm_bench "$out/vm-smp2.raw.jsonl" vm-smp2 --reps 5 --pairs --sizes 64 \

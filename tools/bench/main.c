@@ -35,6 +35,7 @@ struct opts {
 	unsigned int nsizes;
 	const char *only;	/* comma-separated transports, NULL = all */
 	int scale, raise_limits, verbose;
+	int sync;		/* also semaphores and mutexes (sync.c) */
 	int pairs;		/* only the independent-pairs runs */
 	unsigned int timeout;
 };
@@ -177,6 +178,33 @@ static int scale_all(const struct opts *o, unsigned int rep)
 	return failed;
 }
 
+struct sync_ctx {
+	const struct opts *o;
+	unsigned int rep;
+};
+
+/* Figures that are not about a message size carry size 0. */
+static void sync_emit(void *ctx, const char *transport, const char *metric,
+		      double value)
+{
+	const struct sync_ctx *c = ctx;
+
+	emit(c->o, c->rep, transport, 0, metric, value);
+}
+
+static int sync_all(const struct opts *o, unsigned int rep, int have_kipc)
+{
+	struct sync_ctx c = { o, rep };
+	int ret;
+
+	current = "sync";
+	current_size = 0;
+	alarm(o->timeout);
+	ret = run_sync(count_for(o, 64), have_kipc, sync_emit, &c);
+	alarm(0);
+	return ret;
+}
+
 /*
  * Independent pairs (pairs.c), 1 and 2 of them, of each selected transport
  * (by default kipc-mbox and posix-mq), reported as TRANSPORT-pairsP.
@@ -258,7 +286,8 @@ static void usage(FILE *f)
 	fputs("usage: kipc-bench [--env NAME] [--reps N] [--count N] [--stream-count N]\n"
 	      "                  [--count-min N] [--bytes B] [--sizes 8,64,4k,64k,1m]\n"
 	      "                  [--transports a,b]\n"
-	      "                  [--scale] [--pairs] [--raise-limits] [--timeout S] [--smoke] [--list] [-v]\n"
+	      "                  [--scale] [--sync] [--pairs] [--raise-limits] [--timeout S]\n"
+	      "                  [--smoke] [--list] [-v]\n"
 	      "JSON lines on stdout; see docs/benchmarks.md.\n", f);
 }
 
@@ -274,6 +303,7 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' },
 		{ "transports", required_argument, NULL, 't' },
 		{ "scale", no_argument, NULL, 'S' },
+		{ "sync", no_argument, NULL, 'y' },
 		{ "pairs", no_argument, NULL, 'P' },
 		{ "raise-limits", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -309,6 +339,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': o.only = optarg; break;
 		case 'S': o.scale = 1; break;
+		case 'y': o.sync = 1; break;
 		case 'P': o.pairs = 1; break;
 		case 'R': o.raise_limits = 1; break;
 		case 'v': o.verbose = 1; break;
@@ -361,6 +392,10 @@ int main(int argc, char **argv)
 		}
 		if (o.scale && have_kipc) {
 			failed |= scale_all(&o, rep);
+			any = 1;
+		}
+		if (o.sync) {
+			failed |= sync_all(&o, rep, have_kipc);
 			any = 1;
 		}
 		if (!any) {

@@ -120,6 +120,9 @@ END {
 	title["gbytes_per_s"] = "one-way, GB/s"; scale["gbytes_per_s"] = 1
 	title["syscalls_per_msg"] = "system calls per message (both sides, streaming)"; scale["syscalls_per_msg"] = 1
 	title["cpu_ns_per_msg"] = "CPU time per message (both sides, streaming), µs"; scale["cpu_ns_per_msg"] = 1000
+	# kipc-bench --sync: figures of no message size (size 0).
+	scale["uncontended_ns"] = 1; scale["contended_ns"] = 1
+	scale["handoff_ns"] = 1; scale["handoffs_per_op"] = 1
 	envname["vm-icount"] = "QEMU TCG, icount (one vCPU, 1 instruction = 1 ns), Linux 6.12, kernel-owned kipc"
 	envname["vm-smp2"] = "QEMU TCG, two vCPUs, no icount (wall-clock, depends on host load), Linux 6.12, kernel-owned kipc"
 	envname["native"] = "native host, userspace only (kipc rings over a memfd)"
@@ -226,4 +229,16 @@ END {
 	goal("VM: kipc-uring-b16 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b16", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
 	goal("VM: kipc-uring-b64 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-b64", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
 	goal("VM: kipc-uring-sqpoll 64 B syscalls/msg streaming vs kipc-mbox (ioctl)", "vm-icount", "kipc-uring-sqpoll", 64, "syscalls_per_msg", "kipc-mbox", 64, "syscalls_per_msg")
+
+	printf("\n### Semaphores and mutexes\n\n") > md
+	printf("kipc-bench --sync in the VM: kipc's objects against a process-shared pthread mutex\n") > md
+	printf("and POSIX named semaphores, and the bounded buffer three ways (1 producer, 1 consumer).\n\n") > md
+	printf("| figure | kipc | POSIX | ratio |\n|---|---:|---:|---:|\n") > md
+	goal("mutex lock + unlock, uncontended (ns): kipc-mutex vs pthread-mutex-shm", v, "kipc-mutex", 0, "uncontended_ns", "pthread-mutex-shm", 0, "uncontended_ns")
+	goal("mutex, 2 processes contending, per acquisition (ns)", v, "kipc-mutex", 0, "contended_ns", "pthread-mutex-shm", 0, "contended_ns")
+	goal("mutex, 2 processes contending, hand-offs per acquisition", v, "kipc-mutex", 0, "handoffs_per_op", "pthread-mutex-shm", 0, "handoffs_per_op")
+	goal("semaphore post + wait, uncontended (ns): kipc-sem vs posix-sem", v, "kipc-sem", 0, "uncontended_ns", "posix-sem", 0, "uncontended_ns")
+	goal("semaphore hand-off between 2 processes (ns): kipc-sem vs posix-sem", v, "kipc-sem", 0, "handoff_ns", "posix-sem", 0, "handoff_ns")
+	goal("bounded buffer, thousand items/s: kipc sems + mutex vs POSIX sems", v, "bb-kipc-sems", 0, "msgs_per_s", "bb-posix-sems", 0, "msgs_per_s")
+	goal("bounded buffer, thousand items/s: kipc ring vs POSIX sems", v, "bb-kipc-ring", 0, "msgs_per_s", "bb-posix-sems", 0, "msgs_per_s")
 }

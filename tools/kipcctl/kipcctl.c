@@ -243,6 +243,7 @@ static int cmd_usage(int argc, char **argv)
 	print_limit("bytes", u.bytes, u.bytes_max);
 	print_limit("mailboxes", u.mailboxes, u.mailboxes_max);
 	print_limit("rings", u.rings, u.rings_max);
+	print_limit("syncs", u.syncs, u.syncs_max);
 	return EXIT_OK;
 }
 

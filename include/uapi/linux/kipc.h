@@ -756,12 +756,16 @@ struct kipc_list {
  * @reserved:	zero
  * @bytes:	out: kernel memory held for the user: queued messages and
  *		pending calls at their real size (header and allocation
- *		rounding included), mailboxes and rings
+ *		rounding included), mailboxes, rings, semaphores and mutexes
  * @bytes_max:	out: the user_bytes_max parameter (0 = unlimited)
  * @mailboxes:	out: mailboxes the user created that still exist
  * @mailboxes_max: out: the user_mailboxes_max parameter (0 = unlimited)
  * @rings:	out: rings the user created that still exist
  * @rings_max:	out: the user_rings_max parameter (0 = unlimited)
+ * @syncs:	out: semaphores and mutexes the user created that still
+ *		exist; left alone when the caller's struct ends before it
+ *		(KIPC_USAGE_SIZE_VER0)
+ * @syncs_max:	out: the user_syncs_max parameter (0 = unlimited)
  *
  * Everything a task in a user namespace does is also charged to the
  * owner of the outermost user namespace it is in; this reports the
@@ -778,9 +782,12 @@ struct kipc_usage {
 	__u32 mailboxes_max;
 	__u32 rings;
 	__u32 rings_max;
+	__u32 syncs;
+	__u32 syncs_max;
 };
 
 #define KIPC_USAGE_SIZE_VER0		48
+#define KIPC_USAGE_SIZE_VER1		56	/* added syncs, syncs_max */
 
 /*
  * ioctls. Unless said otherwise they return 0 on success or -1 with errno
@@ -806,8 +813,9 @@ struct kipc_usage {
  *   ENOSPC	max_mailboxes mailboxes already exist in the IPC namespace
  *   ENOBUFS	requested max_bytes above the queue_bytes_max parameter
  *   EDQUOT	the user's account would exceed user_bytes_max (messages,
- *		calls, mailboxes and rings at their real size),
- *		user_mailboxes_max or user_rings_max (see kipc(7))
+ *		calls, mailboxes, rings, semaphores and mutexes at their
+ *		real size), user_mailboxes_max, user_rings_max or
+ *		user_syncs_max (see kipc(7))
  *   ECONNRESET	CALL: the server endpoint closed after receiving the
  *		request and before replying, or while the request was still
  *		queued in its inbox

@@ -67,5 +67,11 @@ kipcctl ring produce stream --count 200000 --size 64 --batch 16 | sed 's/^/  pro
 wait
 kipcctl ring rm stream
 
+if command -v kipc-bounded-buffer > /dev/null; then
+	step "bounded buffer: 16 slots in shared memory, two semaphores and a mutex; then a ring"
+	kipc-bounded-buffer sems --producers 2 --consumers 2 --items 2000 | sed 's/^/  /'
+	kipc-bounded-buffer ring --producers 2 --items 2000 | sed 's/^/  /'
+fi
+
 step "nothing is left behind"
 kipcctl ls

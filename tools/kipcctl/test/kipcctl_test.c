@@ -246,6 +246,26 @@ TEST_F(ctl, usage_counts_what_the_user_holds)
 	EXPECT_EQ(mboxes, usage_of(self->out, "mailboxes "));
 }
 
+TEST_F(ctl, usage_counts_semaphores_and_mutexes_together)
+{
+	char sem[64], mtx[64];
+	long long syncs;
+
+	kt_name(sem, sizeof(sem), "usage-sem");
+	kt_name(mtx, sizeof(mtx), "usage-mutex");
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	syncs = usage_of(self->out, "syncs ");
+	ASSERT_GE(syncs, 0);
+	ASSERT_EQ(0, sh(NULL, 0, "kipcctl sem create %s", sem));
+	ASSERT_EQ(0, sh(NULL, 0, "kipcctl mutex create %s", mtx));
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	EXPECT_EQ(syncs + 2, usage_of(self->out, "syncs "));
+	ASSERT_EQ(0, sh(NULL, 0, "kipcctl sem rm %s", sem));
+	ASSERT_EQ(0, sh(NULL, 0, "kipcctl mutex rm %s", mtx));
+	ASSERT_EQ(0, sh(self->out, sizeof(self->out), "kipcctl usage"));
+	EXPECT_EQ(syncs, usage_of(self->out, "syncs "));
+}
+
 TEST_F(ctl, batches_send_and_receive_every_message_once)
 {
 	ASSERT_EQ(0, sh(self->out, sizeof(self->out),

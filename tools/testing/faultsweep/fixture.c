@@ -72,7 +72,7 @@ int fixture_up(struct fixture *fx)
 	long ret;
 
 	memset(fx, 0, sizeof(*fx));
-	fx->ring_fd = fx->out_fd = fx->mb = fx->peer = -1;
+	fx->ring_fd = fx->out_fd = fx->mb = fx->peer = fx->sync_fd = -1;
 	fx->ep = endpoint(&fx->ep_id);
 	if (fx->ep < 0)
 		return fx->ep;
@@ -126,12 +126,58 @@ int fixture_ring(struct fixture *fx, uint32_t role, int map)
 	return 0;
 }
 
-static void ring_delete(int ep, const char *name)
+/* Semaphore "fs-sem" of @value (at most 4), open in fx->sync_fd. */
+int fixture_sem(struct fixture *fx, uint32_t value)
+{
+	struct kipc_sem_create c = {
+		.size = sizeof(c),
+		.value = value,
+		.max = 4,
+		.mode = 0600,
+		.name = "fs-sem",
+	};
+	long ret = sys_ioctl(fx->ep, KIPC_IOC_SEM_CREATE, &c);
+
+	if (ret < 0)
+		return (int)ret;
+	fx->sync_fd = (int)ret;
+	fx->sync_id = c.id;
+	return 0;
+}
+
+/* Mutex "fs-mutex", open in fx->sync_fd; held by this process if @locked. */
+int fixture_mutex(struct fixture *fx, int locked)
+{
+	struct kipc_mutex_create c = {
+		.size = sizeof(c),
+		.mode = 0600,
+		.name = "fs-mutex",
+	};
+	struct kipc_mutex_lock l = { .size = sizeof(l), .flags = KIPC_NONBLOCK };
+	long ret = sys_ioctl(fx->ep, KIPC_IOC_MUTEX_CREATE, &c);
+
+	if (ret < 0)
+		return (int)ret;
+	fx->sync_fd = (int)ret;
+	fx->sync_id = c.id;
+	if (!locked)
+		return 0;
+	ret = sys_ioctl(fx->sync_fd, KIPC_IOC_MUTEX_LOCK, &l);
+	return ret < 0 ? (int)ret : 0;
+}
+
+/* Delete object @name with @cmd (RING_DELETE, SEM_DELETE, MUTEX_DELETE). */
+static void delete_name(int ep, unsigned long cmd, const char *name)
 {
 	struct kipc_mbox_ref r = { .size = sizeof(r) };
 
 	snprintf(r.name, sizeof(r.name), "%s", name);
-	sys_ioctl(ep, KIPC_IOC_RING_DELETE, &r);
+	sys_ioctl(ep, cmd, &r);
+}
+
+static void ring_delete(int ep, const char *name)
+{
+	delete_name(ep, KIPC_IOC_RING_DELETE, name);
 }
 
 /* Undo everything; the namespace is empty again afterwards. */
@@ -149,10 +195,17 @@ void fixture_down(struct fixture *fx)
 		close(fx->out_fd);
 	if (fx->ring_fd >= 0)
 		close(fx->ring_fd);
+	if (fx->sync_fd >= 0)
+		close(fx->sync_fd);
 	if (fx->ep >= 0) {
 		sys_ioctl(fx->ep, KIPC_IOC_MBOX_DELETE, &r);
 		ring_delete(fx->ep, "fs-ring");
 		ring_delete(fx->ep, "fs-newring");
+		/* Semaphores and mutexes outlive their fds. */
+		delete_name(fx->ep, KIPC_IOC_SEM_DELETE, "fs-sem");
+		delete_name(fx->ep, KIPC_IOC_SEM_DELETE, "fs-newsem");
+		delete_name(fx->ep, KIPC_IOC_MUTEX_DELETE, "fs-mutex");
+		delete_name(fx->ep, KIPC_IOC_MUTEX_DELETE, "fs-newmutex");
 	}
 	if (fx->mb >= 0)
 		close(fx->mb);
@@ -163,7 +216,7 @@ void fixture_down(struct fixture *fx)
 		peer_stop(fx);
 	if (fx->peer >= 0)
 		close(fx->peer);
-	fx->ep = fx->peer = fx->mb = fx->ring_fd = fx->out_fd = -1;
+	fx->ep = fx->peer = fx->mb = fx->ring_fd = fx->out_fd = fx->sync_fd = -1;
 }
 
 /*

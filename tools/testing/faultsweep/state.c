@@ -44,7 +44,8 @@ int state_take(int fd, struct sweep_state *s, int with_maps)
 {
 	struct kipc_list l = {
 		.size = sizeof(l),
-		.flags = KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES | KIPC_LIST_RINGS,
+		.flags = KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES | KIPC_LIST_RINGS |
+			 KIPC_LIST_SEMS | KIPC_LIST_MUTEXES,
 		.entries = (uintptr_t)s->obj,
 		.count = SWEEP_OBJS_MAX,
 		.entry_size = sizeof(s->obj[0]),
@@ -69,6 +70,8 @@ static const char *type_name(uint32_t type)
 	case KIPC_TYPE_ENDPOINT: return "endpoint";
 	case KIPC_TYPE_MAILBOX: return "mailbox";
 	case KIPC_TYPE_RING: return "ring";
+	case KIPC_TYPE_SEM: return "semaphore";
+	case KIPC_TYPE_MUTEX: return "mutex";
 	}
 	return "object";
 }

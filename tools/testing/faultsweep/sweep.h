@@ -64,6 +64,8 @@ struct fixture {
 	uint64_t mb_id;
 	uint64_t ring_id;	/* ring "fs-ring", when the operation needs it */
 	int ring_fd;		/* attached to it: see the operation */
+	int sync_fd;		/* semaphore "fs-sem" or mutex "fs-mutex" */
+	uint64_t sync_id;	/* its id, or that of the one the call made */
 	uint64_t map_size;
 	void *map;
 	uint64_t token;		/* REPLY: the request received */
@@ -79,6 +81,8 @@ struct fixture {
 int fixture_up(struct fixture *fx);
 void fixture_down(struct fixture *fx);
 int fixture_ring(struct fixture *fx, uint32_t role, int map);
+int fixture_sem(struct fixture *fx, uint32_t value);
+int fixture_mutex(struct fixture *fx, int locked);
 int fixture_send(int fd, uint64_t dest, uint32_t flags, const char *payload);
 void fill_payload(char *buf, unsigned int tag);
 int peer_start(struct fixture *fx, int fd, uint64_t call_dest);
@@ -101,8 +105,17 @@ struct sweep_op {
 	 * out last, and a reply cannot be given back.
 	 */
 	int served_on_efault;
+	/*
+	 * EFAULT may come after the operation took effect: a semaphore
+	 * wait or post, or a lock, copies its result out last and cannot
+	 * be taken back; check() must then find the effect.
+	 */
+	int effect_on_efault;
 };
 extern const struct sweep_op sweep_ops[];
 extern const unsigned int sweep_nr_ops;
+/* ops_sync.c: semaphores and mutexes */
+extern const struct sweep_op sweep_sync_ops[];
+extern const unsigned int sweep_nr_sync_ops;
 
 #endif

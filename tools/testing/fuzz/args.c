@@ -180,10 +180,12 @@ int pick_fd(struct fuzz *f)
 
 	if (kind < 30)
 		return f->ep[i % FUZZ_EPS].fd;
-	if (kind < 60)
+	if (kind < 55)
 		return f->mb[i % FUZZ_MBOXES].fd;
-	if (kind < 90)
+	if (kind < 80)
 		return f->ring[i % FUZZ_RINGS].fd;
+	if (kind < 90)
+		return f->sync[i % FUZZ_SYNCS].fd;
 	if (kind < 95)
 		return f->other_fd;
 	return kind < 98 ? -1 : (int)i + 3;
@@ -222,6 +224,17 @@ int pick_fd_for(struct fuzz *f, int want)
 	if (want == FD_RING) {
 		k = first_used(f->ring, FUZZ_RINGS, i);
 		return k < 0 ? any : f->ring[k].fd;
+	}
+	if (want == FD_SEM || want == FD_MUTEX) {
+		uint32_t type = want == FD_SEM ? KIPC_TYPE_SEM : KIPC_TYPE_MUTEX;
+		unsigned int j;
+
+		for (j = 0; j < FUZZ_SYNCS; j++) {
+			k = (int)((i + j) % FUZZ_SYNCS);
+			if (f->sync[k].fd >= 0 && f->sync[k].role == type)
+				return f->sync[k].fd;
+		}
+		return any;
 	}
 	if (want == FD_MSG && mb) {
 		k = first_used(f->mb, FUZZ_MBOXES, i);

@@ -21,11 +21,12 @@
 #define FUZZ_EPS	4	/* table sizes of one process */
 #define FUZZ_MBOXES	8
 #define FUZZ_RINGS	6
+#define FUZZ_SYNCS	6	/* semaphores and mutexes */
 #define FUZZ_MAPS	6
 #define FUZZ_TOKENS	4
 #define FUZZ_PENDING	(-1000000L)	/* note(): the call is under way */
 #define FUZZ_TRAIL	8	/* last operations kept per process */
-#define FUZZ_KINDS	32	/* at least the entries of run.c's table */
+#define FUZZ_KINDS	48	/* at least the entries of run.c's table */
 
 /* Shared by every fuzzing process (MAP_SHARED | MAP_ANONYMOUS). */
 struct fuzz_shared {
@@ -47,7 +48,7 @@ struct fuzz_shared {
 struct fuzz_fd {
 	int fd;
 	uint64_t id;		/* mailbox or ring id; 0 if unknown */
-	uint32_t role;		/* rings: KIPC_RING_ROLE_* */
+	uint32_t role;		/* rings: KIPC_RING_ROLE_*; syncs: KIPC_TYPE_* */
 	uint64_t map_size;	/* rings: as RING_ATTACH reported */
 };
 
@@ -69,6 +70,7 @@ struct fuzz {
 	struct fuzz_fd ep[FUZZ_EPS];
 	struct fuzz_fd mb[FUZZ_MBOXES];
 	struct fuzz_fd ring[FUZZ_RINGS];
+	struct fuzz_fd sync[FUZZ_SYNCS];
 	struct fuzz_map map[FUZZ_MAPS];
 	uint64_t tokens[FUZZ_TOKENS];	/* tokens of requests received */
 	uint64_t ring_ids[FUZZ_RINGS];	/* rings this process created */
@@ -99,10 +101,12 @@ void pick_name(struct fuzz *f, char name[KIPC_NAME_MAX]);
 uint64_t pick_buf(struct fuzz *f, uint32_t len);
 int pick_fd(struct fuzz *f);
 /* Which fds an operation is meant for; pick_fd_for() mostly keeps to them. */
-enum { FD_EP, FD_MSG, FD_RING };
+enum { FD_EP, FD_MSG, FD_RING, FD_SEM, FD_MUTEX };
 int pick_fd_for(struct fuzz *f, int want);
 int first_used(const struct fuzz_fd *t, unsigned int n, unsigned int start);
 void publish_id(struct fuzz *f, uint64_t id);
+/* A struct kipc_mbox_ref naming something (ops_obj.c). */
+void pick_ref(struct fuzz *f, struct kipc_mbox_ref *r);
 
 /* ioctl.c: issue an extensible-struct ioctl with a mutated argument */
 struct fuzz_arg {
@@ -144,6 +148,17 @@ void op_ring_attach(struct fuzz *f);
 void op_ring_delete(struct fuzz *f);
 void op_ring_wait(struct fuzz *f);
 void op_ring_wake(struct fuzz *f);
+void op_sem_create(struct fuzz *f);
+void op_sem_open(struct fuzz *f);
+void op_sem_delete(struct fuzz *f);
+void op_sem_wait(struct fuzz *f);
+void op_sem_post(struct fuzz *f);
+void op_mutex_create(struct fuzz *f);
+void op_mutex_open(struct fuzz *f);
+void op_mutex_delete(struct fuzz *f);
+void op_mutex_lock(struct fuzz *f);
+void op_mutex_unlock(struct fuzz *f);
+void op_mutex_consistent(struct fuzz *f);
 void op_mmap(struct fuzz *f);
 void op_munmap(struct fuzz *f);
 void op_mremap(struct fuzz *f);

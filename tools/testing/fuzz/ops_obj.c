@@ -101,8 +101,8 @@ void op_mbox_create(struct fuzz *f)
 	}
 }
 
-/* A struct kipc_mbox_ref naming something, for OPEN, DELETE, RING_DELETE. */
-static void pick_ref(struct fuzz *f, struct kipc_mbox_ref *r)
+/* A struct kipc_mbox_ref naming something, for the OPENs and DELETEs. */
+void pick_ref(struct fuzz *f, struct kipc_mbox_ref *r)
 {
 	uint32_t byname = rng_below(f, 100);
 
@@ -194,7 +194,7 @@ void op_stat(struct fuzz *f)
 	long ret;
 
 	s.size = pick_size(f, KIPC_STAT_SIZE_VER0, sizeof(s));
-	s.type = rng_chance(f, 90) ? rng_below(f, 4) : (uint32_t)rng64(f);
+	s.type = rng_chance(f, 90) ? rng_below(f, KIPC_TYPE_MUTEX + 2) : (uint32_t)rng64(f);
 	s.id = pick_id(f);
 	pick_name(f, s.name);
 	if (how < 40)
@@ -223,7 +223,8 @@ void op_list(struct fuzz *f)
 	unsigned int i;
 
 	l.size = pick_size(f, KIPC_LIST_SIZE_VER0, sizeof(l));
-	l.flags = pick_flags(f, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES | KIPC_LIST_RINGS);
+	l.flags = pick_flags(f, KIPC_LIST_ENDPOINTS | KIPC_LIST_MAILBOXES | KIPC_LIST_RINGS |
+			       KIPC_LIST_SEMS | KIPC_LIST_MUTEXES);
 	l.cursor = rng_chance(f, 60) ? 0 : pick_id(f);
 	want = rng_chance(f, 85) ? 1 + rng_below(f, 64) :
 		(rng_chance(f, 50) ? KIPC_LIST_MAX + 1 : (uint32_t)rng64(f));

@@ -9,23 +9,31 @@
 
 #include "fuzz.h"
 
-/* The table and slot an index in [0, EPS + MBOXES + RINGS) names. */
-static struct fuzz_fd *any_slot(struct fuzz *f, uint32_t i)
-{
-	if (i < FUZZ_EPS)
-		return &f->ep[i];
-	i -= FUZZ_EPS;
-	if (i < FUZZ_MBOXES)
-		return &f->mb[i];
-	return &f->ring[(i - FUZZ_MBOXES) % FUZZ_RINGS];
-}
+#define ANY_SLOTS	(FUZZ_EPS + FUZZ_MBOXES + FUZZ_SYNCS + FUZZ_RINGS)
 
-#define ANY_SLOTS	(FUZZ_EPS + FUZZ_MBOXES + FUZZ_RINGS)
+/* The slot an index in [0, ANY_SLOTS) names, with its table and size. */
+static struct fuzz_fd *any_slot(struct fuzz *f, uint32_t i,
+				struct fuzz_fd **table, unsigned int *n)
+{
+	static const unsigned int sizes[] = {
+		FUZZ_EPS, FUZZ_MBOXES, FUZZ_SYNCS, FUZZ_RINGS,
+	};
+	struct fuzz_fd *tables[] = { f->ep, f->mb, f->sync, f->ring };
+	unsigned int t;
+
+	for (t = 0; t < 3 && i >= sizes[t]; t++)
+		i -= sizes[t];
+	*table = tables[t];
+	*n = sizes[t];
+	return &tables[t][i % sizes[t]];
+}
 
 void op_close(struct fuzz *f)
 {
-	struct fuzz_fd *s = any_slot(f, rng_below(f, ANY_SLOTS));
+	struct fuzz_fd *table, *s;
+	unsigned int n;
 
+	s = any_slot(f, rng_below(f, ANY_SLOTS), &table, &n);
 	if (s->fd < 0)
 		return;
 	note(f, "close", close(s->fd));
@@ -36,9 +44,9 @@ void op_close(struct fuzz *f)
 void op_dup(struct fuzz *f)
 {
 	uint32_t from = rng_below(f, ANY_SLOTS), to = rng_below(f, 16);
-	struct fuzz_fd *s = any_slot(f, from), *d;
-	struct fuzz_fd *table = s >= f->ring ? f->ring : s >= f->mb ? f->mb : f->ep;
-	unsigned int n = s >= f->ring ? FUZZ_RINGS : s >= f->mb ? FUZZ_MBOXES : FUZZ_EPS;
+	struct fuzz_fd *table, *d;
+	unsigned int n;
+	struct fuzz_fd *s = any_slot(f, from, &table, &n);
 	int fd;
 
 	if (s->fd < 0)

@@ -28,6 +28,10 @@ static const struct fuzz_op ops[] = {
 	OP(mmap, 5), OP(munmap, 2), OP(mremap, 2), OP(scribble, 5),
 	OP(close, 4), OP(dup, 2), OP(fcntl, 2), OP(poll, 3),
 	OP(raw_ioctl, 3), OP(fork, 1),
+	OP(sem_create, 3), OP(sem_open, 2), OP(sem_delete, 2),
+	OP(sem_wait, 4), OP(sem_post, 4),
+	OP(mutex_create, 3), OP(mutex_open, 2), OP(mutex_delete, 2),
+	OP(mutex_lock, 4), OP(mutex_unlock, 3), OP(mutex_consistent, 2),
 };
 
 #define NOPS	(sizeof(ops) / sizeof(ops[0]))
@@ -78,7 +82,7 @@ void fuzz_print_stats(const struct fuzz_shared *sh)
 	unsigned int i;
 
 	for (i = 0; i < NOPS; i++)
-		fprintf(stderr, "fuzz: %-12s %9llu ops %9.1f us/op\n", ops[i].name,
+		fprintf(stderr, "fuzz: %-16s %9llu ops %9.1f us/op\n", ops[i].name,
 			(unsigned long long)sh->kind_ops[i],
 			sh->kind_ops[i] ? sh->kind_ns[i] / 1e3 / sh->kind_ops[i] : 0.0);
 }

@@ -59,6 +59,8 @@ int fuzz_setup(struct fuzz *f)
 		f->mb[i].fd = -1;
 	for (i = 0; i < FUZZ_RINGS; i++)
 		f->ring[i].fd = -1;
+	for (i = 0; i < FUZZ_SYNCS; i++)
+		f->sync[i].fd = -1;
 	/* Start with one endpoint so the first operations have something. */
 	f->ep[0].fd = open("/dev/kipc", O_RDWR | O_CLOEXEC);
 	return f->ep[0].fd < 0 ? -1 : 0;
@@ -95,6 +97,7 @@ void fuzz_close_all(struct fuzz *f)
 			munmap(f->map[i].addr, f->map[i].len);
 	memset(f->map, 0, sizeof(f->map));
 	close_table(f->ring, FUZZ_RINGS);
+	close_table(f->sync, FUZZ_SYNCS);
 	close_table(f->mb, FUZZ_MBOXES);
 	close_table(f->ep, FUZZ_EPS);
 }
