@@ -21,6 +21,7 @@
 #   make bench           kipc-bench in the VM (icount) and natively: table,
 #                        build/bench/latest.jsonl and charts (~6 minutes)
 #   make bench-smoke     one tiny run of every transport (part of check)
+#   make bench-publish   the last make bench into docs/bench-results.md
 #   make check-ondemand  /dev/kipc exists before the module, open() loads it
 #   make check-packaging build and lintian the Debian packages, install them,
 #                        build a program with pkg-config, boot the module
@@ -142,6 +143,9 @@ bench: deps
 	$(MAKE) all
 	@$(TOP)/tools/bench/bench.sh
 
+bench-publish:
+	@$(TOP)/tools/bench/publish
+
 bench-bridge: deps
 	$(MAKE) lib tools selftests
 	@$(TOP)/tools/bridge/test/two-vms --bench --count 20000 6.12
@@ -224,5 +228,5 @@ clean:
 
 .PHONY: all module lib shim tools selftests vm-tests vm-payload deps test-host lint check \
 	check-debug check-reliability check-runner check-packaging check-ondemand \
-	check-bridge bench bench-bridge bench-smoke demo install uninstall \
+	check-bridge bench bench-publish bench-bridge bench-smoke demo install uninstall \
 	modules_install modules_uninstall dkms-source deb version clean

@@ -110,7 +110,7 @@ for env in vm-icount native; do
 	gnuplot -e "dir='$out'; env='$env'; when='$when'" "$here/charts.gp"
 done
 {
-	echo "Measured $when ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
+	echo "Measured $when ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), tree $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo
 	cat "$out/latest.md"
 } > "$out/latest.md.tmp" && mv "$out/latest.md.tmp" "$out/latest.md"
