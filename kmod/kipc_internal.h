@@ -4,11 +4,11 @@
  *
  * The message path reads in one direction: ioctl.c (the front end: one
  * table of commands, argument copy, fd-kind checks) -> msg_ioctl.c (SEND,
- * RECV, CALL, REPLY, XFER, NOTIFY) -> queue.c (the priority queue) and
- * call.c (transactions). Every object (endpoint, mailbox, ring, semaphore,
- * mutex) starts with a struct kipc_obj (object.c) holding its id, name,
- * namespace, reference count, permissions and quota charge; what differs
- * per type is a struct kipc_obj_ops.
+ * RECV, CALL, REPLY, XFER, NOTIFY; roundtrip.c: SENDRECV, REPLY_RECV) ->
+ * queue.c (the priority queue) and call.c (transactions). Every object
+ * (endpoint, mailbox, ring, semaphore, mutex) starts with a struct kipc_obj
+ * (object.c) holding its id, name, namespace, reference count, permissions
+ * and quota charge; what differs per type is a struct kipc_obj_ops.
  *
  * Locks, outer first:
  *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
@@ -704,6 +704,22 @@ int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
 int kipc_interrupted(struct kipc_ctx *ctx, int ret,
 		     const struct kipc_deadline *dl, size_t ts_offset);
 
+/**
+ * struct kipc_dest - the queue a send goes to, pinned
+ * @q:		the queue
+ * @obj:	the endpoint or mailbox looked up (a reference held), or NULL
+ *		for the mailbox of the sending mailbox fd itself
+ */
+struct kipc_dest {
+	struct kipc_queue *q;
+	struct kipc_obj *obj;
+};
+
+int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
+		  struct kipc_dest *d);
+void kipc_dest_put(struct kipc_dest *d);
+int kipc_recv_sel(u32 flags, s64 t, enum kipc_sel *sel, s64 *type_sel);
+
 /* Command handlers: @karg is the argument, copied in and zero-extended. */
 int kipc_ioc_ep_set(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_send(struct kipc_ctx *ctx, void *karg);
@@ -711,6 +727,8 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_call(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_reply(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_xfer(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_notify(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void *karg);
