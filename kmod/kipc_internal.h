@@ -328,6 +328,10 @@ int kipc_wait(wait_queue_head_t *wq, const struct kipc_deadline *dl,
 int kipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
 		     const struct kipc_deadline *dl,
 		     int (*ready)(void *arg), void *arg);
+int kipc_wait_locked_excl(wait_queue_head_t *wq, spinlock_t *lock,
+			  const struct kipc_deadline *dl,
+			  int (*ready)(void *arg), void *arg,
+			  const bool *exclusive);
 
 /* ---- msg.c ---- */
 
@@ -481,8 +485,18 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @id:		id of the endpoint or mailbox the queue belongs to (trace
  *		events name queues by it); immutable
- * @recv_wq:	receivers and pollers: woken when a message arrives
- * @send_wq:	senders and pollers: woken on room, take, new receiver
+ * @takers:	receivers that take any message (no sender or type
+ *		filter, not peeking) waiting for one, first come first:
+ *		struct kipc_recv_op (queue.c). A sender hands its message to
+ *		the first of them; never non-empty while an unclaimed
+ *		message is queued.
+ * @take_wq:	where @takers sleep: each is woken alone, by the sender
+ *		that hands it a message (or all at once by a kill)
+ * @recv_wq:	other receivers and pollers: woken when a message arrives
+ *		that no taker got
+ * @send_wq:	senders and pollers: woken on room, take, new receiver;
+ *		senders waiting for room wait exclusively (one woken per
+ *		message taken, passed on by one that leaves)
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
  */
 struct kipc_queue {
@@ -510,6 +524,8 @@ struct kipc_queue {
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	u64 id;
+	struct list_head takers;
+	wait_queue_head_t take_wq;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
