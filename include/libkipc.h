@@ -172,6 +172,16 @@ int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
 		  unsigned int prio, void *rbuf, size_t rlen,
 		  struct kipc_msg_hdr *hdr, unsigned int flags,
 		  const struct timespec *timeout, unsigned int *sent);
+/*
+ * A server's turn in one call (KIPC_IOC_REPLY_RECV): answer the request
+ * @token (0: answer nothing) with @buf, then receive the next message as
+ * kipc_recv() would. A failed reply does not stop the receive: its error
+ * goes to *@reply_ret (may be NULL). Returns the received length.
+ */
+int kipc_reply_recv(int fd, uint64_t token, const void *buf, size_t len,
+		    void *rbuf, size_t rlen, struct kipc_msg_hdr *hdr,
+		    unsigned int flags, const struct timespec *timeout,
+		    int *reply_ret);
 /* KIPC_IOC_XFER as is; zero size/entry_size are filled in. Returns 0. */
 int kipc_xfer(int fd, struct kipc_xfer *x);
 

@@ -77,6 +77,10 @@ static const struct kipc_ioc kipc_iocs[] = {
 	    KIPC_USAGE_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_XFER, kipc_ioc_xfer, struct kipc_xfer,
 	    KIPC_XFER_SIZE_VER0, KIPC_EP_OR_MBOX, false),
+	IOC(KIPC_IOC_SENDRECV, kipc_ioc_sendrecv, struct kipc_sendrecv,
+	    KIPC_SENDRECV_SIZE_VER0, KIPC_EP_OR_MBOX, false),
+	IOC(KIPC_IOC_REPLY_RECV, kipc_ioc_reply_recv, struct kipc_reply_recv,
+	    KIPC_REPLY_RECV_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_RING_CREATE, kipc_ioc_ring_create, struct kipc_ring_create,
 	    KIPC_RING_CREATE_SIZE_VER0, KIPC_FD_EP, false),
 	IOC(KIPC_IOC_RING_ATTACH, kipc_ioc_ring_attach, struct kipc_ring_attach,
@@ -136,6 +140,10 @@ static_assert(offsetof(struct kipc_mbox_set, max_msgs) ==
 static_assert(sizeof(struct kipc_list) == KIPC_LIST_SIZE_VER0);
 static_assert(sizeof(struct kipc_mmsg) == KIPC_MMSG_SIZE_VER0);
 static_assert(sizeof(struct kipc_xfer) == KIPC_XFER_SIZE_VER0);
+static_assert(sizeof(struct kipc_sendrecv) == KIPC_SENDRECV_SIZE_VER0);
+static_assert(sizeof(struct kipc_reply_recv) == KIPC_REPLY_RECV_SIZE_VER0);
+static_assert(offsetof(struct kipc_sendrecv, size) == 0);
+static_assert(offsetof(struct kipc_reply_recv, size) == 0);
 static_assert(sizeof(struct kipc_usage) == KIPC_USAGE_SIZE_VER1);
 static_assert(sizeof(struct kipc_ring_create) == KIPC_RING_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER0);

@@ -4,11 +4,11 @@
  *
  * The message path reads in one direction: ioctl.c (the front end: one
  * table of commands, argument copy, fd-kind checks) -> msg_ioctl.c (SEND,
- * RECV, CALL, REPLY, XFER, NOTIFY) -> queue.c (the priority queue) and
- * call.c (transactions). Every object (endpoint, mailbox, ring, semaphore,
- * mutex) starts with a struct kipc_obj (object.c) holding its id, name,
- * namespace, reference count, permissions and quota charge; what differs
- * per type is a struct kipc_obj_ops.
+ * RECV, CALL, REPLY, XFER, NOTIFY; roundtrip.c: SENDRECV, REPLY_RECV) ->
+ * queue.c (the priority queue) and call.c (transactions). Every object
+ * (endpoint, mailbox, ring, semaphore, mutex) starts with a struct kipc_obj
+ * (object.c) holding its id, name, namespace, reference count, permissions
+ * and quota charge; what differs per type is a struct kipc_obj_ops.
  *
  * Locks, outer first:
  *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
@@ -328,6 +328,10 @@ int kipc_wait(wait_queue_head_t *wq, const struct kipc_deadline *dl,
 int kipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
 		     const struct kipc_deadline *dl,
 		     int (*ready)(void *arg), void *arg);
+int kipc_wait_locked_excl(wait_queue_head_t *wq, spinlock_t *lock,
+			  const struct kipc_deadline *dl,
+			  int (*ready)(void *arg), void *arg,
+			  const bool *exclusive);
 
 /* ---- msg.c ---- */
 
@@ -481,8 +485,18 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @id:		id of the endpoint or mailbox the queue belongs to (trace
  *		events name queues by it); immutable
- * @recv_wq:	receivers and pollers: woken when a message arrives
- * @send_wq:	senders and pollers: woken on room, take, new receiver
+ * @takers:	receivers that take any message (no sender or type
+ *		filter, not peeking) waiting for one, first come first:
+ *		struct kipc_recv_op (queue.c). A sender hands its message to
+ *		the first of them; never non-empty while an unclaimed
+ *		message is queued.
+ * @take_wq:	where @takers sleep: each is woken alone, by the sender
+ *		that hands it a message (or all at once by a kill)
+ * @recv_wq:	other receivers and pollers: woken when a message arrives
+ *		that no taker got
+ * @send_wq:	senders and pollers: woken on room, take, new receiver;
+ *		senders waiting for room wait exclusively (one woken per
+ *		message taken, passed on by one that leaves)
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
  */
 struct kipc_queue {
@@ -510,6 +524,8 @@ struct kipc_queue {
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	u64 id;
+	struct list_head takers;
+	wait_queue_head_t take_wq;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
@@ -704,6 +720,22 @@ int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
 int kipc_interrupted(struct kipc_ctx *ctx, int ret,
 		     const struct kipc_deadline *dl, size_t ts_offset);
 
+/**
+ * struct kipc_dest - the queue a send goes to, pinned
+ * @q:		the queue
+ * @obj:	the endpoint or mailbox looked up (a reference held), or NULL
+ *		for the mailbox of the sending mailbox fd itself
+ */
+struct kipc_dest {
+	struct kipc_queue *q;
+	struct kipc_obj *obj;
+};
+
+int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
+		  struct kipc_dest *d);
+void kipc_dest_put(struct kipc_dest *d);
+int kipc_recv_sel(u32 flags, s64 t, enum kipc_sel *sel, s64 *type_sel);
+
 /* Command handlers: @karg is the argument, copied in and zero-extended. */
 int kipc_ioc_ep_set(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_send(struct kipc_ctx *ctx, void *karg);
@@ -711,6 +743,8 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_call(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_reply(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_xfer(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *karg);
+int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_notify(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mbox_create(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mbox_open(struct kipc_ctx *ctx, void *karg);

@@ -17,23 +17,18 @@
 #include "trace.h"
 
 /**
- * struct kipc_dest - the queue a send goes to, pinned
- * @q:		the queue
- * @obj:	the endpoint or mailbox looked up (a reference held), or NULL
- *		for the mailbox of the sending mailbox fd itself
+ * kipc_dest_get() - resolve and pin where a send from @ctx goes
+ * @ctx:	the command
+ * @flags:	its flags (KIPC_SEND_MAILBOX)
+ * @dest:	a mailbox id with KIPC_SEND_MAILBOX, else an endpoint id; 0
+ *		for the fd's own mailbox
+ * @redirect:	a mailbox fd may name another mailbox (XFER, SENDRECV)
+ * @d:		output; release with kipc_dest_put()
+ *
+ * Return: 0, -EINVAL, -ENOENT or -ESRCH.
  */
-struct kipc_dest {
-	struct kipc_queue *q;
-	struct kipc_obj *obj;
-};
-
-/*
- * Resolve where a send from @ctx goes: the fd's own mailbox, or @dest (a
- * mailbox id with KIPC_SEND_MAILBOX, else an endpoint id). A mailbox fd
- * may name another mailbox only for XFER (@redirect).
- */
-static int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest,
-			 bool redirect, struct kipc_dest *d)
+int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest, bool redirect,
+		  struct kipc_dest *d)
 {
 	bool mailbox = flags & KIPC_SEND_MAILBOX;
 
@@ -56,7 +51,11 @@ static int kipc_dest_get(struct kipc_ctx *ctx, u32 flags, u64 dest,
 	return 0;
 }
 
-static void kipc_dest_put(struct kipc_dest *d)
+/**
+ * kipc_dest_put() - release what kipc_dest_get() pinned
+ * @d:		the destination
+ */
+void kipc_dest_put(struct kipc_dest *d)
 {
 	if (d->obj)
 		kipc_obj_put(d->obj);
@@ -157,23 +156,27 @@ int kipc_ioc_send(struct kipc_ctx *ctx, void *arg)
 				offsetof(struct kipc_send, timeout));
 }
 
-/*
- * Decode KIPC_RECV_TYPE, KIPC_RECV_EXCEPT, KIPC_RECV_INDEX and @type_sel
- * as msgrcv() reads msgtyp.
+/**
+ * kipc_recv_sel() - decode a receive's selection as msgrcv() reads msgtyp
+ * @flags:	KIPC_RECV_TYPE, KIPC_RECV_EXCEPT, KIPC_RECV_INDEX (with
+ *		KIPC_RECV_PEEK); other bits ignored
+ * @t:		the type_sel field
+ * @sel:	output
+ * @type_sel:	output
+ *
+ * Return: 0 or -EINVAL.
  */
-static int kipc_recv_sel(const struct kipc_recv *karg, enum kipc_sel *sel,
-			 s64 *type_sel)
+int kipc_recv_sel(u32 flags, s64 t, enum kipc_sel *sel, s64 *type_sel)
 {
-	bool by_type = karg->flags & KIPC_RECV_TYPE;
-	bool except = karg->flags & KIPC_RECV_EXCEPT;
-	s64 t = karg->type_sel;
+	bool by_type = flags & KIPC_RECV_TYPE;
+	bool except = flags & KIPC_RECV_EXCEPT;
 
 	*sel = KIPC_SEL_ANY;
 	*type_sel = 0;
-	if (karg->flags & KIPC_RECV_INDEX) {
+	if (flags & KIPC_RECV_INDEX) {
 		/* MSG_COPY: a copy of the message at a position. */
 		if (by_type || except || t < 0 ||
-		    !(karg->flags & KIPC_RECV_PEEK))
+		    !(flags & KIPC_RECV_PEEK))
 			return -EINVAL;
 		*sel = KIPC_SEL_INDEX;
 		*type_sel = t;
@@ -216,7 +219,7 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 		return -EINVAL;
 	if (!!(karg->flags & KIPC_RECV_FROM) != !!karg->from)
 		return -EINVAL;
-	ret = kipc_recv_sel(karg, &sel, &type_sel);
+	ret = kipc_recv_sel(karg->flags, karg->type_sel, &sel, &type_sel);
 	if (ret)
 		return ret;
 	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);

@@ -21,12 +21,30 @@
  * and looks for another. A non-blocking rendezvous send succeeds only when
  * a receiver is waiting that no other parked message is promised to; its
  * message is parked without a sender.
+ *
+ * Wake-ups wake only who can proceed, after the lock is dropped where the
+ * waker does not sleep next. A receiver that takes any message (no sender
+ * or type filter, not peeking) waits as a "taker": the sender that brings
+ * a message claims it for the first taker under the lock, as it would be
+ * claimed by a receiver that found it, and wakes that one task alone
+ * (POSIX mq's pipelined_send). Since the message is claimed and the taker
+ * no longer counted as waiting when its sender drops the lock, no other
+ * receiver can take it and no wake-up can be lost: a woken taker always
+ * finds its message, whether or not a signal or its deadline came too. A
+ * taker being killed gives it back, to the next taker or to the queue at
+ * its place. Filtered and peeking receivers and pollers wait as before on
+ * @recv_wq, woken when a message arrives that no taker got. Senders
+ * waiting for room wait exclusively: each message taken wakes one, and
+ * one that leaves (sent, timed out, interrupted) passes the wake-up on
+ * while room is left.
  */
 #include <linux/fcntl.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include "kipc_internal.h"
@@ -39,6 +57,44 @@
  */
 struct kipc_sync {
 	int done;
+};
+
+/* Takers handed a message under one lock hold: up to a send chunk. */
+#define KIPC_WAKES_MAX	16
+
+/**
+ * struct kipc_wakes - wake-ups owed once the queue lock is dropped
+ * @tasks:	takers handed a message (a task reference held on each)
+ * @n:		how many
+ * @recv:	wake @recv_wq (a message arrived that no taker got)
+ * @send:	wake @send_wq (room, a take, a parked message taken)
+ */
+struct kipc_wakes {
+	struct task_struct *tasks[KIPC_WAKES_MAX];
+	unsigned int n;
+	bool recv;
+	bool send;
+};
+
+/**
+ * struct kipc_recv_op - one receive in progress
+ * @q:		source
+ * @rx:		what the receiver asked for
+ * @msg:	the message claimed for it, by itself or by a sender that
+ *		handed it over
+ * @node:	in @q->takers while it waits as a taker
+ * @task:	the receiving task, for a sender to wake
+ * @counted:	counted in @q->nr_recv_wait (and nr_take_wait)
+ * @taker:	takes any message: waits on @q->take_wq, in @q->takers
+ */
+struct kipc_recv_op {
+	struct kipc_queue *q;
+	struct kipc_rx *rx;
+	struct kipc_msg *msg;
+	struct list_head node;
+	struct task_struct *task;
+	bool counted;
+	bool taker;
 };
 
 /**
@@ -63,6 +119,8 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 	q->perm_obj = mbox ? owner : NULL;
 	q->mbox_id = mbox ? owner->id : 0;
 	q->id = owner->id;
+	INIT_LIST_HEAD(&q->takers);
+	init_waitqueue_head(&q->take_wq);
 	init_waitqueue_head(&q->recv_wq);
 	init_waitqueue_head(&q->send_wq);
 }
@@ -161,6 +219,85 @@ static void kipc_wake(wait_queue_head_t *wq, __poll_t mask)
 		wake_up_interruptible_poll(wq, mask);
 }
 
+/* Wake every waiter of @wq, exclusive or not: the queue died or grew. */
+static void kipc_wake_all(wait_queue_head_t *wq, __poll_t mask)
+{
+	__wake_up(wq, TASK_INTERRUPTIBLE, 0, poll_to_key(mask));
+}
+
+/* Owe a wake-up to @task; at most KIPC_WAKES_MAX, beyond that wake now. */
+static void kipc_wakes_add(struct kipc_wakes *wk, struct task_struct *task)
+{
+	if (!wk || wk->n == KIPC_WAKES_MAX) {
+		wake_up_process(task);
+		return;
+	}
+	get_task_struct(task);
+	wk->tasks[wk->n++] = task;
+}
+
+/*
+ * Pay the wake-ups owed; normally once q->lock is dropped, so that the
+ * woken do not spin on it, but also under it before the waker sleeps.
+ */
+static void kipc_wakes_flush(struct kipc_queue *q, struct kipc_wakes *wk)
+{
+	unsigned int i;
+
+	for (i = 0; i < wk->n; i++) {
+		wake_up_process(wk->tasks[i]);
+		put_task_struct(wk->tasks[i]);
+	}
+	wk->n = 0;
+	if (wk->recv)
+		kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
+	if (wk->send)
+		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	wk->recv = false;
+	wk->send = false;
+}
+
+/* A receiver that waited leaves the waiters (or a sender took it out). */
+static void kipc_recv_uncount(struct kipc_recv_op *op)
+{
+	struct kipc_queue *q = op->q;
+
+	if (!op->counted)
+		return;
+	op->counted = false;
+	q->nr_recv_wait--;
+	if (!op->rx->peek)
+		q->nr_take_wait--;
+	if (op->taker)
+		list_del_init(&op->node);
+}
+
+static void kipc_claim(struct kipc_queue *q, struct kipc_msg *msg);
+
+/*
+ * @msg was queued or released and no receiver holds it: hand it to the
+ * first taker waiting, or wake the other receivers and pollers.
+ */
+static void kipc_dispatch(struct kipc_queue *q, struct kipc_msg *msg,
+			  struct kipc_wakes *wk)
+{
+	struct kipc_recv_op *op;
+
+	lockdep_assert_held(&q->lock);
+	op = list_first_entry_or_null(&q->takers, struct kipc_recv_op, node);
+	if (!op) {
+		if (wk)
+			wk->recv = true;
+		else
+			kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
+		return;
+	}
+	kipc_claim(q, msg);
+	op->msg = msg;
+	kipc_recv_uncount(op);
+	kipc_wakes_add(wk, op->task);
+}
+
 /* After every message of the same priority: FIFO within a priority. */
 static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
 {
@@ -180,9 +317,12 @@ static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
 	rb_insert_color_cached(&msg->rb, &q->high, leftmost);
 }
 
-/* Queue @msg and wake receivers; a first message arms the signals. */
+/*
+ * Queue @msg and hand it to a taker or wake receivers (through @wk); a
+ * first message arms the signals.
+ */
 static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
-			 struct kipc_notify_reg *fired)
+			 struct kipc_notify_reg *fired, struct kipc_wakes *wk)
 {
 	bool was_empty = !q->depth;
 
@@ -208,11 +348,12 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 			   msg->state & KIPC_MSGS_PARKED);
 	if (q->nr_recv_wait)
 		trace_kipc_wake(q->id, true, q->nr_recv_wait);
-	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
+	/* Before a taker is handed it: mq_notify() stays quiet for one. */
 	if (was_empty) {
 		kill_fasync(&q->fasync, SIGIO, POLL_IN);
 		kipc_notify_fire(q, fired);
 	}
+	kipc_dispatch(q, msg, wk);
 }
 
 static void kipc_unlink(struct kipc_queue *q, struct kipc_msg *msg)
@@ -265,6 +406,13 @@ static bool kipc_has_room(const struct kipc_queue *q, u32 len)
 	return !q->used_msgs || (u64)q->used_bytes + len <= q->lim.max_bytes;
 }
 
+/* Room for some message, as EPOLLOUT says (a rendezvous queue has none). */
+static bool kipc_room_left(const struct kipc_queue *q)
+{
+	return q->used_msgs < q->lim.max_msgs &&
+	       q->used_bytes < q->lim.max_bytes;
+}
+
 /**
  * struct kipc_send_op - one send in progress
  * @q:		destination
@@ -274,7 +422,9 @@ static bool kipc_has_room(const struct kipc_queue *q, u32 len)
  * @s:		outcome of a parked message
  * @parked:	@msg is parked and @s will say what became of it
  * @counted:	counted in @q->nr_send_wait
+ * @exclusive:	waits for room, exclusively (not parked)
  * @fired:	arrival signal to deliver once the lock is dropped
+ * @wk:		wake-ups owed once the lock is dropped
  */
 struct kipc_send_op {
 	struct kipc_queue *q;
@@ -284,7 +434,9 @@ struct kipc_send_op {
 	struct kipc_sync s;
 	bool parked;
 	bool counted;
+	bool exclusive;
 	struct kipc_notify_reg fired;
+	struct kipc_wakes *wk;
 };
 
 /* kipc_wait() condition of a sender; q->lock held. */
@@ -309,20 +461,23 @@ static int kipc_send_ready(void *arg)
 			if (q->nr_take_wait <= q->parked)
 				return -EAGAIN;
 			msg->state |= KIPC_MSGS_PARKED;
-			kipc_enqueue(q, msg, &op->fired);
+			kipc_enqueue(q, msg, &op->fired, op->wk);
 			op->msg = NULL;
 			return 1;
 		}
 		msg->state |= KIPC_MSGS_PARKED;
 		msg->flags |= KIPC_MSG_SYNC;
 		msg->sync = &op->s;
-		kipc_enqueue(q, msg, &op->fired);
+		kipc_enqueue(q, msg, &op->fired, op->wk);
 		op->parked = true;
+		/* We sleep next: the taker must be woken before. */
+		kipc_wakes_flush(q, op->wk);
 	} else if (kipc_has_room(q, msg->len)) {
-		kipc_enqueue(q, msg, &op->fired);
+		kipc_enqueue(q, msg, &op->fired, op->wk);
 		op->msg = NULL;
 		return 1;
 	}
+	op->exclusive = !op->parked;
 	if (!op->counted) {
 		op->counted = true;
 		q->nr_send_wait++;
@@ -345,8 +500,9 @@ static int kipc_send_locked(struct kipc_send_op *op)
 		ret = kipc_queue_perm(q, MAY_WRITE);
 		spin_lock(&q->lock);
 		if (!ret)
-			ret = kipc_wait_locked(&q->send_wq, &q->lock, op->dl,
-					       kipc_send_ready, op);
+			ret = kipc_wait_locked_excl(&q->send_wq, &q->lock, op->dl,
+						    kipc_send_ready, op,
+						    &op->exclusive);
 		if (ret)
 			break;
 		spin_unlock(&q->lock);
@@ -354,6 +510,9 @@ static int kipc_send_locked(struct kipc_send_op *op)
 	if (op->counted) {
 		q->nr_send_wait--;
 		op->counted = false;
+		/* We may have used another's wake-up: pass it on. */
+		if (op->exclusive && q->nr_send_wait && kipc_room_left(q))
+			op->wk->send = true;
 	}
 	if (!op->parked)
 		return ret > 0 ? 0 : ret;
@@ -393,11 +552,13 @@ static int kipc_send_locked(struct kipc_send_op *op)
 int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		    const struct kipc_deadline *dl)
 {
+	struct kipc_wakes wk = { };
 	struct kipc_send_op op = {
 		.q = q,
 		.msg = msg,
 		.sync = sync,
 		.dl = dl,
+		.wk = &wk,
 	};
 	/* The message may be gone once sent: what the trace event says. */
 	u64 sender = msg->sender_id;
@@ -406,6 +567,7 @@ int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 
 	ret = kipc_send_locked(&op);
 	spin_unlock(&q->lock);
+	kipc_wakes_flush(q, &wk);
 	trace_kipc_send(sender, q->id, len, prio, flags, ret);
 	kipc_notify_deliver(&op.fired);
 	kipc_msg_free(op.msg);
@@ -429,7 +591,8 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			 const struct kipc_deadline *dl, u32 *sent)
 {
 	const struct kipc_deadline nb = { .nonblock = true };
-	struct kipc_send_op op = { .q = q, .msg = msgs[0], .dl = dl };
+	struct kipc_wakes wk = { };
+	struct kipc_send_op op = { .q = q, .msg = msgs[0], .dl = dl, .wk = &wk };
 	u64 sender = msgs[0]->sender_id;
 	struct kipc_notify_reg fired;
 	u32 i = 0, len, prio;
@@ -443,7 +606,9 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 	trace_kipc_send(sender, q->id, len, prio, 0, ret);
 	/* The others go only while they fit, under this lock hold. */
 	for (i = ret ? 0 : 1; !ret && i < n; i++) {
-		struct kipc_send_op more = { .q = q, .msg = msgs[i], .dl = &nb };
+		struct kipc_send_op more = {
+			.q = q, .msg = msgs[i], .dl = &nb, .wk = &wk,
+		};
 
 		len = msgs[i]->len;
 		prio = msgs[i]->prio;
@@ -461,6 +626,7 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			break;
 	}
 	spin_unlock(&q->lock);
+	kipc_wakes_flush(q, &wk);
 	kipc_notify_deliver(&fired);
 	*sent = i;
 	for (i = 0; i < n; i++)
@@ -489,19 +655,19 @@ static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 	return 0;
 }
 
-/**
- * struct kipc_recv_op - one receive in progress
- * @q:		source
- * @rx:		what the receiver asked for
- * @msg:	the message claimed for it
- * @counted:	counted in @q->nr_recv_wait (and nr_take_wait)
+/*
+ * A receiver gives back the message claimed for it without taking it: to
+ * the next taker, or to the queue at its place.
  */
-struct kipc_recv_op {
-	struct kipc_queue *q;
-	struct kipc_rx *rx;
-	struct kipc_msg *msg;
-	bool counted;
-};
+static void kipc_recv_give_back(struct kipc_recv_op *op,
+				struct kipc_wakes *wk)
+{
+	struct kipc_msg *msg = op->msg;
+
+	op->msg = NULL;
+	kipc_unclaim(op->q, msg);
+	kipc_dispatch(op->q, msg, wk);
+}
 
 /* kipc_wait() condition of a receiver; q->lock held. */
 static int kipc_recv_ready(void *arg)
@@ -510,6 +676,18 @@ static int kipc_recv_ready(void *arg)
 	struct kipc_queue *q = op->q;
 	struct kipc_msg *msg;
 
+	if (op->msg) {
+		/*
+		 * Handed to us while we waited: ours even if a signal or the
+		 * deadline came too, unless we are dying and would take it
+		 * with us.
+		 */
+		if (fatal_signal_pending(current)) {
+			kipc_recv_give_back(op, NULL);
+			return -EINTR;
+		}
+		return 1;
+	}
 	if (q->dead)
 		return q->dead;
 	msg = kipc_find(q, op->rx);
@@ -527,20 +705,10 @@ static int kipc_recv_ready(void *arg)
 			if (!q->lim.max_msgs)
 				kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 		}
+		if (op->taker)
+			list_add_tail(&op->node, &q->takers);
 	}
 	return 0;
-}
-
-static void kipc_recv_uncount(struct kipc_recv_op *op)
-{
-	struct kipc_queue *q = op->q;
-
-	if (!op->counted)
-		return;
-	op->counted = false;
-	q->nr_recv_wait--;
-	if (!op->rx->peek)
-		q->nr_take_wait--;
 }
 
 /*
@@ -549,7 +717,7 @@ static void kipc_recv_uncount(struct kipc_recv_op *op)
  * is dropped; sets *@retry if the sender withdrew it meanwhile.
  */
 static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
-					 bool *retry)
+					 bool *retry, struct kipc_wakes *wk)
 {
 	struct kipc_queue *q = op->q;
 	struct kipc_msg *msg = op->msg;
@@ -560,7 +728,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	if (msg->state & KIPC_MSGS_WITHDRAWN) {
 		trace_kipc_drop(q->id, msg->sender_id, msg->len, -ECANCELED);
 		kipc_unlink(q, msg);
-		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+		wk->send = true;
 		*retry = true;
 		return msg;
 	}
@@ -576,7 +744,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 			kipc_txn_received(msg->txn, op->rx->ep);
 		if (q->nr_send_wait)
 			trace_kipc_wake(q->id, false, q->nr_send_wait);
-		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+		wk->send = true;
 		return msg;
 	}
 	if (q->dead) {
@@ -594,7 +762,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	}
 	/* Peeked, or the copy failed: it stays at its place. */
 	kipc_unclaim(q, msg);
-	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_dispatch(q, msg, wk);
 	return NULL;
 }
 
@@ -613,7 +781,14 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl)
 {
-	struct kipc_recv_op op = { .q = q, .rx = rx };
+	struct kipc_recv_op op = {
+		.q = q,
+		.rx = rx,
+		.node = LIST_HEAD_INIT(op.node),
+		.task = current,
+		.taker = !rx->from && rx->sel == KIPC_SEL_ANY && !rx->peek,
+	};
+	struct kipc_wakes wk = { };
 	struct kipc_msg *done;
 	bool retry;
 	int ret;
@@ -623,14 +798,19 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		ret = kipc_queue_perm(q, MAY_READ);
 		spin_lock(&q->lock);
 		if (!ret)
-			ret = kipc_wait_locked(&q->recv_wq, &q->lock, dl,
+			ret = kipc_wait_locked(op.taker ? &q->take_wq :
+					       &q->recv_wq, &q->lock, dl,
 					       kipc_recv_ready, &op);
 		if (!ret) {
 			spin_unlock(&q->lock);
 			continue;
 		}
 		kipc_recv_uncount(&op);
+		/* Refused after a sender handed us a message: give it back. */
+		if (ret < 0 && op.msg)
+			kipc_recv_give_back(&op, &wk);
 		spin_unlock(&q->lock);
+		kipc_wakes_flush(q, &wk);
 		if (ret < 0) {
 			trace_kipc_recv(rx->ep->obj.id, q->id, 0, 0, 0,
 					rx->peek, ret);
@@ -642,8 +822,9 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 				op.msg->len, op.msg->prio, rx->peek, ret);
 
 		spin_lock(&q->lock);
-		done = kipc_recv_settle(&op, ret, &retry);
+		done = kipc_recv_settle(&op, ret, &retry, &wk);
 		spin_unlock(&q->lock);
+		kipc_wakes_flush(q, &wk);
 		kipc_msg_free(done);
 		if (!retry)
 			return ret;
@@ -701,8 +882,9 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 	}
 	reg = q->notify;
 	memset(&q->notify, 0, sizeof(q->notify));
-	wake_up_interruptible_poll(&q->recv_wq, EPOLLHUP | EPOLLERR | EPOLLIN);
-	wake_up_interruptible_poll(&q->send_wq, EPOLLHUP | EPOLLERR | EPOLLOUT);
+	kipc_wake_all(&q->take_wq, EPOLLHUP | EPOLLERR | EPOLLIN);
+	kipc_wake_all(&q->recv_wq, EPOLLHUP | EPOLLERR | EPOLLIN);
+	kipc_wake_all(&q->send_wq, EPOLLHUP | EPOLLERR | EPOLLOUT);
 	spin_unlock(&q->lock);
 
 	kipc_notify_clear(&reg);
@@ -723,7 +905,7 @@ void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l)
 {
 	spin_lock(&q->lock);
 	q->lim = *l;
-	wake_up_interruptible_poll(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	kipc_wake_all(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
 	spin_unlock(&q->lock);
 }
 

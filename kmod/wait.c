@@ -149,6 +149,50 @@ int kipc_wait(wait_queue_head_t *wq, const struct kipc_deadline *dl,
 }
 
 /**
+ * kipc_wait_locked_excl() - kipc_wait_locked(), as an exclusive waiter
+ * @wq:		where wakers wake us
+ * @lock:	held by the caller, and by wakers when they change the
+ *		condition; dropped while asleep
+ * @dl:		deadline and blocking mode
+ * @ready:	the condition, as for kipc_wait_locked()
+ * @arg:	passed to @ready
+ * @exclusive:	read after @ready's first look, before we sleep: if true,
+ *		wait exclusively (a wake-up of @wq wakes all non-exclusive
+ *		waiters and one exclusive one). An exclusive waiter that was
+ *		woken and then leaves without using what it was woken for
+ *		must pass the wake-up on; its caller knows what that means.
+ *		NULL: never exclusive.
+ *
+ * Return: as kipc_wait(); @lock is held again on return.
+ */
+int kipc_wait_locked_excl(wait_queue_head_t *wq, spinlock_t *lock,
+			  const struct kipc_deadline *dl,
+			  int (*ready)(void *arg), void *arg,
+			  const bool *exclusive)
+{
+	DEFINE_WAIT(wait);
+	ktime_t until;
+	int ret;
+
+	lockdep_assert_held(lock);
+	ret = ready(arg);
+	if (ret)
+		return ret;
+	if (exclusive && *exclusive)
+		prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
+	else
+		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+	ret = kipc_wait_check(dl, ready, arg, &until);
+	if (!ret) {
+		spin_unlock(lock);
+		kipc_sleep_until(until);
+		spin_lock(lock);
+	}
+	finish_wait(wq, &wait);
+	return ret;
+}
+
+/**
  * kipc_wait_locked() - kipc_wait() for a condition under a spinlock
  * @wq:		where wakers wake us
  * @lock:	held by the caller, and by wakers when they change the
@@ -171,21 +215,5 @@ int kipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
 		     const struct kipc_deadline *dl,
 		     int (*ready)(void *arg), void *arg)
 {
-	DEFINE_WAIT(wait);
-	ktime_t until;
-	int ret;
-
-	lockdep_assert_held(lock);
-	ret = ready(arg);
-	if (ret)
-		return ret;
-	prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
-	ret = kipc_wait_check(dl, ready, arg, &until);
-	if (!ret) {
-		spin_unlock(lock);
-		kipc_sleep_until(until);
-		spin_lock(lock);
-	}
-	finish_wait(wq, &wait);
-	return ret;
+	return kipc_wait_locked_excl(wq, lock, dl, ready, arg, NULL);
 }

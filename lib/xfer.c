@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Batches and one-call round trips: KIPC_IOC_XFER. */
+/*
+ * Batches (KIPC_IOC_XFER) and one-call round trips (KIPC_IOC_SENDRECV,
+ * KIPC_IOC_REPLY_RECV).
+ */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -76,37 +79,27 @@ int kipc_recv_batch(int fd, struct kipc_mmsg *msgs, unsigned int count,
 	return ret < 0 ? ret : (int)x.received;
 }
 
-int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
-		  unsigned int prio, void *rbuf, size_t rlen,
-		  struct kipc_msg_hdr *hdr, unsigned int flags,
-		  const struct timespec *timeout, unsigned int *sent)
+/* kipc_sendrecv() through XFER, for modules older than SENDRECV. */
+static int sendrecv_xfer(int fd, const struct kipc_sendrecv *k,
+			 struct kipc_msg_hdr *hdr, unsigned int *sent)
 {
 	struct kipc_mmsg out, in;
 	struct kipc_xfer x;
 	int ret;
 
-	if (sent)
-		*sent = 0;
-	ret = batch_init(&x, 1, flags, __KIPC_SEND_DERIVED, timeout);
-	if (ret < 0)
-		return ret;
-	ret = __kipc_check_buf(buf, len);
-	if (ret < 0)
-		return ret;
-	ret = __kipc_check_buf(rbuf, rlen);
-	if (ret < 0)
-		return ret;
-	if (prio > KIPC_PRIO_MAX)
-		return -EINVAL;
+	memset(&x, 0, sizeof(x));
+	x.size = sizeof(x);
+	x.entry_size = sizeof(struct kipc_mmsg);
+	x.flags = k->flags;
+	x.timeout = k->timeout;
 	memset(&out, 0, sizeof(out));
-	out.buf = __kipc_ptr(buf);
-	out.len = len;
-	out.priority = prio;
+	out.buf = k->buf;
+	out.len = k->len;
+	out.priority = k->priority;
 	memset(&in, 0, sizeof(in));
-	in.buf = __kipc_ptr(rbuf);
-	/* The length is returned as an int: never accept more than fits. */
-	in.buf_len = rlen > INT_MAX ? INT_MAX : rlen;
-	x.dest = dest;
+	in.buf = k->recv_buf;
+	in.buf_len = k->recv_buf_len;
+	x.dest = k->dest;
 	x.send_msgs = __kipc_ptr(&out);
 	x.send_count = 1;
 	x.recv_msgs = __kipc_ptr(&in);
@@ -121,6 +114,95 @@ int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
 		}
 		if (ret == 0)
 			ret = in.len;
+	}
+	return ret;
+}
+
+int kipc_sendrecv(int fd, uint64_t dest, const void *buf, size_t len,
+		  unsigned int prio, void *rbuf, size_t rlen,
+		  struct kipc_msg_hdr *hdr, unsigned int flags,
+		  const struct timespec *timeout, unsigned int *sent)
+{
+	struct kipc_sendrecv k;
+	int ret;
+
+	if (sent)
+		*sent = 0;
+	memset(&k, 0, sizeof(k));
+	k.size = sizeof(k);
+	ret = __kipc_timeout(&flags, __KIPC_SEND_DERIVED, &k.timeout, timeout);
+	if (ret < 0)
+		return ret;
+	ret = __kipc_check_buf(buf, len);
+	if (ret < 0)
+		return ret;
+	ret = __kipc_check_buf(rbuf, rlen);
+	if (ret < 0)
+		return ret;
+	if (prio > KIPC_PRIO_MAX)
+		return -EINVAL;
+	k.flags = flags;
+	k.dest = dest;
+	k.buf = __kipc_ptr(buf);
+	k.len = len;
+	k.priority = prio;
+	k.recv_buf = __kipc_ptr(rbuf);
+	/* The length is returned as an int: never accept more than fits. */
+	k.recv_buf_len = rlen > INT_MAX ? INT_MAX : rlen;
+	ret = __kipc_ioctl(fd, KIPC_IOC_SENDRECV, &k);
+	if (ret == -ENOTTY)
+		return sendrecv_xfer(fd, &k, hdr, sent);
+	if (sent)
+		*sent = k.sent;
+	if (ret == 0 || (ret == -EMSGSIZE && k.sent)) {
+		if (hdr) {
+			*hdr = k.hdr;
+			hdr->len = k.recv_len;
+		}
+		if (ret == 0)
+			ret = k.recv_len;
+	}
+	return ret;
+}
+
+int kipc_reply_recv(int fd, uint64_t token, const void *buf, size_t len,
+		    void *rbuf, size_t rlen, struct kipc_msg_hdr *hdr,
+		    unsigned int flags, const struct timespec *timeout,
+		    int *reply_ret)
+{
+	struct kipc_reply_recv k;
+	int ret;
+
+	if (reply_ret)
+		*reply_ret = 0;
+	memset(&k, 0, sizeof(k));
+	k.size = sizeof(k);
+	ret = __kipc_timeout(&flags, __KIPC_RECV_DERIVED, &k.timeout,
+			     timeout);
+	if (ret < 0)
+		return ret;
+	ret = __kipc_check_buf(buf, len);
+	if (ret < 0)
+		return ret;
+	ret = __kipc_check_buf(rbuf, rlen);
+	if (ret < 0)
+		return ret;
+	k.flags = flags;
+	k.token = token;
+	k.buf = __kipc_ptr(buf);
+	k.len = len;
+	k.recv_buf = __kipc_ptr(rbuf);
+	k.recv_buf_len = rlen > INT_MAX ? INT_MAX : rlen;
+	ret = __kipc_ioctl(fd, KIPC_IOC_REPLY_RECV, &k);
+	if (reply_ret)
+		*reply_ret = k.reply_ret;
+	if (ret == 0 || ret == -EMSGSIZE) {
+		if (hdr) {
+			*hdr = k.hdr;
+			hdr->len = k.recv_len;
+		}
+		if (ret == 0)
+			ret = k.recv_len;
 	}
 	return ret;
 }

@@ -61,6 +61,35 @@ int main(void)
 						  buf, 1, NULL, 0, NULL,
 						  NULL));
 
+	/* reply_recv */
+	{
+		int rr = 7;
+
+		hdr.len = 42;
+		CHECK_EQ(-EBADF, kipc_reply_recv(-1, 1, buf, 1, buf,
+						 sizeof(buf), &hdr, 0, &ts_ok,
+						 &rr));
+		CHECK_EQ(0, rr);
+		CHECK_EQ(42, hdr.len);	/* untouched by a failed call */
+		CHECK_EQ(-EBADF, kipc_reply_recv(-1, 0, NULL, 0, buf,
+						 sizeof(buf), NULL,
+						 KIPC_NONBLOCK, NULL, NULL));
+		CHECK_EQ(-EINVAL, kipc_reply_recv(-1, 1, buf, 1, buf,
+						  sizeof(buf), NULL,
+						  KIPC_TIMEOUT, NULL, NULL));
+		CHECK_EQ(-EINVAL, kipc_reply_recv(-1, 1, buf, 1, buf,
+						  sizeof(buf), NULL, 0,
+						  &ts_bad, NULL));
+		CHECK_EQ(-EINVAL, kipc_reply_recv(-1, 1, buf, 1, buf,
+						  sizeof(buf), NULL,
+						  KIPC_NONBLOCK, &ts_ok, NULL));
+		CHECK_EQ(-EFAULT, kipc_reply_recv(-1, 1, NULL, 1, buf,
+						  sizeof(buf), NULL, 0, NULL,
+						  NULL));
+		CHECK_EQ(-EFAULT, kipc_reply_recv(-1, 1, buf, 1, NULL, 1,
+						  NULL, 0, NULL, NULL));
+	}
+
 	/* xfer: fills size and entry_size, clears the outputs */
 	x.sent = 5;
 	x.received = 5;

@@ -491,6 +491,74 @@ static inline int sys_kipc_sendrecv(int fd, uint64_t dest, const void *buf,
 	return ret;
 }
 
+/* A struct kipc_sendrecv for one message each way; @timeout may be NULL. */
+static inline void kt_sendrecv_args(struct kipc_sendrecv *k, uint64_t dest,
+				    const void *buf, size_t len,
+				    unsigned int prio, void *rbuf, size_t rlen,
+				    unsigned int flags,
+				    const struct timespec *timeout)
+{
+	memset(k, 0, sizeof(*k));
+	k->size = sizeof(*k);
+	k->flags = flags;
+	k->dest = dest;
+	k->buf = kt_ptr(buf);
+	k->len = len;
+	k->priority = prio;
+	k->recv_buf = kt_ptr(rbuf);
+	k->recv_buf_len = rlen > INT_MAX ? INT_MAX : rlen;
+	kt_set_timeout(&k->timeout, &k->flags, timeout);
+}
+
+/* KIPC_IOC_SENDRECV as given: the received length, or -errno. */
+static inline int sys_kipc_sendrecv_args(int fd, struct kipc_sendrecv *k)
+{
+	int ret = sys_kipc_ioctl(fd, KIPC_IOC_SENDRECV, k);
+
+	return ret < 0 ? ret : (int)k->recv_len;
+}
+
+/* A struct kipc_reply_recv; @timeout may be NULL. */
+static inline void kt_reply_recv_args(struct kipc_reply_recv *k,
+				      uint64_t token, const void *buf,
+				      size_t len, void *rbuf, size_t rlen,
+				      unsigned int flags,
+				      const struct timespec *timeout)
+{
+	memset(k, 0, sizeof(*k));
+	k->size = sizeof(*k);
+	k->flags = flags;
+	k->token = token;
+	k->buf = kt_ptr(buf);
+	k->len = len;
+	k->recv_buf = kt_ptr(rbuf);
+	k->recv_buf_len = rlen > INT_MAX ? INT_MAX : rlen;
+	kt_set_timeout(&k->timeout, &k->flags, timeout);
+}
+
+/*
+ * KIPC_IOC_REPLY_RECV: answer @token (0: nothing), then receive. The
+ * received length or -errno; *@reply_ret (may be NULL) the reply's result.
+ */
+static inline int sys_kipc_reply_recv(int fd, uint64_t token, const void *buf,
+				      size_t len, void *rbuf, size_t rlen,
+				      struct kipc_msg_hdr *hdr,
+				      unsigned int flags,
+				      const struct timespec *timeout,
+				      int *reply_ret)
+{
+	struct kipc_reply_recv k;
+	int ret;
+
+	kt_reply_recv_args(&k, token, buf, len, rbuf, rlen, flags, timeout);
+	ret = sys_kipc_ioctl(fd, KIPC_IOC_REPLY_RECV, &k);
+	if (reply_ret)
+		*reply_ret = k.reply_ret;
+	if (hdr)
+		*hdr = k.hdr;
+	return ret < 0 ? ret : (int)k.recv_len;
+}
+
 static inline int sys_kipc_notify(int fd, int signo, unsigned int flags)
 {
 	struct kipc_notify n = {

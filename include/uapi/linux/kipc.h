@@ -432,6 +432,96 @@ struct kipc_xfer {
 
 #define KIPC_XFER_SIZE_VER0	80
 
+/**
+ * struct kipc_sendrecv - argument of KIPC_IOC_SENDRECV: send one message,
+ *		then receive one from this fd's queue
+ * @size:	sizeof(struct kipc_sendrecv), at least KIPC_SENDRECV_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_NORESTART,
+ *		KIPC_SEND_MAILBOX
+ * @dest:	destination of the send, as in struct kipc_xfer: on a mailbox
+ *		fd 0 (that mailbox) or, with KIPC_SEND_MAILBOX, another mailbox
+ * @buf:	user pointer to the payload sent
+ * @len:	its length
+ * @priority:	its priority, 0 .. KIPC_PRIO_MAX
+ * @type:	its type (struct kipc_send.type)
+ * @recv_buf:	user pointer to the receive buffer
+ * @recv_buf_len: its size
+ * @recv_flags:	KIPC_RECV_FROM, KIPC_RECV_TYPE, KIPC_RECV_EXCEPT: which
+ *		message to receive, as for KIPC_IOC_RECV
+ * @from:	with KIPC_RECV_FROM: the sender to receive from
+ * @type_sel:	with KIPC_RECV_TYPE: as struct kipc_recv.type_sel
+ * @timeout:	see KIPC_TIMEOUT; bounds the whole call
+ * @sent:	out: 1 once the message was sent, else 0
+ * @recv_len:	out: length of the message received, or on -EMSGSIZE the
+ *		size @recv_buf needs
+ * @recv_type:	out: its type
+ * @hdr:	out: its kernel-stamped header
+ */
+struct kipc_sendrecv {
+	__u32 size;
+	__u32 flags;
+	__u64 dest;
+	__u64 buf;
+	__u32 len;
+	__u32 priority;
+	__s64 type;
+	__u64 recv_buf;
+	__u32 recv_buf_len;
+	__u32 recv_flags;
+	__u64 from;
+	__s64 type_sel;
+	struct kipc_timespec timeout;
+	__u32 sent;
+	__u32 recv_len;
+	__s64 recv_type;
+	struct kipc_msg_hdr hdr;
+};
+
+#define KIPC_SENDRECV_SIZE_VER0	160
+
+/**
+ * struct kipc_reply_recv - argument of KIPC_IOC_REPLY_RECV: answer a
+ *		request, then receive the next message from this fd's queue
+ * @size:	sizeof(struct kipc_reply_recv), >= KIPC_REPLY_RECV_SIZE_VER0
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_NORESTART,
+ *		KIPC_RECV_FROM, KIPC_RECV_TYPE, KIPC_RECV_EXCEPT (the last
+ *		three select the message received, as for KIPC_IOC_RECV)
+ * @token:	hdr.token of the request answered; 0 to answer nothing and
+ *		only receive (the first turn of a server loop)
+ * @buf:	user pointer to the reply payload
+ * @len:	its length, at most the request's hdr.reply_max
+ * @reply_ret:	out: 0 once the reply was delivered, or the error of
+ *		KIPC_IOC_REPLY that it met (ENOENT when the caller gave up);
+ *		0 when @token is 0
+ * @recv_buf:	user pointer to the receive buffer
+ * @recv_buf_len: its size
+ * @recv_len:	out: length of the message received, or on -EMSGSIZE the
+ *		size @recv_buf needs
+ * @from:	with KIPC_RECV_FROM: the sender to receive from
+ * @type_sel:	with KIPC_RECV_TYPE: as struct kipc_recv.type_sel
+ * @timeout:	see KIPC_TIMEOUT; bounds the receive
+ * @recv_type:	out: type of the message received
+ * @hdr:	out: its kernel-stamped header (hdr.token: the request's)
+ */
+struct kipc_reply_recv {
+	__u32 size;
+	__u32 flags;
+	__u64 token;
+	__u64 buf;
+	__u32 len;
+	__s32 reply_ret;
+	__u64 recv_buf;
+	__u32 recv_buf_len;
+	__u32 recv_len;
+	__u64 from;
+	__s64 type_sel;
+	struct kipc_timespec timeout;
+	__s64 recv_type;
+	struct kipc_msg_hdr hdr;
+};
+
+#define KIPC_REPLY_RECV_SIZE_VER0	144
+
 /* struct kipc_ep_set.flags: which fields to apply */
 #define KIPC_EP_SET_NAME	(1U << 0)
 #define KIPC_EP_SET_LIMITS	(1U << 1)
@@ -917,6 +1007,43 @@ struct kipc_usage {
 #define KIPC_IOC_XFER		_IOWR(KIPC_IOC_MAGIC, 0x20, struct kipc_xfer)
 
 /*
+ * Send one message, then receive one from this fd's queue, in one call:
+ * a request/response round trip with one system call per side. The
+ * argument is read once and written back once. The send follows the
+ * rules of SEND (a mailbox fd may send to another mailbox, as for XFER),
+ * the receive those of RECV with its selection (KIPC_RECV_FROM,
+ * KIPC_RECV_TYPE, KIPC_RECV_EXCEPT; no PEEK, INDEX or SEND_SYNC).
+ *
+ * @sent says whether the message went, on success and on error alike
+ * (not when the argument is rejected with EFAULT, EINVAL or E2BIG before
+ * anything moved): an error with @sent 1 is the receive's, and the
+ * message must not be sent again. A signal restarts the call only while
+ * nothing was sent; once the message went, an interrupted receive fails
+ * with EINTR even under SA_RESTART. On EMSGSIZE from the receive, @hdr,
+ * @recv_len and @recv_type describe the message, which stays queued.
+ * Errors: those of SEND and RECV. Not available as an io_uring command.
+ */
+#define KIPC_IOC_SENDRECV	_IOWR(KIPC_IOC_MAGIC, 0x21, struct kipc_sendrecv)
+
+/*
+ * A server's turn in one call: answer the request @token (as REPLY),
+ * then receive the next message from this fd's queue (as RECV, with its
+ * selection flags), as Binder and QNX servers loop. A reply that fails
+ * (ENOENT: the caller timed out, was interrupted or is gone; EMSGSIZE,
+ * EFAULT, EDQUOT, ENOMEM) does not stop the receive: its error is written
+ * to @reply_ret and the call goes on, so a caller that gave up never
+ * stalls the server. The return value is the receive's. With @token 0
+ * the call only receives.
+ *
+ * Once a reply was attempted, an interrupted receive fails with EINTR
+ * even under SA_RESTART (the token is spent: a restart could not answer
+ * it again); @reply_ret is written back on every return except when the
+ * argument is rejected (EFAULT, EINVAL, E2BIG) before anything was done.
+ * Errors: those of RECV. Not available as an io_uring command.
+ */
+#define KIPC_IOC_REPLY_RECV	_IOWR(KIPC_IOC_MAGIC, 0x22, struct kipc_reply_recv)
+
+/*
  * Arm or disarm a signal on message arrival on an empty queue of this fd
  * (endpoint inbox or mailbox), as mq_notify(): see kipc(7). Errors: EINVAL
  * (bad signo, flags or efd), EBADF (@efd is not open), EACCES (no read
@@ -1369,7 +1496,7 @@ struct kipc_mutex_lock {
 
 /*
  * Reserved for later ABI revisions (do not reuse):
- *   0x21 .. 0x2f	more batched message operations
+ *   0x23 .. 0x2f	more batched message operations
  *   0x35 .. 0x3f	more ring operations
  *   0x45 .. 0x47	more semaphore operations
  *   0x4e .. 0x4f	more mutex operations

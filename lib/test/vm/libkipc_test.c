@@ -163,6 +163,50 @@ TEST_F(lib, call_and_reply)
 	EXPECT_EQ(-EINVAL, kipc_call_resume(self->a, 0, buf, sizeof(buf), NULL));
 }
 
+TEST_F(lib, reply_recv_serves_a_loop)
+{
+	struct timespec t = { .tv_sec = 20 };
+	struct kipc_msg_hdr hdr;
+	char buf[16];
+	int i, status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		uint64_t token = 0;
+		int n = 0, replied;
+
+		/* Three turns: receive, answer+receive, answer+receive. */
+		for (i = 0; i < 3; i++) {
+			n = kipc_reply_recv(self->a, token, buf, n, buf,
+					    sizeof(buf), &hdr, 0, &t, &replied);
+			if (n != 4 || replied || !(hdr.flags & KIPC_MSG_REQUEST))
+				_exit(10 + i);
+			buf[0] = 'P';
+			token = hdr.token;
+		}
+		_exit(kipc_reply(self->a, token, buf, n) ? 2 : 0);
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(4, kipc_call(self->b, self->a_id, "ping", 4, 0, buf,
+				       sizeof(buf), &hdr, 0, &t));
+		EXPECT_EQ(0, memcmp(buf, "Ping", 4));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* An unknown token: the receive still happens, the reply fails. */
+	ASSERT_EQ(0, kipc_send(self->b, self->a_id, "next", 4, 0, 0, NULL));
+	status = 0;
+	EXPECT_EQ(4, kipc_reply_recv(self->a, 12345, "x", 1, buf, sizeof(buf),
+				     &hdr, KIPC_NONBLOCK, NULL, &status));
+	EXPECT_EQ(-ENOENT, status);
+	EXPECT_EQ(4, hdr.len);
+	EXPECT_EQ(0, memcmp(buf, "next", 4));
+	EXPECT_EQ(-EAGAIN, kipc_reply_recv(self->a, 0, NULL, 0, buf, sizeof(buf),
+					   NULL, KIPC_NONBLOCK, NULL, NULL));
+}
+
 TEST_F(lib, batches)
 {
 	struct kipc_mmsg out[3], in[4];

@@ -62,29 +62,53 @@ static int listen_cmd(const char *name, int n)
 	return 0;
 }
 
+/* The line a served request leaves once its answer went. */
+static void answered(const char *name, uint64_t token, pid_t pid)
+{
+	printf("%s answered request %llu from pid %d\n", name,
+	       (unsigned long long)token, pid);
+	fflush(stdout);
+}
+
+/*
+ * A server's loop: each kipc_reply_recv() answers the previous request
+ * and waits for the next one, one system call per request.
+ */
 static int serve_cmd(const char *name, int n)
 {
 	struct kipc_msg_hdr hdr;
+	uint64_t token = 0;
 	char buf[1024];
-	int fd, len, i, ret;
+	int fd, len, i, ret, rlen = 0, replied;
+	pid_t caller = 0;
 
 	fd = named_endpoint(name);
 	if (fd < 0)
 		return die("serve", fd);
 	while (n-- > 0) {
-		len = kipc_recv(fd, buf, sizeof(buf), &hdr, 0, NULL);
+		len = kipc_reply_recv(fd, token, buf, rlen, buf, sizeof(buf),
+				      &hdr, 0, NULL, &replied);
+		if (token) {
+			if (replied < 0)
+				return die("reply", replied);
+			answered(name, token, caller);
+			token = 0;
+		}
 		if (len < 0)
 			return die("recv", len);
 		if (!(hdr.flags & KIPC_MSG_REQUEST))
 			continue;	/* a plain message: nobody waits for an answer */
 		for (i = 0; i < len; i++)
 			buf[i] = toupper((unsigned char)buf[i]);
-		ret = kipc_reply(fd, hdr.token, buf, len);
+		token = hdr.token;
+		caller = hdr.sender_pid;
+		rlen = len;
+	}
+	if (token) {
+		ret = kipc_reply(fd, token, buf, rlen);
 		if (ret < 0)
 			return die("reply", ret);
-		printf("%s answered request %llu from pid %d\n", name,
-		       (unsigned long long)hdr.token, hdr.sender_pid);
-		fflush(stdout);
+		answered(name, token, caller);
 	}
 	close(fd);
 	return 0;

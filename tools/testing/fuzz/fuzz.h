@@ -142,6 +142,8 @@ void op_send(struct fuzz *f);
 void op_recv(struct fuzz *f);
 void op_call(struct fuzz *f);
 void op_reply(struct fuzz *f);
+void op_sendrecv(struct fuzz *f);
+void op_reply_recv(struct fuzz *f);
 void op_notify(struct fuzz *f);
 void op_ring_create(struct fuzz *f);
 void op_ring_attach(struct fuzz *f);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Message ioctls: SEND, RECV, CALL, REPLY, NOTIFY. Every one that can
- * block is given KIPC_NONBLOCK or a timeout of at most 2 ms (pick_timeout).
+ * Message ioctls: SEND, RECV, CALL, REPLY, SENDRECV, REPLY_RECV, NOTIFY.
+ * Every one that can block is given KIPC_NONBLOCK or a timeout of at most
+ * 2 ms (pick_timeout).
  */
 #include <signal.h>
 #include <string.h>
@@ -149,6 +150,102 @@ void op_reply(struct fuzz *f)
 	note(f, "REPLY", ret);
 	if (ret > 0)
 		impossible(f, "REPLY returned %ld", ret);
+}
+
+void op_sendrecv(struct fuzz *f)
+{
+	struct kipc_sendrecv k = { 0 };
+	struct fuzz_arg a;
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	k.size = pick_size(f, KIPC_SENDRECV_SIZE_VER0, sizeof(k));
+	k.flags = pick_flags(f, BLOCK_FLAGS | KIPC_NORESTART |
+			     KIPC_SEND_MAILBOX);
+	pick_timeout(f, &k.flags, &k.timeout);
+	k.dest = rng_chance(f, 35) ? 0 : pick_id(f);
+	k.len = pick_len(f);
+	k.buf = pick_buf(f, k.len);
+	k.priority = pick_prio(f);
+	k.type = (int64_t)rng_below(f, 5) - 2;
+	k.recv_flags = pick_flags(f, KIPC_RECV_FROM | KIPC_RECV_TYPE);
+	k.from = (k.recv_flags & KIPC_RECV_FROM) || rng_chance(f, 3) ?
+		 pick_id(f) : 0;
+	k.type_sel = (k.recv_flags & KIPC_RECV_TYPE) ?
+		     (int64_t)rng_below(f, 5) - 2 : 0;
+	k.recv_buf_len = rng_chance(f, 60) ? 8192 : pick_len(f);
+	k.recv_buf = pick_buf(f, k.recv_buf_len);
+	k.sent = (uint32_t)rng64(f);	/* outputs: garbage must not matter */
+	k.recv_len = (uint32_t)rng64(f);
+	note_wait(f, fd, k.flags, &k.timeout);
+	ret = fuzz_ioctl(fd, KIPC_IOC_SENDRECV,
+			 arg_place(f, &k, sizeof(k), arg_pick(f), &a));
+	note(f, "SENDRECV", ret);
+	if (ret > 0)
+		impossible(f, "SENDRECV returned %ld", ret);
+	if (ret || a.bad || k.size < sizeof(k))
+		return;
+	{
+		struct kipc_sendrecv out;
+
+		memcpy(&out, a.p, sizeof(out));
+		if (out.sent != 1)
+			impossible(f, "SENDRECV succeeded with sent %u", out.sent);
+		if (out.recv_len > k.recv_buf_len)
+			impossible(f, "SENDRECV recv_len %u > recv_buf_len %u",
+				   out.recv_len, k.recv_buf_len);
+		check_hdr(f, "SENDRECV", &out.hdr, out.recv_len);
+		publish_id(f, out.hdr.sender_id);
+	}
+}
+
+void op_reply_recv(struct fuzz *f)
+{
+	struct kipc_reply_recv k = { 0 };
+	struct fuzz_arg a;
+	uint32_t tk = rng_below(f, FUZZ_TOKENS), kind = rng_below(f, 100);
+	uint64_t junk = rng64(f);
+	int fd = pick_fd_for(f, FD_MSG);
+	long ret;
+
+	k.size = pick_size(f, KIPC_REPLY_RECV_SIZE_VER0, sizeof(k));
+	k.flags = pick_flags(f, BLOCK_FLAGS | KIPC_NORESTART | KIPC_RECV_FROM |
+			     KIPC_RECV_TYPE);
+	pick_timeout(f, &k.flags, &k.timeout);
+	k.token = kind < 60 ? f->tokens[tk] : kind < 70 ? f->tokens[tk] + 1 :
+		  kind < 90 ? 0 : junk;
+	k.len = pick_len(f);
+	k.buf = pick_buf(f, k.len);
+	k.from = (k.flags & KIPC_RECV_FROM) || rng_chance(f, 3) ? pick_id(f) : 0;
+	k.type_sel = (k.flags & KIPC_RECV_TYPE) ?
+		     (int64_t)rng_below(f, 5) - 2 : 0;
+	k.recv_buf_len = rng_chance(f, 60) ? 8192 : pick_len(f);
+	k.recv_buf = pick_buf(f, k.recv_buf_len);
+	k.reply_ret = (int32_t)rng64(f);	/* outputs */
+	k.recv_len = (uint32_t)rng64(f);
+	note_wait(f, fd, k.flags, &k.timeout);
+	ret = fuzz_ioctl(fd, KIPC_IOC_REPLY_RECV,
+			 arg_place(f, &k, sizeof(k), arg_pick(f), &a));
+	note(f, "REPLY_RECV", ret);
+	if (ret > 0)
+		impossible(f, "REPLY_RECV returned %ld", ret);
+	if (ret || a.bad || k.size < sizeof(k))
+		return;
+	{
+		struct kipc_reply_recv out;
+
+		memcpy(&out, a.p, sizeof(out));
+		if (out.reply_ret > 0 || (!k.token && out.reply_ret))
+			impossible(f, "REPLY_RECV reply_ret %d for token %llu",
+				   out.reply_ret, (unsigned long long)k.token);
+		if (out.recv_len > k.recv_buf_len)
+			impossible(f, "REPLY_RECV recv_len %u > recv_buf_len %u",
+				   out.recv_len, k.recv_buf_len);
+		check_hdr(f, "REPLY_RECV", &out.hdr, out.recv_len);
+		publish_id(f, out.hdr.sender_id);
+		if (out.hdr.flags & KIPC_MSG_REQUEST)
+			f->tokens[tk] = out.hdr.token;
+	}
 }
 
 /* Only signals the fuzzer handles (main.c), or invalid numbers. */
