@@ -323,17 +323,28 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
 int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 		   unsigned int issue_flags)
 {
-	const struct kipc_uring_cmd *area = kipc_uring_cmd_area(ioucmd);
-	void __user *uarg = u64_to_user_ptr(READ_ONCE(area->arg));
-	const struct kipc_ioc *ioc = kipc_ioc_find(READ_ONCE(ioucmd->cmd_op));
+	const struct kipc_uring_cmd *area;
+	const struct kipc_ioc *ioc;
+	void __user *uarg;
 	int ret;
 
+	/* The SQE may be gone by now: only a parked command gets here. */
+	if (kipc_uring_is_cancel(issue_flags)) {
+		kipc_uring_cancel(ioucmd, issue_flags);
+		return 0;
+	}
+	area = kipc_uring_cmd_area(ioucmd);
+	uarg = u64_to_user_ptr(READ_ONCE(area->arg));
+	ioc = kipc_ioc_find(READ_ONCE(ioucmd->cmd_op));
 	if (READ_ONCE(area->reserved))
 		return -EINVAL;
 	if (!ioc || !ioc->uring)
 		return -ENOTTY;
 	ctx->nowait = issue_flags & IO_URING_F_NONBLOCK;
 	ctx->uring = true;
+	ctx->park = kipc_uring_can_park();
+	ctx->ioucmd = ioucmd;
+	ctx->issue_flags = issue_flags;
 	/* A CALL always waits for its reply: go to io-wq at once. */
 	if (ctx->nowait && ioc->fn == kipc_ioc_call)
 		return -EAGAIN;

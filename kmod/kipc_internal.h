@@ -27,6 +27,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/hashtable.h>
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -481,6 +482,9 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @id:		id of the endpoint or mailbox the queue belongs to (trace
  *		events name queues by it); immutable
+ * @uparked:	io_uring receives parked here (struct kipc_upark.node),
+ *		in the order they parked: a queued message is handed to the
+ *		first whose selection it matches
  * @recv_wq:	receivers and pollers: woken when a message arrives
  * @send_wq:	senders and pollers: woken on room, take, new receiver
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
@@ -510,6 +514,7 @@ struct kipc_queue {
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	u64 id;
+	struct list_head uparked;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
@@ -557,6 +562,50 @@ struct kipc_rx {
 	struct kipc_endpoint *ep;
 };
 
+/* struct kipc_upark_pdu.state: who completes a parked io_uring receive */
+enum kipc_upark_state {
+	KIPC_UPARK_NEW,		/* being parked: nobody may complete it yet */
+	KIPC_UPARK_PARKED,	/* on kipc_queue.uparked, waiting */
+	KIPC_UPARK_HANDOFF,	/* a message is claimed for it */
+	KIPC_UPARK_TIMEDOUT,	/* its deadline passed */
+	KIPC_UPARK_CANCELLED,	/* io_uring cancelled it */
+	KIPC_UPARK_DEAD,	/* its queue died */
+};
+
+/**
+ * struct kipc_upark - an io_uring RECV parked on a queue, with no thread
+ * @node:	in @q->uparked while parked, under @q->lock; after leaving it,
+ *		on a list of records whose completion is to be scheduled
+ * @q:		the queue; the request's file reference keeps it alive
+ * @ioucmd:	the command; its pdu (struct kipc_upark_pdu) holds the state
+ * @msg:	the message claimed for it (state HANDOFF), under @q->lock
+ * @err:	state DEAD: what the dying queue completes it with
+ * @karg:	kernel copy of the RECV argument; the outputs are filled in
+ *		and copied back at completion
+ * @rx:		what it asked for, pointing into @karg
+ * @timed:	@timer runs until @expires (CLOCK_MONOTONIC)
+ * @expires:	the deadline
+ * @timer:	moves PARKED to TIMEDOUT; hard irq context, so it only
+ *		changes the state and schedules the completion
+ *
+ * Exactly one party completes a record: the one that moves its state from
+ * PARKED (by cmpxchg: a sender handing it a message or a dying queue, both
+ * under @q->lock, the timer, or io_uring's cancel hook). That party owns
+ * it from then on and frees it before io_uring_cmd_done().
+ */
+struct kipc_upark {
+	struct list_head node;
+	struct kipc_queue *q;
+	struct io_uring_cmd *ioucmd;
+	struct kipc_msg *msg;
+	int err;
+	struct kipc_recv karg;
+	struct kipc_rx rx;
+	bool timed;
+	ktime_t expires;
+	struct hrtimer timer;
+};
+
 void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 		     struct kipc_obj *owner, bool mbox);
 void kipc_queue_destroy(struct kipc_queue *q);
@@ -569,6 +618,11 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl);
 void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l);
 void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info);
+void kipc_queue_park(struct kipc_queue *q, struct kipc_upark *rec,
+		     struct list_head *handed);
+int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
+			    struct list_head *handed);
+void kipc_queue_unpark(struct kipc_upark *rec);
 __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
 			 struct poll_table_struct *pt, bool is_mbox);
 
@@ -671,6 +725,10 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
  *		not sleep (-EAGAIN makes io_uring retry from io-wq)
  * @uring:	an io_uring command: an interruption is a cancellation, and
  *		nothing restarts it
+ * @park:	an io_uring command on a kernel with the uring_cmd cancel
+ *		hook: a RECV that cannot complete at once parks (uring_park.c)
+ * @ioucmd:	with @uring: the command
+ * @issue_flags: with @uring: its IO_URING_F_* flags
  */
 struct kipc_ctx {
 	struct file *file;
@@ -682,6 +740,9 @@ struct kipc_ctx {
 	size_t usize;
 	bool nowait;
 	bool uring;
+	bool park;
+	struct io_uring_cmd *ioucmd;
+	unsigned int issue_flags;
 };
 
 static inline struct kipc_queue *kipc_ctx_queue(struct kipc_ctx *ctx)
@@ -735,6 +796,17 @@ int kipc_ioc_mutex_delete(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_lock(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_unlock(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_consistent(struct kipc_ctx *ctx, void *karg);
+
+/* ---- uring_park.c: io_uring receives that wait without a thread ---- */
+
+int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
+			 const struct kipc_recv *karg,
+			 const struct kipc_rx *rx,
+			 const struct kipc_deadline *dl);
+bool kipc_upark_take(struct kipc_upark *rec, enum kipc_upark_state to);
+void kipc_upark_set(struct kipc_upark *rec, enum kipc_upark_state state);
+void kipc_upark_schedule(struct list_head *handed);
+void kipc_uring_cancel(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 
 /* ---- call.c ---- */
 

@@ -205,10 +205,12 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
 			  KIPC_NORESTART | KIPC_RECV_PEEK | KIPC_RECV_FROM |
 			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT | KIPC_RECV_INDEX;
+	struct kipc_queue *q = kipc_ctx_queue(ctx);
 	struct kipc_recv *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;
 	enum kipc_sel sel;
+	bool may_park;
 	s64 type_sel;
 	int ret;
 
@@ -222,6 +224,15 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);
 	if (ret)
 		return ret;
+	/*
+	 * An io_uring RECV that would wait (not KIPC_NONBLOCK, not an
+	 * O_NONBLOCK fd) parks instead where the kernel allows it: it tries
+	 * once without waiting, wherever it was issued from.
+	 */
+	may_park = ctx->park && !(karg->flags & KIPC_NONBLOCK) &&
+		   !(ctx->file->f_flags & O_NONBLOCK);
+	if (may_park)
+		dl.nonblock = true;
 	karg->len = 0;
 	memset(&karg->hdr, 0, sizeof(karg->hdr));
 	rx = (struct kipc_rx) {
@@ -239,7 +250,9 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 		.peek = karg->flags & KIPC_RECV_PEEK,
 		.ep = ctx->ep,
 	};
-	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
+	ret = kipc_queue_recv(q, &rx, &dl);
+	if (ret == -EAGAIN && may_park)
+		return kipc_uring_park_recv(ctx, q, karg, &rx, &dl);
 	return kipc_interrupted(ctx, ret, &dl,
 				offsetof(struct kipc_recv, timeout));
 }

@@ -21,6 +21,16 @@
  * and looks for another. A non-blocking rendezvous send succeeds only when
  * a receiver is waiting that no other parked message is promised to; its
  * message is parked without a sender.
+ *
+ * An io_uring receive that finds nothing parks too, as a record on
+ * q->uparked (see uring_park.c), with no task behind it. Whatever makes a
+ * message available (a send, or a claim given up after a failed copy or a
+ * peek) offers it to the parked records in the order they parked: the
+ * first whose selection it satisfies gets it claimed, exactly as a
+ * receiver woken here would, and its completion is scheduled once the
+ * lock is dropped, in the submitter's task, where the copy-out and the
+ * take happen as in kipc_queue_recv(). A sender waiting for its message
+ * to be taken is released at the hand-off (see kipc_upark_claim()).
  */
 #include <linux/fcntl.h>
 #include <linux/pid.h>
@@ -63,6 +73,7 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 	q->perm_obj = mbox ? owner : NULL;
 	q->mbox_id = mbox ? owner->id : 0;
 	q->id = owner->id;
+	INIT_LIST_HEAD(&q->uparked);
 	init_waitqueue_head(&q->recv_wq);
 	init_waitqueue_head(&q->send_wq);
 }
@@ -74,6 +85,7 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 void kipc_queue_destroy(struct kipc_queue *q)
 {
 	WARN_ON(q->depth);
+	WARN_ON(!list_empty(&q->uparked));
 	kipc_notify_clear(&q->notify);
 }
 
@@ -180,9 +192,15 @@ static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
 	rb_insert_color_cached(&msg->rb, &q->high, leftmost);
 }
 
-/* Queue @msg and wake receivers; a first message arms the signals. */
+static void kipc_offer(struct kipc_queue *q, struct kipc_msg *msg,
+		       struct list_head *handed);
+
+/*
+ * Queue @msg, offer it to parked io_uring receives (those it is handed to
+ * go to @handed) and wake receivers; a first message arms the signals.
+ */
 static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
-			 struct kipc_notify_reg *fired)
+			 struct kipc_notify_reg *fired, struct list_head *handed)
 {
 	bool was_empty = !q->depth;
 
@@ -206,6 +224,7 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	}
 	trace_kipc_enqueue(q->id, msg->sender_id, msg->len, msg->prio, q->depth,
 			   msg->state & KIPC_MSGS_PARKED);
+	kipc_offer(q, msg, handed);
 	if (q->nr_recv_wait)
 		trace_kipc_wake(q->id, true, q->nr_recv_wait);
 	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
@@ -257,6 +276,85 @@ static void kipc_unclaim(struct kipc_queue *q, struct kipc_msg *msg)
 		q->parked++;
 }
 
+/* Count a waiting receiver (blocked or parked); q->lock held. */
+static void kipc_recv_count(struct kipc_queue *q, bool peek)
+{
+	q->nr_recv_wait++;
+	if (!peek) {
+		q->nr_take_wait++;
+		/* A rendezvous sender can meet us now. */
+		if (!q->lim.max_msgs)
+			kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	}
+}
+
+static void kipc_recv_uncount_q(struct kipc_queue *q, bool peek)
+{
+	q->nr_recv_wait--;
+	if (!peek)
+		q->nr_take_wait--;
+}
+
+/* Take @rec off q->uparked if it is on it; q->lock held. */
+static void kipc_upark_unlink(struct kipc_queue *q, struct kipc_upark *rec)
+{
+	lockdep_assert_held(&q->lock);
+	if (list_empty(&rec->node))
+		return;
+	list_del_init(&rec->node);
+	kipc_recv_uncount_q(q, rec->rx.peek);
+}
+
+/*
+ * Claim @msg for the parked receive @rec. A sender waiting for it to be
+ * taken (KIPC_SEND_SYNC, rendezvous) is released now: the receive is
+ * committed, and its completion may need the very task that waits (a
+ * task that parked a receive, then sends to it synchronously). Should
+ * the copy-out fail or the receive be cancelled, the message stays
+ * queued as one whose sender is gone, like a non-blocking rendezvous
+ * send's.
+ */
+static void kipc_upark_claim(struct kipc_queue *q, struct kipc_upark *rec,
+			     struct kipc_msg *msg)
+{
+	kipc_claim(q, msg);
+	rec->msg = msg;
+	if (msg->sync) {
+		msg->sync->done = 1;
+		msg->sync = NULL;
+		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	}
+}
+
+/*
+ * @msg just became available: hand it to the first parked receive that
+ * would pick it. For all selections but KIPC_SEL_INDEX that is @msg
+ * itself (a parked receive had no other match, or it would not be
+ * parked); a peek at a position may now find another message. A record
+ * whose timer or cancellation won the race keeps its place until its
+ * completion unlinks it.
+ */
+static void kipc_offer(struct kipc_queue *q, struct kipc_msg *msg,
+		       struct list_head *handed)
+{
+	struct kipc_upark *rec, *next;
+	struct kipc_msg *got;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_safe(rec, next, &q->uparked, node) {
+		if (msg->state & KIPC_MSGS_DELIVERING)
+			return;
+		if (!kipc_match(msg, &rec->rx))
+			continue;
+		got = kipc_find(q, &rec->rx);
+		if (!got || !kipc_upark_take(rec, KIPC_UPARK_HANDOFF))
+			continue;
+		kipc_upark_claim(q, rec, got);
+		kipc_upark_unlink(q, rec);
+		list_add_tail(&rec->node, handed);
+	}
+}
+
 static bool kipc_has_room(const struct kipc_queue *q, u32 len)
 {
 	if (q->used_msgs >= q->lim.max_msgs)
@@ -275,6 +373,8 @@ static bool kipc_has_room(const struct kipc_queue *q, u32 len)
  * @parked:	@msg is parked and @s will say what became of it
  * @counted:	counted in @q->nr_send_wait
  * @fired:	arrival signal to deliver once the lock is dropped
+ * @handed:	parked io_uring receives the message went to, to be
+ *		completed once the lock is dropped
  */
 struct kipc_send_op {
 	struct kipc_queue *q;
@@ -285,6 +385,7 @@ struct kipc_send_op {
 	bool parked;
 	bool counted;
 	struct kipc_notify_reg fired;
+	struct list_head *handed;
 };
 
 /* kipc_wait() condition of a sender; q->lock held. */
@@ -309,17 +410,17 @@ static int kipc_send_ready(void *arg)
 			if (q->nr_take_wait <= q->parked)
 				return -EAGAIN;
 			msg->state |= KIPC_MSGS_PARKED;
-			kipc_enqueue(q, msg, &op->fired);
+			kipc_enqueue(q, msg, &op->fired, op->handed);
 			op->msg = NULL;
 			return 1;
 		}
 		msg->state |= KIPC_MSGS_PARKED;
 		msg->flags |= KIPC_MSG_SYNC;
 		msg->sync = &op->s;
-		kipc_enqueue(q, msg, &op->fired);
+		kipc_enqueue(q, msg, &op->fired, op->handed);
 		op->parked = true;
 	} else if (kipc_has_room(q, msg->len)) {
-		kipc_enqueue(q, msg, &op->fired);
+		kipc_enqueue(q, msg, &op->fired, op->handed);
 		op->msg = NULL;
 		return 1;
 	}
@@ -393,11 +494,13 @@ static int kipc_send_locked(struct kipc_send_op *op)
 int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		    const struct kipc_deadline *dl)
 {
+	LIST_HEAD(handed);
 	struct kipc_send_op op = {
 		.q = q,
 		.msg = msg,
 		.sync = sync,
 		.dl = dl,
+		.handed = &handed,
 	};
 	/* The message may be gone once sent: what the trace event says. */
 	u64 sender = msg->sender_id;
@@ -406,6 +509,7 @@ int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 
 	ret = kipc_send_locked(&op);
 	spin_unlock(&q->lock);
+	kipc_upark_schedule(&handed);
 	trace_kipc_send(sender, q->id, len, prio, flags, ret);
 	kipc_notify_deliver(&op.fired);
 	kipc_msg_free(op.msg);
@@ -429,7 +533,10 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			 const struct kipc_deadline *dl, u32 *sent)
 {
 	const struct kipc_deadline nb = { .nonblock = true };
-	struct kipc_send_op op = { .q = q, .msg = msgs[0], .dl = dl };
+	LIST_HEAD(handed);
+	struct kipc_send_op op = {
+		.q = q, .msg = msgs[0], .dl = dl, .handed = &handed,
+	};
 	u64 sender = msgs[0]->sender_id;
 	struct kipc_notify_reg fired;
 	u32 i = 0, len, prio;
@@ -443,7 +550,9 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 	trace_kipc_send(sender, q->id, len, prio, 0, ret);
 	/* The others go only while they fit, under this lock hold. */
 	for (i = ret ? 0 : 1; !ret && i < n; i++) {
-		struct kipc_send_op more = { .q = q, .msg = msgs[i], .dl = &nb };
+		struct kipc_send_op more = {
+			.q = q, .msg = msgs[i], .dl = &nb, .handed = &handed,
+		};
 
 		len = msgs[i]->len;
 		prio = msgs[i]->prio;
@@ -461,6 +570,7 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			break;
 	}
 	spin_unlock(&q->lock);
+	kipc_upark_schedule(&handed);
 	kipc_notify_deliver(&fired);
 	*sent = i;
 	for (i = 0; i < n; i++)
@@ -520,13 +630,7 @@ static int kipc_recv_ready(void *arg)
 	}
 	if (!op->counted) {
 		op->counted = true;
-		q->nr_recv_wait++;
-		if (!op->rx->peek) {
-			q->nr_take_wait++;
-			/* A rendezvous sender can meet us now. */
-			if (!q->lim.max_msgs)
-				kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
-		}
+		kipc_recv_count(q, op->rx->peek);
 	}
 	return 0;
 }
@@ -538,18 +642,17 @@ static void kipc_recv_uncount(struct kipc_recv_op *op)
 	if (!op->counted)
 		return;
 	op->counted = false;
-	q->nr_recv_wait--;
-	if (!op->rx->peek)
-		q->nr_take_wait--;
+	kipc_recv_uncount_q(q, op->rx->peek);
 }
 
 /*
  * After copying the claimed op->msg out (@copied: 0 or its error), take
- * it, or leave it where it was. Returns the message to free once the lock
- * is dropped; sets *@retry if the sender withdrew it meanwhile.
+ * it, or leave it where it was, offered to parked receives again (those
+ * it goes to are added to @handed). Returns the message to free once the
+ * lock is dropped; sets *@retry if the sender withdrew it meanwhile.
  */
 static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
-					 bool *retry)
+					 bool *retry, struct list_head *handed)
 {
 	struct kipc_queue *q = op->q;
 	struct kipc_msg *msg = op->msg;
@@ -594,6 +697,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	}
 	/* Peeked, or the copy failed: it stays at its place. */
 	kipc_unclaim(q, msg);
+	kipc_offer(q, msg, handed);
 	kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 	return NULL;
 }
@@ -615,6 +719,7 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 {
 	struct kipc_recv_op op = { .q = q, .rx = rx };
 	struct kipc_msg *done;
+	LIST_HEAD(handed);
 	bool retry;
 	int ret;
 
@@ -642,12 +747,137 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 				op.msg->len, op.msg->prio, rx->peek, ret);
 
 		spin_lock(&q->lock);
-		done = kipc_recv_settle(&op, ret, &retry);
+		done = kipc_recv_settle(&op, ret, &retry, &handed);
 		spin_unlock(&q->lock);
+		kipc_upark_schedule(&handed);
 		kipc_msg_free(done);
 		if (!retry)
 			return ret;
 	}
+}
+
+/*
+ * Where a receive that is to park stands, q->lock held: the queue's
+ * error, 1 with a message claimed for @rec, -ETIMEDOUT, or 0 once @rec is
+ * parked (at the head of the line if @first, else at its end) and its
+ * timer runs; from then on @rec belongs to whoever takes it.
+ */
+static int kipc_upark_look(struct kipc_queue *q, struct kipc_upark *rec,
+			   bool first)
+{
+	struct kipc_msg *msg;
+
+	lockdep_assert_held(&q->lock);
+	if (q->dead)
+		return q->dead;
+	msg = kipc_find(q, &rec->rx);
+	if (msg) {
+		kipc_upark_claim(q, rec, msg);
+		return 1;
+	}
+	if (rec->timed && ktime_compare(ktime_get(), rec->expires) >= 0)
+		return -ETIMEDOUT;
+	if (first)
+		list_add(&rec->node, &q->uparked);
+	else
+		list_add_tail(&rec->node, &q->uparked);
+	kipc_recv_count(q, rec->rx.peek);
+	kipc_upark_set(rec, KIPC_UPARK_PARKED);
+	if (rec->timed)
+		hrtimer_start(&rec->timer, rec->expires, HRTIMER_MODE_ABS);
+	return 0;
+}
+
+/**
+ * kipc_queue_park() - park an io_uring receive that found nothing
+ * @q:		the queue
+ * @rec:	the record, state NEW, not on any list; the command is
+ *		already marked cancelable
+ * @handed:	out: @rec, if it is to be completed at once
+ *
+ * Looks once more under the lock, so no message sent since the receive's
+ * non-blocking attempt is missed: a match is claimed for @rec (HANDOFF);
+ * a dead queue or a passed deadline complete it with that error (DEAD);
+ * both go to @handed. Otherwise @rec joins the parked receives and its
+ * timer starts. Permission was checked by that attempt.
+ */
+void kipc_queue_park(struct kipc_queue *q, struct kipc_upark *rec,
+		     struct list_head *handed)
+{
+	int ret;
+
+	spin_lock(&q->lock);
+	ret = kipc_upark_look(q, rec, false);
+	if (ret) {
+		rec->err = ret;
+		kipc_upark_set(rec, ret > 0 ? KIPC_UPARK_HANDOFF :
+					      KIPC_UPARK_DEAD);
+		list_add_tail(&rec->node, handed);
+	}
+	spin_unlock(&q->lock);
+}
+
+/**
+ * kipc_queue_unpark() - take a parked receive off its queue
+ * @rec:	the record, owned by the caller (timed out or cancelled)
+ */
+void kipc_queue_unpark(struct kipc_upark *rec)
+{
+	struct kipc_queue *q = rec->q;
+
+	spin_lock(&q->lock);
+	kipc_upark_unlink(q, rec);
+	spin_unlock(&q->lock);
+}
+
+/**
+ * kipc_queue_upark_finish() - complete the receive of a handed-off record
+ * @rec:	the record, state HANDOFF, its message claimed
+ * @task_dead:	the submitter is exiting or the ring is going away: user
+ *		memory is not to be touched, the message goes back
+ * @handed:	out: records the message is offered to once it goes back
+ *
+ * Copies out and settles as kipc_queue_recv() does: taken on success; on
+ * -EMSGSIZE or -EFAULT (or @task_dead) the message stays at its place. If
+ * its sender withdrew it meanwhile, the receive looks again and may park
+ * again (state PARKED, its timer restarted).
+ *
+ * Return: the receive's result (0, -EMSGSIZE, -EFAULT, -ECANCELED, the
+ * queue's death, -ETIMEDOUT), or -EIOCBQUEUED if it parked again.
+ */
+int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
+			    struct list_head *handed)
+{
+	struct kipc_queue *q = rec->q;
+	struct kipc_recv_op op = { .q = q, .rx = &rec->rx };
+	struct kipc_msg *done;
+	bool retry, again;
+	int ret;
+
+	for (;;) {
+		op.msg = rec->msg;
+		rec->msg = NULL;
+		ret = task_dead ? -ECANCELED : kipc_deliver(&rec->rx, op.msg);
+		trace_kipc_recv(rec->rx.ep->obj.id, q->id, op.msg->sender_id,
+				op.msg->len, op.msg->prio, rec->rx.peek, ret);
+		spin_lock(&q->lock);
+		done = kipc_recv_settle(&op, ret, &retry, handed);
+		if (!retry || task_dead) {
+			spin_unlock(&q->lock);
+			break;
+		}
+		/* Withdrawn while we copied: look again, first in line. */
+		ret = kipc_upark_look(q, rec, true);
+		again = ret > 0;
+		if (!ret)
+			ret = -EIOCBQUEUED;	/* @rec is not ours now */
+		spin_unlock(&q->lock);
+		kipc_msg_free(done);
+		if (!again)
+			return ret;
+	}
+	kipc_msg_free(done);
+	return ret;
 }
 
 /* Move @msg from a dying queue to @dropped. */
@@ -665,15 +895,18 @@ static void kipc_drop(struct kipc_queue *q, struct kipc_msg *msg,
  * @dead_err:	what later and blocked senders and receivers get
  * @txn_err:	what callers whose request is discarded get
  *
- * Wakes everyone; pollers see EPOLLHUP | EPOLLERR. A message being copied
- * out stays with its receiver, which takes it or discards it.
+ * Wakes everyone; pollers see EPOLLHUP | EPOLLERR; parked io_uring
+ * receives complete with @dead_err. A message being copied out stays with
+ * its receiver, which takes it or discards it.
  */
 void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 {
 	struct rb_node *rb, *nrb;
 	struct kipc_notify_reg reg;
+	struct kipc_upark *rec, *nrec;
 	struct kipc_msg *msg, *next;
 	LIST_HEAD(dropped);
+	LIST_HEAD(handed);
 	int lvl;
 
 	spin_lock(&q->lock);
@@ -690,6 +923,13 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 			if (!(msg->state & KIPC_MSGS_DELIVERING))
 				kipc_drop(q, msg, &dropped);
 	}
+	list_for_each_entry_safe(rec, nrec, &q->uparked, node) {
+		if (!kipc_upark_take(rec, KIPC_UPARK_DEAD))
+			continue;	/* its timer or cancellation unlinks it */
+		rec->err = dead_err;
+		kipc_upark_unlink(q, rec);
+		list_add_tail(&rec->node, &handed);
+	}
 	list_for_each_entry(msg, &dropped, node) {
 		if (msg->txn)
 			kipc_txn_fail(msg->txn, txn_err);
@@ -705,6 +945,7 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 	wake_up_interruptible_poll(&q->send_wq, EPOLLHUP | EPOLLERR | EPOLLOUT);
 	spin_unlock(&q->lock);
 
+	kipc_upark_schedule(&handed);
 	kipc_notify_clear(&reg);
 	list_for_each_entry_safe(msg, next, &dropped, node) {
 		list_del(&msg->node);
