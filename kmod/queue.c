@@ -37,6 +37,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include "kipc_internal.h"
@@ -711,8 +712,8 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
  * The payload and the argument struct are copied out before the message is
  * dequeued, so on -EMSGSIZE or -EFAULT it stays queued, at its place.
  *
- * Return: 0, -EACCES, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT or
- * -ERESTARTSYS.
+ * Return: 0, -EACCES, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT,
+ * -ERESTARTSYS, or -EINTR for a task being killed (nothing dequeued).
  */
 int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl)
@@ -742,7 +743,14 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 			return ret;
 		}
 
-		ret = kipc_deliver(rx, op.msg);
+		/*
+		 * A task being killed (an io-wq worker of a killed process,
+		 * too) would never see the message: leave it queued.
+		 */
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+		else
+			ret = kipc_deliver(rx, op.msg);
 		trace_kipc_recv(rx->ep->obj.id, q->id, op.msg->sender_id,
 				op.msg->len, op.msg->prio, rx->peek, ret);
 
@@ -751,7 +759,7 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		spin_unlock(&q->lock);
 		kipc_upark_schedule(&handed);
 		kipc_msg_free(done);
-		if (!retry)
+		if (!retry || ret == -EINTR)
 			return ret;
 	}
 }
