@@ -355,8 +355,11 @@ int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 	ctx->park = kipc_uring_can_park();
 	ctx->ioucmd = ioucmd;
 	ctx->issue_flags = issue_flags;
-	/* A CALL always waits for its reply: go to io-wq at once. */
-	if (ctx->nowait && ioc->fn == kipc_ioc_call)
+	/*
+	 * A CALL always waits for its reply: where it cannot park that
+	 * wait, go to io-wq at once.
+	 */
+	if (ctx->nowait && !ctx->park && ioc->fn == kipc_ioc_call)
 		return -EAGAIN;
 	ret = kipc_dispatch(ctx, ioc, uarg);
 	/*

@@ -24,6 +24,7 @@
 #ifndef _KIPC_INTERNAL_H
 #define _KIPC_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/hashtable.h>
@@ -573,6 +574,20 @@ enum kipc_upark_state {
 };
 
 /**
+ * struct kipc_upark_pdu - what a parked io_uring command keeps in its pdu,
+ *	which lives as long as the request
+ * @rec:	its record (struct kipc_upark, or struct kipc_ucall with
+ *		@call); owned by whoever moved @state from PARKED
+ * @state:	enum kipc_upark_state
+ * @call:	a CALL waiting for its reply
+ */
+struct kipc_upark_pdu {
+	void *rec;
+	atomic_t state;
+	bool call;
+};
+
+/**
  * struct kipc_upark - an io_uring RECV parked on a queue, with no thread
  * @node:	in @q->uparked while parked, under @q->lock; after leaving it,
  *		on a list of records whose completion is to be scheduled
@@ -803,10 +818,28 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 			 const struct kipc_recv *karg,
 			 const struct kipc_rx *rx,
 			 const struct kipc_deadline *dl);
+struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd);
+bool kipc_uwait_take(struct io_uring_cmd *ioucmd, enum kipc_upark_state to);
 bool kipc_upark_take(struct kipc_upark *rec, enum kipc_upark_state to);
 void kipc_upark_set(struct kipc_upark *rec, enum kipc_upark_state state);
 void kipc_upark_schedule(struct list_head *handed);
 void kipc_uring_cancel(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+
+/* ---- uring_call.c: io_uring CALLs that wait for the reply without one ---- */
+
+struct kipc_ucall;
+
+struct kipc_ucall *kipc_ucall_alloc(void);
+void kipc_ucall_discard(struct kipc_ucall *uc);
+int kipc_uring_park_call(struct kipc_ctx *ctx, struct kipc_ucall *uc,
+			 const struct kipc_call *karg, struct kipc_txn *txn,
+			 const struct kipc_deadline *dl);
+void kipc_ucall_parked(struct kipc_ucall *uc);
+void kipc_ucall_finish(struct kipc_ucall *uc);
+void kipc_ucall_cancelled(struct io_uring_cmd *ioucmd,
+			  unsigned int issue_flags);
+int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
+		      struct kipc_msg *reply);
 
 /* ---- call.c ---- */
 
@@ -824,6 +857,8 @@ void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
 		   const struct kipc_deadline *dl);
 struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
 				 struct kipc_deadline *dl);
+bool kipc_txn_park_uring(struct kipc_txn *txn, struct kipc_ucall *uc);
+int kipc_txn_unpark_uring(struct kipc_txn *txn, struct kipc_msg **reply);
 int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg);
 void kipc_ep_fail_txns(struct kipc_endpoint *ep);
 void kipc_ep_drop_calls(struct kipc_endpoint *ep);

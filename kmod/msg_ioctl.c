@@ -257,9 +257,16 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 				offsetof(struct kipc_recv, timeout));
 }
 
-/* Give the caller its reply: header, payload, then the struct. */
-static int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
-			     struct kipc_msg *reply)
+/**
+ * kipc_call_deliver() - give a caller its reply: header, payload, struct
+ * @ctx:	the CALL (its uarg and usize are used)
+ * @karg:	its argument; the reply's header and length are filled in
+ * @reply:	the reply
+ *
+ * Return: 0 or -EFAULT.
+ */
+int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
+		      struct kipc_msg *reply)
 {
 	kipc_fill_hdr(&karg->reply_hdr, reply);
 	karg->reply_len = reply->len;
@@ -271,12 +278,14 @@ static int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
 }
 
 /*
- * Queue the request of a new call. Return: its transaction, or an
+ * Queue the request of a new call, waiting to send as @send_dl allows
+ * (@dl is the call's own deadline). Return: its transaction, or an
  * ERR_PTR; nothing was requested then.
  */
 static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
 					const struct kipc_call *karg,
-					const struct kipc_deadline *dl)
+					const struct kipc_deadline *dl,
+					const struct kipc_deadline *send_dl)
 {
 	struct kipc_txn *txn;
 	struct kipc_msg *msg;
@@ -297,7 +306,7 @@ static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
 	msg->reply_max = karg->reply_buf_len;
 	if (dl->timed)	/* 0 means none: an expired 0 becomes 1 ns */
 		msg->deadline = max_t(ktime_t, dl->expires, 1);
-	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, dl);
+	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, send_dl);
 	if (ret) {
 		kipc_txn_put(txn);
 		return ERR_PTR(ret);
@@ -322,6 +331,7 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 	const u32 known = KIPC_TIMEOUT | KIPC_ABSTIME | KIPC_SEND_MAILBOX |
 			  KIPC_CALL_RESUME;
 	struct kipc_call *karg = arg;
+	struct kipc_ucall *uc = NULL;
 	struct kipc_msg *reply;
 	struct kipc_deadline dl;
 	struct kipc_txn *txn;
@@ -329,25 +339,48 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 
 	if ((karg->flags & ~known) || karg->priority > KIPC_PRIO_MAX)
 		return -EINVAL;
+	/* Where io_uring can cancel it, the wait for the reply parks. */
+	if (ctx->park) {
+		uc = kipc_ucall_alloc();
+		if (!uc)
+			return -ENOMEM;
+	}
 	if (karg->flags & KIPC_CALL_RESUME) {
 		txn = kipc_txn_resume(ctx->ep, karg->reply_hdr.token, &dl);
-		if (!txn)
+		if (!txn) {
+			kipc_ucall_discard(uc);
 			return -ENOENT;
+		}
 		/* The server may reply as much as the first call accepted. */
 		if (karg->reply_buf_len < kipc_txn_reply_max(txn)) {
 			kipc_txn_park(txn, ctx->ep, &dl);
+			kipc_ucall_discard(uc);
 			return -EMSGSIZE;
 		}
 	} else {
+		struct kipc_deadline send_dl;
+
 		ret = kipc_deadline_init(&dl, karg->flags, &karg->timeout);
-		if (ret)
+		if (!ret) {
+			/* Inline through io_uring: send without waiting, or
+			 * retry the whole call from io-wq (-EAGAIN: nothing
+			 * was sent).
+			 */
+			send_dl = dl;
+			send_dl.nonblock = ctx->nowait;
+			txn = kipc_call_start(ctx, karg, &dl, &send_dl);
+			if (IS_ERR(txn))
+				ret = kipc_interrupted(ctx, PTR_ERR(txn), &dl,
+						       offsetof(struct kipc_call,
+								timeout));
+		}
+		if (ret) {
+			kipc_ucall_discard(uc);
 			return ret;
-		txn = kipc_call_start(ctx, karg, &dl);
-		if (IS_ERR(txn))
-			return kipc_interrupted(ctx, PTR_ERR(txn), &dl,
-						offsetof(struct kipc_call,
-							 timeout));
+		}
 	}
+	if (uc)
+		return kipc_uring_park_call(ctx, uc, karg, txn, &dl);
 
 	ret = kipc_txn_wait(txn, &dl, &reply);
 	if (ret == -ERESTARTSYS && !ctx->uring) {

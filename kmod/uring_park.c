@@ -41,19 +41,28 @@
 #include "kipc_internal.h"
 
 /**
- * struct kipc_upark_pdu - what a parked command keeps in its pdu
- * @rec:	the record; owned by whoever moved @state from PARKED
- * @state:	enum kipc_upark_state
+ * kipc_upark_pdu() - what a parked command keeps in its pdu
+ * @ioucmd:	the command
+ *
+ * Return: its struct kipc_upark_pdu.
  */
-struct kipc_upark_pdu {
-	struct kipc_upark *rec;
-	atomic_t state;
-};
-
-static struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd)
+struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd)
 {
 	BUILD_BUG_ON(sizeof(struct kipc_upark_pdu) > KIPC_URING_PDU_SIZE);
 	return kipc_uring_cmd_pdu(ioucmd);
+}
+
+/**
+ * kipc_uwait_take() - become the one who completes a parked command
+ * @ioucmd:	the command, not completed yet
+ * @to:		the new state
+ *
+ * Return: true if it was PARKED and is now the caller's.
+ */
+bool kipc_uwait_take(struct io_uring_cmd *ioucmd, enum kipc_upark_state to)
+{
+	return atomic_cmpxchg(&kipc_upark_pdu(ioucmd)->state,
+			      KIPC_UPARK_PARKED, to) == KIPC_UPARK_PARKED;
 }
 
 /**
@@ -66,8 +75,7 @@ static struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd)
  */
 bool kipc_upark_take(struct kipc_upark *rec, enum kipc_upark_state to)
 {
-	return atomic_cmpxchg(&kipc_upark_pdu(rec->ioucmd)->state,
-			      KIPC_UPARK_PARKED, to) == KIPC_UPARK_PARKED;
+	return kipc_uwait_take(rec->ioucmd, to);
 }
 
 /**
@@ -187,6 +195,7 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 	rec->timer.function = kipc_upark_timeout;
 
 	pdu->rec = rec;
+	pdu->call = false;
 	atomic_set(&pdu->state, KIPC_UPARK_NEW);
 	/* Before anyone can complete it: io_uring_cmd_done() unmarks it. */
 	kipc_uring_mark_cancelable(ctx->ioucmd, ctx->issue_flags);
@@ -200,20 +209,24 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
  * @ioucmd:	a command kipc marked cancelable, not yet completed
  * @issue_flags: IO_URING_F_CANCEL and what io_uring_cmd_done() needs
  *
- * Completes the command with -ECANCELED if it is still parked. If a
- * message was handed to it, or it timed out or its queue died, its
- * completion is already scheduled and finishes it (a handed-off message
- * goes back to its place if the task is exiting); io_uring calls this
- * again until the command is gone.
+ * Completes the command (a RECV, or a CALL waiting for its reply, see
+ * uring_call.c) with -ECANCELED if it is still parked. If a message was
+ * handed to it, or it timed out or its queue died, its completion is
+ * already scheduled and finishes it (a handed-off message goes back to
+ * its place if the task is exiting); io_uring calls this again until the
+ * command is gone.
  */
 void kipc_uring_cancel(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct kipc_upark_pdu *pdu = kipc_upark_pdu(ioucmd);
 	struct kipc_upark *rec;
 
-	if (atomic_cmpxchg(&pdu->state, KIPC_UPARK_PARKED,
-			   KIPC_UPARK_CANCELLED) != KIPC_UPARK_PARKED)
+	if (!kipc_uwait_take(ioucmd, KIPC_UPARK_CANCELLED))
 		return;
+	if (pdu->call) {
+		kipc_ucall_cancelled(ioucmd, issue_flags);
+		return;
+	}
 	rec = pdu->rec;
 	if (rec->timed)
 		hrtimer_cancel(&rec->timer);
