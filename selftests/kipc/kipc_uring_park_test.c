@@ -8,7 +8,8 @@
  * leaves the message queued; a timed receive times out without losing
  * later messages; a receive cancelled by closing the ring or by the
  * submitter's death eats no message; deleting a mailbox completes its
- * receives with its error; closing the kipc fd does not.
+ * receives with its error; closing the kipc fd does not. A CALL waits
+ * for its reply without a thread as well.
  */
 #include "kipc_util.h"
 
@@ -534,6 +535,113 @@ TEST_F(park, async_cancel)
 			EXPECT_EQ(-ECANCELED, res);
 		}
 	}
+}
+
+#define NCALL	16
+
+/*
+ * CALLs wait for their replies without a thread too: the request goes
+ * out at submission, each reply completes its own CALL; a timed CALL
+ * times out and is abandoned.
+ */
+TEST_F(park, calls_without_threads)
+{
+	static struct kipc_call c[NCALL];
+	static char replies[NCALL][16];
+	static uint32_t reqs[NCALL];
+	struct timespec t = kt_ms(200);
+	struct kipc_msg_hdr hdr;
+	uint32_t req;
+	uint64_t data, tokens[NCALL];
+	bool seen[NCALL] = { false };
+	int threads, i, n;
+
+	if (!kt_uring_has_cmd_cancel())
+		SKIP(return, "no uring_cmd cancel hook: waiting CALLs run in io-wq threads here");
+	threads = count_threads();
+	ASSERT_GT(threads, 0);
+	for (i = 0; i < NCALL; i++) {
+		reqs[i] = i;
+		kt_call_args(&c[i], self->b_id, &reqs[i], sizeof(reqs[i]), 0,
+			     replies[i], sizeof(replies[i]), 0, NULL);
+		prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[i], i);
+	}
+	ASSERT_EQ(NCALL, kt_uring_submit(&self->ring));
+	/* Every request is queued already, and no thread waits for a reply. */
+	ASSERT_EQ(0, kt_wait_depth(self->b, 0, NCALL));
+	EXPECT_EQ(threads, count_threads());
+	EXPECT_TRUE(ring_idle(&self->ring));
+	/* Answer them in reverse order, each with its request's number. */
+	for (i = 0; i < NCALL; i++) {
+		ASSERT_EQ(4, sys_kipc_recv(self->b, &req, sizeof(req), &hdr,
+					   KIPC_NONBLOCK, NULL));
+		ASSERT_LT(req, NCALL);
+		tokens[req] = hdr.token;
+	}
+	for (i = NCALL - 1; i >= 0; i--) {
+		req = i;
+		ASSERT_EQ(0, sys_kipc_reply(self->b, tokens[i], &req,
+					    sizeof(req)))
+			TH_LOG("reply %d, token %llu", i,
+			       (unsigned long long)tokens[i]);
+	}
+	for (i = 0; i < NCALL; i++) {
+		ASSERT_EQ(0, reap(&self->ring, &data));
+		ASSERT_LT(data, NCALL);
+		ASSERT_FALSE(seen[data]);
+		seen[data] = true;
+		EXPECT_EQ(sizeof(req), c[data].reply_len);
+		memcpy(&n, replies[data], sizeof(n));
+		EXPECT_EQ((int)data, n);
+		EXPECT_EQ(tokens[data], c[data].reply_hdr.token);
+		EXPECT_EQ(self->b_id, c[data].reply_hdr.sender_id);
+	}
+	EXPECT_EQ(threads, count_threads());
+	/* A timed CALL nobody answers: -ETIMEDOUT, then its REPLY fails. */
+	kt_call_args(&c[0], self->b_id, "t", 1, 0, replies[0], 16, 0, &t);
+	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
+	EXPECT_EQ(-ETIMEDOUT, reap(&self->ring, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->b, replies[1], 16, &hdr,
+				   KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->b, hdr.token, "r", 1));
+	/* The server closes with a CALL waiting: -ECONNRESET. */
+	kt_call_args(&c[0], self->b_id, "c", 1, 0, replies[0], 16, 0, NULL);
+	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
+	ASSERT_EQ(0, kt_wait_depth(self->b, 0, 1));
+	close(self->b);
+	self->b = -1;
+	EXPECT_EQ(-ECONNRESET, reap(&self->ring, NULL));
+}
+
+/*
+ * A CALL whose request cannot be queued at once (the server's inbox is
+ * full) waits in io-wq to send it, then for the reply as any CALL does.
+ */
+TEST_F(park, call_sent_from_io_wq)
+{
+	static struct kipc_call c;
+	static char reply[16];
+	struct kipc_msg_hdr hdr;
+	char buf[16];
+
+	ASSERT_EQ(0, sys_kipc_ep_set_limits(self->b, 1, 1024, 1024));
+	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "full", 4, 0, 0,
+				   NULL));
+	kt_call_args(&c, self->b_id, "req", 3, 0, reply, sizeof(reply), 0,
+		     NULL);
+	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 5);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
+	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 1, 0));
+	EXPECT_TRUE(ring_idle(&self->ring));
+	ASSERT_EQ(4, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
+	ASSERT_EQ(3, sys_kipc_recv(self->b, buf, sizeof(buf), &hdr, 0, NULL));
+	EXPECT_EQ(KIPC_MSG_REQUEST, hdr.flags);
+	EXPECT_TRUE(ring_idle(&self->ring));
+	ASSERT_EQ(0, sys_kipc_reply(self->b, hdr.token, "answer", 6));
+	EXPECT_EQ(0, reap(&self->ring, NULL));
+	EXPECT_EQ(6, c.reply_len);
+	EXPECT_EQ(0, memcmp(reply, "answer", 6));
 }
 
 TEST_HARNESS_MAIN
