@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * io_uring: a RECV submitted on an empty queue. Where the kernel parks
- * it (the uring_cmd cancel hook, 6.7+), the submitting io_uring_enter()
- * copies the argument in and allocates the park record: those are its
- * sites; a failure completes the command at once with the error and
- * leaves nothing parked. On other kernels it waits in io-wq, where
- * fail-nth does not reach, and only the argument copy is swept.
+ * io_uring: a RECV submitted on an empty queue, a CALL nobody has
+ * answered yet. Where the kernel parks them (the uring_cmd cancel hook,
+ * 6.7+), the submitting io_uring_enter() copies the argument in and
+ * allocates the park record (and a CALL its transaction and request):
+ * those are their sites; a failure completes the command at once with the
+ * error, having parked and sent nothing. On other kernels they wait in
+ * io-wq, where fail-nth does not reach, and only what the inline attempt
+ * does is swept.
  *
  * A raw ring of a few entries on the system calls (no liburing), made by
  * prepare() and closed by fixture_down(), one at a time.
@@ -34,6 +36,8 @@ static struct {
 	unsigned int *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_cqe *cqes;
 	struct kipc_recv arg;
+	struct kipc_call call;
+	char req[SWEEP_PAYLOAD];
 } ur = { .fd = -1 };
 
 /* Close the ring, if there is one; any command still pending is cancelled. */
@@ -103,8 +107,11 @@ static int uring_reap(int *res)
 	return 1;
 }
 
-/* io_uring_enter() submitting one RECV on fx->ep's empty inbox. */
-static long run_uring_recv(struct fixture *fx)
+/*
+ * io_uring_enter() submitting one kipc command @op on @fd for @arg: its
+ * result if it completed at once (the injected fault), 0 if pending.
+ */
+static long uring_submit(int fd, unsigned int op, void *arg)
 {
 	unsigned int tail = *ur.sq_tail, idx = tail & *ur.sq_mask;
 	struct io_uring_sqe *sqe = (struct io_uring_sqe *)ur.sqes + idx;
@@ -112,16 +119,12 @@ static long run_uring_recv(struct fixture *fx)
 	long ret;
 	int res;
 
-	memset(&ur.arg, 0, sizeof(ur.arg));
-	ur.arg.size = sizeof(ur.arg);
-	ur.arg.buf = (uintptr_t)fx->buf;
-	ur.arg.buf_len = SWEEP_PAYLOAD;
 	memset(sqe, 0, sizeof(*sqe));
 	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fx->ep;
-	sqe->cmd_op = KIPC_IOC_RECV;
+	sqe->fd = fd;
+	sqe->cmd_op = op;
 	sqe->user_data = 1;
-	cmd->arg = (uintptr_t)&ur.arg;
+	cmd->arg = (uintptr_t)arg;
 	ur.sq_array[idx] = idx;
 	__atomic_store_n(ur.sq_tail, tail + 1, __ATOMIC_RELEASE);
 	ret = syscall(__NR_io_uring_enter, ur.fd, 1, 0, 0, NULL, 0);
@@ -135,6 +138,29 @@ static long run_uring_recv(struct fixture *fx)
 	return 0;
 }
 
+/* Wait for the pending command's completion: its res, or -ETIMEDOUT. */
+static int uring_wait(void)
+{
+	int res, ms;
+
+	for (ms = 0; !uring_reap(&res); ms++) {
+		if (ms >= URING_WAIT_MS)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return res;
+}
+
+/* A RECV on fx->ep's empty inbox. */
+static long run_uring_recv(struct fixture *fx)
+{
+	memset(&ur.arg, 0, sizeof(ur.arg));
+	ur.arg.size = sizeof(ur.arg);
+	ur.arg.buf = (uintptr_t)fx->buf;
+	ur.arg.buf_len = SWEEP_PAYLOAD;
+	return uring_submit(fx->ep, KIPC_IOC_RECV, &ur.arg);
+}
+
 /* The pending RECV takes a message sent now, and nothing else is left. */
 static int check_uring_recv(struct fixture *fx, long ret, char *why, size_t len)
 {
@@ -145,18 +171,14 @@ static int check_uring_recv(struct fixture *fx, long ret, char *why, size_t len)
 		.buf = (uintptr_t)buf,
 		.len = sizeof(buf),
 	};
-	int res, ms;
+	int res;
 
 	(void)ret;
 	fill_payload(buf, URING_TAG);
 	ret = sys_ioctl(fx->peer, KIPC_IOC_SEND, &s);
 	if (ret < 0)
 		return FAIL("SEND to the waiting RECV: %s", strerror((int)-ret));
-	for (ms = 0; !uring_reap(&res); ms++) {
-		if (ms >= URING_WAIT_MS)
-			return FAIL("the pending RECV did not complete");
-		usleep(1000);
-	}
+	res = uring_wait();
 	if (res)
 		return FAIL("the pending RECV completed with %s", strerror(-res));
 	fx->len = ur.arg.len;
@@ -166,10 +188,68 @@ static int check_uring_recv(struct fixture *fx, long ret, char *why, size_t len)
 	return 0;
 }
 
+/* A CALL from fx->ep to fx->peer, which has not received it yet. */
+static long run_uring_call(struct fixture *fx)
+{
+	fill_payload(ur.req, URING_TAG + 1);
+	memset(&ur.call, 0, sizeof(ur.call));
+	ur.call.size = sizeof(ur.call);
+	ur.call.dest = fx->peer_id;
+	ur.call.buf = (uintptr_t)ur.req;
+	ur.call.len = SWEEP_PAYLOAD;
+	ur.call.reply_buf = (uintptr_t)fx->buf;
+	ur.call.reply_buf_len = SWEEP_PAYLOAD;
+	return uring_submit(fx->ep, KIPC_IOC_CALL, &ur.call);
+}
+
+/* The server gets the one request; its reply completes the CALL. */
+static int check_uring_call(struct fixture *fx, long ret, char *why, size_t len)
+{
+	char buf[SWEEP_PAYLOAD], rep[SWEEP_PAYLOAD];
+	struct kipc_recv r = {
+		.size = sizeof(r),
+		.flags = KIPC_NONBLOCK,
+		.buf = (uintptr_t)buf,
+		.buf_len = sizeof(buf),
+	};
+	struct kipc_reply a = {
+		.size = sizeof(a),
+		.buf = (uintptr_t)rep,
+		.len = sizeof(rep),
+	};
+	int res;
+
+	(void)ret;
+	ret = sys_ioctl(fx->peer, KIPC_IOC_RECV, &r);
+	if (ret < 0)
+		return FAIL("the server has no request: %s", strerror((int)-ret));
+	if (r.len != SWEEP_PAYLOAD || memcmp(buf, ur.req, SWEEP_PAYLOAD))
+		return FAIL("the request is not the one sent");
+	a.token = r.hdr.token;
+	r.len = 0;
+	if (sys_ioctl(fx->peer, KIPC_IOC_RECV, &r) != -EAGAIN)
+		return FAIL("the server got a second request");
+	fill_payload(rep, URING_TAG + 2);
+	ret = sys_ioctl(fx->peer, KIPC_IOC_REPLY, &a);
+	if (ret < 0)
+		return FAIL("REPLY: %s", strerror((int)-ret));
+	res = uring_wait();
+	if (res)
+		return FAIL("the pending CALL completed with %s", strerror(-res));
+	if (ur.call.reply_len != SWEEP_PAYLOAD ||
+	    memcmp(fx->buf, rep, SWEEP_PAYLOAD))
+		return FAIL("the CALL got %u bytes, not the reply",
+			    ur.call.reply_len);
+	return 0;
+}
+
 const struct sweep_op sweep_uring_ops[] = {
 	{ .name = "uring_recv_park", .needs = NEEDS_NOTHING,
 	  .prepare = prepare_uring, .run = run_uring_recv,
 	  .check = check_uring_recv },
+	{ .name = "uring_call_park", .needs = NEEDS_NOTHING,
+	  .prepare = prepare_uring, .run = run_uring_call,
+	  .check = check_uring_call },
 };
 const unsigned int sweep_nr_uring_ops = sizeof(sweep_uring_ops) /
 					sizeof(sweep_uring_ops[0]);
