@@ -43,14 +43,15 @@ static inline const void *kipc_uring_cmd_area(const struct io_uring_cmd *ioucmd)
 }
 
 /*
- * Parked io_uring receives (uring_park.c) need io_uring's cancel hook for
- * uring_cmd (io_uring_cmd_mark_cancelable(), IO_URING_F_CANCEL; 6.7): it
- * is how ring exit and task exit reach a command no thread waits in.
- * Without it (6.1) a parked command would make ring exit wait forever, so
- * there kipc never parks: a RECV that must wait is retried from an io-wq
- * worker that sleeps in the ordinary wait code, one thread per waiting
- * command, as every waiting command is on all kernels but RECV (see
- * ioctl.c). The helpers below are never called then.
+ * Parked io_uring receives and calls (uring_park.c, uring_call.c) need
+ * io_uring's cancel hook for uring_cmd (io_uring_cmd_mark_cancelable(),
+ * IO_URING_F_CANCEL; 6.7): it is how ring exit and task exit reach a
+ * command no thread waits in. Without it (6.1) a parked command would
+ * make ring exit wait forever, so there kipc never parks: a RECV or CALL
+ * that must wait is retried from an io-wq worker that sleeps in the
+ * ordinary wait code, one thread per waiting command, as every other
+ * waiting command is on all kernels (see ioctl.c). The helpers below are
+ * never called then.
  *
  * A completion run by an exiting task or for a dying ring gets
  * IO_URING_F_TASK_DEAD (6.8); before it, those run in a kernel thread or

@@ -289,19 +289,22 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  *
  * A command never waits in the submitting task. io_uring first issues it
  * inline with IO_URING_F_NONBLOCK; SEND and RECV then make non-blocking
- * attempts (ctx->nowait) and CALL answers -EAGAIN before doing anything,
- * since it always waits for its reply.
+ * attempts (ctx->nowait).
  *
  * Where io_uring has the uring_cmd cancel hook (ctx->park, see compat.h),
  * a RECV that finds nothing parks instead (uring_park.c): it returns
  * -EIOCBQUEUED and completes later through io_uring_cmd_done(), when a
  * sender hands it a message, its timeout fires, its queue dies, or
  * io_uring cancels it (ring exit, task exit: the IO_URING_F_CANCEL issue
- * below). No thread waits for it. IORING_OP_ASYNC_CANCEL never reaches
- * it: io_uring does not route it to drivers' cancel hooks.
+ * below). No thread waits for it. A CALL sends its request without
+ * waiting and parks its wait for the reply the same way (uring_call.c).
+ * IORING_OP_ASYNC_CANCEL never reaches them: io_uring does not route it
+ * to drivers' cancel hooks.
  *
- * Every other command that must wait (SEND, CALL, and RECV on kernels
- * without the hook) returns -EAGAIN: nothing has happened then (no
+ * Every other command that must wait (SEND, a CALL whose request cannot
+ * be queued at once, and on kernels without the hook RECV and every CALL,
+ * which then answers -EAGAIN before doing anything) returns -EAGAIN:
+ * nothing has happened then (no
  * message sent, dequeued or requested), so io_uring's retry from one of
  * its io-wq workers, without IO_URING_F_NONBLOCK, is the whole operation;
  * there it sleeps in the ordinary wait code until it completes. A

@@ -1393,9 +1393,9 @@ struct kipc_mutex_lock {
  * -EAGAIN as with the ioctls. A pending command keeps its fd open (like
  * any io_uring request); it ends with -ECANCELED when cancelled (closing
  * the ring, the submitting process's exit; IORING_OP_ASYNC_CANCEL only
- * where it waits in an io-wq worker: a RECV parked without a thread, on
- * kernels whose io_uring can cancel driver commands, is not reached by
- * it). Other cmd_op values give -ENOTTY.
+ * where it waits in an io-wq worker: a RECV or CALL parked without a
+ * thread, on kernels whose io_uring can cancel driver commands, is not
+ * reached by it). Other cmd_op values give -ENOTTY.
  */
 
 /**
