@@ -34,6 +34,7 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -813,6 +814,19 @@ int kipc_ioc_mutex_unlock(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_consistent(struct kipc_ctx *ctx, void *karg);
 
 /* ---- uring_park.c: io_uring receives that wait without a thread ---- */
+
+/*
+ * The current task will never return to user space: it is being killed,
+ * or its thread group is exiting (do_exit() cancels the task's io_uring
+ * requests, running their task work, before it marks the task
+ * PF_EXITING, but after it marked the group SIGNAL_GROUP_EXIT). A
+ * message copied to it now would be lost.
+ */
+static inline bool kipc_current_dying(void)
+{
+	return fatal_signal_pending(current) ||
+	       (READ_ONCE(current->signal->flags) & SIGNAL_GROUP_EXIT);
+}
 
 int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 			 const struct kipc_recv *karg,

@@ -744,10 +744,11 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		}
 
 		/*
-		 * A task being killed (an io-wq worker of a killed process,
-		 * too) would never see the message: leave it queued.
+		 * A task being killed or exiting (an io-wq worker of such a
+		 * process, too) would never see the message: leave it
+		 * queued.
 		 */
-		if (fatal_signal_pending(current))
+		if (kipc_current_dying())
 			ret = -EINTR;
 		else
 			ret = kipc_deliver(rx, op.msg);

@@ -73,7 +73,7 @@ static void kipc_ucall_complete(struct io_uring_cmd *ioucmd,
 	/* The outcome, even if the timer fired as it came. */
 	ret = kipc_txn_unpark_uring(uc->txn, &reply);
 	if (!ret && (kipc_uring_task_dead(issue_flags) ||
-		     fatal_signal_pending(current)))
+		     kipc_current_dying()))
 		ret = -ECANCELED;	/* nobody is left to see the reply */
 	else if (!ret)
 		ret = kipc_call_deliver(&ctx, &uc->karg, reply);

@@ -104,12 +104,13 @@ static void kipc_upark_complete(struct io_uring_cmd *ioucmd,
 	switch (atomic_read(&pdu->state)) {
 	case KIPC_UPARK_HANDOFF:
 		/*
-		 * A task being killed runs its task work before it starts
-		 * to exit (and io_uring's cancellation with it): it will
-		 * never see the message, so it does not take it.
+		 * A task being killed or exiting runs its task work before
+		 * it is marked exiting (io_uring's cancellation runs first
+		 * in do_exit()): it will never see the message, so it does
+		 * not take it.
 		 */
 		dead = kipc_uring_task_dead(issue_flags) ||
-		       fatal_signal_pending(current);
+		       kipc_current_dying();
 		ret = kipc_queue_upark_finish(rec, dead, &handed);
 		kipc_upark_schedule(&handed);
 		if (ret == -EIOCBQUEUED)
