@@ -55,6 +55,8 @@ static atomic64_t kipc_next_token = ATOMIC64_INIT(0);
  * @caller:	the calling endpoint while parked (no reference: it drops
  *		its parked calls when it closes), under kipc_txn_lock
  * @dl:		the deadline, kept while parked
+ * @uwait:	an io_uring CALL waiting for the outcome without a thread
+ *		(uring_call.c), or NULL; under kipc_txn_lock
  * @charge:	the caller's accounts, charged for this struct
  * @wq:		the caller waits here
  */
@@ -69,6 +71,7 @@ struct kipc_txn {
 	struct list_head call_node;
 	struct kipc_endpoint *caller;
 	struct kipc_deadline dl;
+	struct kipc_ucall *uwait;
 	struct kipc_charge charge;
 	wait_queue_head_t wq;
 };
@@ -185,6 +188,8 @@ static void __kipc_txn_finish(struct kipc_txn *txn, int err,
 	txn->err = err;
 	txn->reply = reply;
 	wake_up(&txn->wq);
+	if (txn->uwait)
+		kipc_ucall_finish(txn->uwait);
 }
 
 /**
@@ -359,6 +364,55 @@ struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
 	}
 	spin_unlock(&kipc_txn_lock);
 	return NULL;
+}
+
+/**
+ * kipc_txn_park_uring() - an io_uring CALL waits for the outcome
+ * @txn:	the transaction, whose request has been sent
+ * @uc:		the waiting command's record
+ *
+ * Return: true if the outcome is already there (the caller completes the
+ * command now); else @uc is parked (kipc_ucall_parked()) and completed
+ * by kipc_ucall_finish() when the transaction is done.
+ */
+bool kipc_txn_park_uring(struct kipc_txn *txn, struct kipc_ucall *uc)
+{
+	bool done;
+
+	spin_lock(&kipc_txn_lock);
+	done = txn->state == KIPC_TXN_DONE;
+	if (!done) {
+		txn->uwait = uc;
+		kipc_ucall_parked(uc);
+	}
+	spin_unlock(&kipc_txn_lock);
+	return done;
+}
+
+/**
+ * kipc_txn_unpark_uring() - an io_uring CALL takes its outcome, or gives up
+ * @txn:	the transaction
+ * @reply:	out: the reply, if there is one (now the caller's), or NULL
+ *
+ * Return: the outcome if the transaction is done; else it is abandoned
+ * (a later REPLY finds nothing) and -ETIMEDOUT.
+ */
+int kipc_txn_unpark_uring(struct kipc_txn *txn, struct kipc_msg **reply)
+{
+	int ret = -ETIMEDOUT;
+
+	*reply = NULL;
+	spin_lock(&kipc_txn_lock);
+	txn->uwait = NULL;
+	if (txn->state == KIPC_TXN_DONE) {
+		ret = txn->err;
+		*reply = txn->reply;
+		txn->reply = NULL;
+	} else {
+		kipc_txn_abandon(txn);
+	}
+	spin_unlock(&kipc_txn_lock);
+	return ret;
 }
 
 /**

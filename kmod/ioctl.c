@@ -297,21 +297,33 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  *
  * A command never waits in the submitting task. io_uring first issues it
  * inline with IO_URING_F_NONBLOCK; SEND and RECV then make non-blocking
- * attempts (ctx->nowait) and CALL answers -EAGAIN before doing anything,
- * since it always waits for its reply. Nothing has happened when the
- * inline attempt returns -EAGAIN (no message sent, dequeued or requested),
- * so io_uring's retry from one of its io-wq workers, without
- * IO_URING_F_NONBLOCK, is the whole operation; there it sleeps in the
- * ordinary wait code until it completes. A relative timeout counts from
- * the retry. Cancelling a command that io-wq is running (ASYNC_CANCEL,
- * ring close, process exit) interrupts the worker's sleep as a signal
- * would; the command then ends with -ECANCELED and, like an interrupted
- * ioctl, has sent or dequeued nothing (an interrupted CALL is abandoned,
- * not parked). Deleting a mailbox or closing an endpoint wakes the worker
- * with the ioctl's error. The cost is one io-wq worker per blocked
- * command; io_uring bounds these (IORING_REGISTER_IOWQ_MAX_WORKERS). This
- * works unchanged on 6.1 and 6.12, whose asynchronous completion
- * interfaces differ (see compat.h).
+ * attempts (ctx->nowait).
+ *
+ * Where io_uring has the uring_cmd cancel hook (ctx->park, see compat.h),
+ * a RECV that finds nothing parks instead (uring_park.c): it returns
+ * -EIOCBQUEUED and completes later through io_uring_cmd_done(), when a
+ * sender hands it a message, its timeout fires, its queue dies, or
+ * io_uring cancels it (ring exit, task exit: the IO_URING_F_CANCEL issue
+ * below). No thread waits for it. A CALL sends its request without
+ * waiting and parks its wait for the reply the same way (uring_call.c).
+ * IORING_OP_ASYNC_CANCEL never reaches them: io_uring does not route it
+ * to drivers' cancel hooks.
+ *
+ * Every other command that must wait (SEND, a CALL whose request cannot
+ * be queued at once, and on kernels without the hook RECV and every CALL,
+ * which then answers -EAGAIN before doing anything) returns -EAGAIN:
+ * nothing has happened then (no
+ * message sent, dequeued or requested), so io_uring's retry from one of
+ * its io-wq workers, without IO_URING_F_NONBLOCK, is the whole operation;
+ * there it sleeps in the ordinary wait code until it completes. A
+ * relative timeout counts from the retry. Cancelling a command that io-wq
+ * is running (ASYNC_CANCEL, ring close, process exit) interrupts the
+ * worker's sleep as a signal would; the command then ends with -ECANCELED
+ * and, like an interrupted ioctl, has sent or dequeued nothing (an
+ * interrupted CALL is abandoned, not parked). Deleting a mailbox or
+ * closing an endpoint wakes the worker with the ioctl's error. The cost is
+ * one io-wq worker per blocked command; io_uring bounds these
+ * (IORING_REGISTER_IOWQ_MAX_WORKERS).
  */
 
 /**
@@ -321,29 +333,44 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  * @ioucmd:	the command: cmd_op is the ioctl number, the command area a
  *		struct kipc_uring_cmd
  * @issue_flags: IO_URING_F_*; with IO_URING_F_NONBLOCK the command must not
- *		sleep
+ *		sleep; IO_URING_F_CANCEL: io_uring cancels a parked command
  *
  * Return: the ioctl's result; -EAGAIN (with IO_URING_F_NONBLOCK only) to
- * have io_uring retry from io-wq; -ECANCELED when the command was
- * cancelled while waiting; -ENOTTY for a command io_uring may not issue;
- * -EINVAL for a non-zero reserved field.
+ * have io_uring retry from io-wq; -EIOCBQUEUED for a parked RECV, which
+ * completes later; -ECANCELED when the command was cancelled while
+ * waiting; -ENOTTY for a command io_uring may not issue; -EINVAL for a
+ * non-zero reserved field; 0 for a cancellation.
  */
 int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 		   unsigned int issue_flags)
 {
-	const struct kipc_uring_cmd *area = kipc_uring_cmd_area(ioucmd);
-	void __user *uarg = u64_to_user_ptr(READ_ONCE(area->arg));
-	const struct kipc_ioc *ioc = kipc_ioc_find(READ_ONCE(ioucmd->cmd_op));
+	const struct kipc_uring_cmd *area;
+	const struct kipc_ioc *ioc;
+	void __user *uarg;
 	int ret;
 
+	/* The SQE may be gone by now: only a parked command gets here. */
+	if (kipc_uring_is_cancel(issue_flags)) {
+		kipc_uring_cancel(ioucmd, issue_flags);
+		return 0;
+	}
+	area = kipc_uring_cmd_area(ioucmd);
+	uarg = u64_to_user_ptr(READ_ONCE(area->arg));
+	ioc = kipc_ioc_find(READ_ONCE(ioucmd->cmd_op));
 	if (READ_ONCE(area->reserved))
 		return -EINVAL;
 	if (!ioc || !ioc->uring)
 		return -ENOTTY;
 	ctx->nowait = issue_flags & IO_URING_F_NONBLOCK;
 	ctx->uring = true;
-	/* A CALL always waits for its reply: go to io-wq at once. */
-	if (ctx->nowait && ioc->fn == kipc_ioc_call)
+	ctx->park = kipc_uring_can_park();
+	ctx->ioucmd = ioucmd;
+	ctx->issue_flags = issue_flags;
+	/*
+	 * A CALL always waits for its reply: where it cannot park that
+	 * wait, go to io-wq at once.
+	 */
+	if (ctx->nowait && !ctx->park && ioc->fn == kipc_ioc_call)
 		return -EAGAIN;
 	ret = kipc_dispatch(ctx, ioc, uarg);
 	/*

@@ -24,14 +24,17 @@
 #ifndef _KIPC_INTERNAL_H
 #define _KIPC_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/hashtable.h>
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -485,15 +488,19 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @id:		id of the endpoint or mailbox the queue belongs to (trace
  *		events name queues by it); immutable
+ * @uparked:	io_uring receives parked here (struct kipc_upark.node),
+ *		in the order they parked: a message that becomes available
+ *		is offered to them first, to the first whose selection it
+ *		matches
  * @takers:	receivers that take any message (no sender or type
  *		filter, not peeking) waiting for one, first come first:
  *		struct kipc_recv_op (queue.c). A sender hands its message to
- *		the first of them; never non-empty while an unclaimed
- *		message is queued.
+ *		the first of them when no parked receive took it; never
+ *		non-empty while an unclaimed message is queued.
  * @take_wq:	where @takers sleep: each is woken alone, by the sender
  *		that hands it a message (or all at once by a kill)
  * @recv_wq:	other receivers and pollers: woken when a message arrives
- *		that no taker got
+ *		that no taker or parked receive got
  * @send_wq:	senders and pollers: woken on room, take, new receiver;
  *		senders waiting for room wait exclusively (one woken per
  *		message taken, passed on by one that leaves)
@@ -524,6 +531,7 @@ struct kipc_queue {
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	u64 id;
+	struct list_head uparked;
 	struct list_head takers;
 	wait_queue_head_t take_wq;
 	wait_queue_head_t recv_wq;
@@ -573,6 +581,64 @@ struct kipc_rx {
 	struct kipc_endpoint *ep;
 };
 
+/* struct kipc_upark_pdu.state: who completes a parked io_uring receive */
+enum kipc_upark_state {
+	KIPC_UPARK_NEW,		/* being parked: nobody may complete it yet */
+	KIPC_UPARK_PARKED,	/* on kipc_queue.uparked, waiting */
+	KIPC_UPARK_HANDOFF,	/* a message is claimed for it */
+	KIPC_UPARK_TIMEDOUT,	/* its deadline passed */
+	KIPC_UPARK_CANCELLED,	/* io_uring cancelled it */
+	KIPC_UPARK_DEAD,	/* its queue died */
+};
+
+/**
+ * struct kipc_upark_pdu - what a parked io_uring command keeps in its pdu,
+ *	which lives as long as the request
+ * @rec:	its record (struct kipc_upark, or struct kipc_ucall with
+ *		@call); owned by whoever moved @state from PARKED
+ * @state:	enum kipc_upark_state
+ * @call:	a CALL waiting for its reply
+ */
+struct kipc_upark_pdu {
+	void *rec;
+	atomic_t state;
+	bool call;
+};
+
+/**
+ * struct kipc_upark - an io_uring RECV parked on a queue, with no thread
+ * @node:	in @q->uparked while parked, under @q->lock; after leaving it,
+ *		on a list of records whose completion is to be scheduled
+ * @q:		the queue; the request's file reference keeps it alive
+ * @ioucmd:	the command; its pdu (struct kipc_upark_pdu) holds the state
+ * @msg:	the message claimed for it (state HANDOFF), under @q->lock
+ * @err:	state DEAD: what the dying queue completes it with
+ * @karg:	kernel copy of the RECV argument; the outputs are filled in
+ *		and copied back at completion
+ * @rx:		what it asked for, pointing into @karg
+ * @timed:	@timer runs until @expires (CLOCK_MONOTONIC)
+ * @expires:	the deadline
+ * @timer:	moves PARKED to TIMEDOUT; hard irq context, so it only
+ *		changes the state and schedules the completion
+ *
+ * Exactly one party completes a record: the one that moves its state from
+ * PARKED (by cmpxchg: a sender handing it a message or a dying queue, both
+ * under @q->lock, the timer, or io_uring's cancel hook). That party owns
+ * it from then on and frees it before io_uring_cmd_done().
+ */
+struct kipc_upark {
+	struct list_head node;
+	struct kipc_queue *q;
+	struct io_uring_cmd *ioucmd;
+	struct kipc_msg *msg;
+	int err;
+	struct kipc_recv karg;
+	struct kipc_rx rx;
+	bool timed;
+	ktime_t expires;
+	struct hrtimer timer;
+};
+
 void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 		     struct kipc_obj *owner, bool mbox);
 void kipc_queue_destroy(struct kipc_queue *q);
@@ -585,6 +651,11 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl);
 void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l);
 void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info);
+void kipc_queue_park(struct kipc_queue *q, struct kipc_upark *rec,
+		     struct list_head *handed);
+int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
+			    struct list_head *handed);
+void kipc_queue_unpark(struct kipc_upark *rec);
 __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
 			 struct poll_table_struct *pt, bool is_mbox);
 
@@ -687,6 +758,10 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
  *		not sleep (-EAGAIN makes io_uring retry from io-wq)
  * @uring:	an io_uring command: an interruption is a cancellation, and
  *		nothing restarts it
+ * @park:	an io_uring command on a kernel with the uring_cmd cancel
+ *		hook: a RECV that cannot complete at once parks (uring_park.c)
+ * @ioucmd:	with @uring: the command
+ * @issue_flags: with @uring: its IO_URING_F_* flags
  */
 struct kipc_ctx {
 	struct file *file;
@@ -698,6 +773,9 @@ struct kipc_ctx {
 	size_t usize;
 	bool nowait;
 	bool uring;
+	bool park;
+	struct io_uring_cmd *ioucmd;
+	unsigned int issue_flags;
 };
 
 static inline struct kipc_queue *kipc_ctx_queue(struct kipc_ctx *ctx)
@@ -770,6 +848,48 @@ int kipc_ioc_mutex_lock(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_unlock(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_mutex_consistent(struct kipc_ctx *ctx, void *karg);
 
+/* ---- uring_park.c: io_uring receives that wait without a thread ---- */
+
+/*
+ * The current task will never return to user space: it is being killed,
+ * or its thread group is exiting (do_exit() cancels the task's io_uring
+ * requests, running their task work, before it marks the task
+ * PF_EXITING, but after it marked the group SIGNAL_GROUP_EXIT). A
+ * message copied to it now would be lost.
+ */
+static inline bool kipc_current_dying(void)
+{
+	return fatal_signal_pending(current) ||
+	       (READ_ONCE(current->signal->flags) & SIGNAL_GROUP_EXIT);
+}
+
+int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
+			 const struct kipc_recv *karg,
+			 const struct kipc_rx *rx,
+			 const struct kipc_deadline *dl);
+struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd);
+bool kipc_uwait_take(struct io_uring_cmd *ioucmd, enum kipc_upark_state to);
+bool kipc_upark_take(struct kipc_upark *rec, enum kipc_upark_state to);
+void kipc_upark_set(struct kipc_upark *rec, enum kipc_upark_state state);
+void kipc_upark_schedule(struct list_head *handed);
+void kipc_uring_cancel(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+
+/* ---- uring_call.c: io_uring CALLs that wait for the reply without one ---- */
+
+struct kipc_ucall;
+
+struct kipc_ucall *kipc_ucall_alloc(void);
+void kipc_ucall_discard(struct kipc_ucall *uc);
+int kipc_uring_park_call(struct kipc_ctx *ctx, struct kipc_ucall *uc,
+			 const struct kipc_call *karg, struct kipc_txn *txn,
+			 const struct kipc_deadline *dl);
+void kipc_ucall_parked(struct kipc_ucall *uc);
+void kipc_ucall_finish(struct kipc_ucall *uc);
+void kipc_ucall_cancelled(struct io_uring_cmd *ioucmd,
+			  unsigned int issue_flags);
+int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
+		      struct kipc_msg *reply);
+
 /* ---- call.c ---- */
 
 struct kipc_txn *kipc_txn_new(struct kipc_endpoint *caller, u32 reply_max);
@@ -786,6 +906,8 @@ void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
 		   const struct kipc_deadline *dl);
 struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
 				 struct kipc_deadline *dl);
+bool kipc_txn_park_uring(struct kipc_txn *txn, struct kipc_ucall *uc);
+int kipc_txn_unpark_uring(struct kipc_txn *txn, struct kipc_msg **reply);
 int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg);
 void kipc_ep_fail_txns(struct kipc_endpoint *ep);
 void kipc_ep_drop_calls(struct kipc_endpoint *ep);

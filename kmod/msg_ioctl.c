@@ -208,10 +208,12 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
 			  KIPC_NORESTART | KIPC_RECV_PEEK | KIPC_RECV_FROM |
 			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT | KIPC_RECV_INDEX;
+	struct kipc_queue *q = kipc_ctx_queue(ctx);
 	struct kipc_recv *karg = arg;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;
 	enum kipc_sel sel;
+	bool may_park;
 	s64 type_sel;
 	int ret;
 
@@ -225,6 +227,15 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_ctx_deadline(ctx, &dl, karg->flags, &karg->timeout);
 	if (ret)
 		return ret;
+	/*
+	 * An io_uring RECV that would wait (not KIPC_NONBLOCK, not an
+	 * O_NONBLOCK fd) parks instead where the kernel allows it: it tries
+	 * once without waiting, wherever it was issued from.
+	 */
+	may_park = ctx->park && !(karg->flags & KIPC_NONBLOCK) &&
+		   !(ctx->file->f_flags & O_NONBLOCK);
+	if (may_park)
+		dl.nonblock = true;
 	karg->len = 0;
 	memset(&karg->hdr, 0, sizeof(karg->hdr));
 	rx = (struct kipc_rx) {
@@ -242,14 +253,23 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 		.peek = karg->flags & KIPC_RECV_PEEK,
 		.ep = ctx->ep,
 	};
-	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
+	ret = kipc_queue_recv(q, &rx, &dl);
+	if (ret == -EAGAIN && may_park)
+		return kipc_uring_park_recv(ctx, q, karg, &rx, &dl);
 	return kipc_interrupted(ctx, ret, &dl,
 				offsetof(struct kipc_recv, timeout));
 }
 
-/* Give the caller its reply: header, payload, then the struct. */
-static int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
-			     struct kipc_msg *reply)
+/**
+ * kipc_call_deliver() - give a caller its reply: header, payload, struct
+ * @ctx:	the CALL (its uarg and usize are used)
+ * @karg:	its argument; the reply's header and length are filled in
+ * @reply:	the reply
+ *
+ * Return: 0 or -EFAULT.
+ */
+int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
+		      struct kipc_msg *reply)
 {
 	kipc_fill_hdr(&karg->reply_hdr, reply);
 	karg->reply_len = reply->len;
@@ -261,12 +281,14 @@ static int kipc_call_deliver(struct kipc_ctx *ctx, struct kipc_call *karg,
 }
 
 /*
- * Queue the request of a new call. Return: its transaction, or an
+ * Queue the request of a new call, waiting to send as @send_dl allows
+ * (@dl is the call's own deadline). Return: its transaction, or an
  * ERR_PTR; nothing was requested then.
  */
 static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
 					const struct kipc_call *karg,
-					const struct kipc_deadline *dl)
+					const struct kipc_deadline *dl,
+					const struct kipc_deadline *send_dl)
 {
 	struct kipc_txn *txn;
 	struct kipc_msg *msg;
@@ -287,7 +309,7 @@ static struct kipc_txn *kipc_call_start(struct kipc_ctx *ctx,
 	msg->reply_max = karg->reply_buf_len;
 	if (dl->timed)	/* 0 means none: an expired 0 becomes 1 ns */
 		msg->deadline = max_t(ktime_t, dl->expires, 1);
-	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, dl);
+	ret = kipc_send_msg(ctx, karg->flags, karg->dest, msg, false, send_dl);
 	if (ret) {
 		kipc_txn_put(txn);
 		return ERR_PTR(ret);
@@ -312,6 +334,7 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 	const u32 known = KIPC_TIMEOUT | KIPC_ABSTIME | KIPC_SEND_MAILBOX |
 			  KIPC_CALL_RESUME;
 	struct kipc_call *karg = arg;
+	struct kipc_ucall *uc = NULL;
 	struct kipc_msg *reply;
 	struct kipc_deadline dl;
 	struct kipc_txn *txn;
@@ -319,25 +342,48 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 
 	if ((karg->flags & ~known) || karg->priority > KIPC_PRIO_MAX)
 		return -EINVAL;
+	/* Where io_uring can cancel it, the wait for the reply parks. */
+	if (ctx->park) {
+		uc = kipc_ucall_alloc();
+		if (!uc)
+			return -ENOMEM;
+	}
 	if (karg->flags & KIPC_CALL_RESUME) {
 		txn = kipc_txn_resume(ctx->ep, karg->reply_hdr.token, &dl);
-		if (!txn)
+		if (!txn) {
+			kipc_ucall_discard(uc);
 			return -ENOENT;
+		}
 		/* The server may reply as much as the first call accepted. */
 		if (karg->reply_buf_len < kipc_txn_reply_max(txn)) {
 			kipc_txn_park(txn, ctx->ep, &dl);
+			kipc_ucall_discard(uc);
 			return -EMSGSIZE;
 		}
 	} else {
+		struct kipc_deadline send_dl;
+
 		ret = kipc_deadline_init(&dl, karg->flags, &karg->timeout);
-		if (ret)
+		if (!ret) {
+			/* Inline through io_uring: send without waiting, or
+			 * retry the whole call from io-wq (-EAGAIN: nothing
+			 * was sent).
+			 */
+			send_dl = dl;
+			send_dl.nonblock = ctx->nowait;
+			txn = kipc_call_start(ctx, karg, &dl, &send_dl);
+			if (IS_ERR(txn))
+				ret = kipc_interrupted(ctx, PTR_ERR(txn), &dl,
+						       offsetof(struct kipc_call,
+								timeout));
+		}
+		if (ret) {
+			kipc_ucall_discard(uc);
 			return ret;
-		txn = kipc_call_start(ctx, karg, &dl);
-		if (IS_ERR(txn))
-			return kipc_interrupted(ctx, PTR_ERR(txn), &dl,
-						offsetof(struct kipc_call,
-							 timeout));
+		}
 	}
+	if (uc)
+		return kipc_uring_park_call(ctx, uc, karg, txn, &dl);
 
 	ret = kipc_txn_wait(txn, &dl, &reply);
 	if (ret == -ERESTARTSYS && !ctx->uring) {

@@ -22,6 +22,16 @@
  * a receiver is waiting that no other parked message is promised to; its
  * message is parked without a sender.
  *
+ * An io_uring receive that finds nothing parks too, as a record on
+ * q->uparked (see uring_park.c), with no task behind it. Whatever makes a
+ * message available (a send, or a claim given up after a failed copy or a
+ * peek) is offered first to the parked records in the order they parked:
+ * the first whose selection it satisfies gets it claimed, exactly as a
+ * receiver woken here would, and its completion is scheduled once the
+ * lock is dropped, in the submitter's task, where the copy-out and the
+ * take happen as in kipc_queue_recv(). A sender waiting for its message
+ * to be taken is released at the hand-off (see kipc_upark_claim()).
+ *
  * Wake-ups wake only who can proceed, after the lock is dropped where the
  * waker does not sleep next. A receiver that takes any message (no sender
  * or type filter, not peeking) waits as a "taker": the sender that brings
@@ -66,15 +76,20 @@ struct kipc_sync {
  * struct kipc_wakes - wake-ups owed once the queue lock is dropped
  * @tasks:	takers handed a message (a task reference held on each)
  * @n:		how many
+ * @handed:	parked io_uring receives handed a message (or completed
+ *		by a dying queue), whose completion is to be scheduled
  * @recv:	wake @recv_wq (a message arrived that no taker got)
  * @send:	wake @send_wq (room, a take, a parked message taken)
  */
 struct kipc_wakes {
 	struct task_struct *tasks[KIPC_WAKES_MAX];
 	unsigned int n;
+	struct list_head handed;
 	bool recv;
 	bool send;
 };
+
+#define KIPC_WAKES_INIT(name) { .handed = LIST_HEAD_INIT((name).handed) }
 
 /**
  * struct kipc_recv_op - one receive in progress
@@ -119,6 +134,7 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 	q->perm_obj = mbox ? owner : NULL;
 	q->mbox_id = mbox ? owner->id : 0;
 	q->id = owner->id;
+	INIT_LIST_HEAD(&q->uparked);
 	INIT_LIST_HEAD(&q->takers);
 	init_waitqueue_head(&q->take_wq);
 	init_waitqueue_head(&q->recv_wq);
@@ -132,6 +148,7 @@ void kipc_queue_init(struct kipc_queue *q, const struct kipc_limits *lim,
 void kipc_queue_destroy(struct kipc_queue *q)
 {
 	WARN_ON(q->depth);
+	WARN_ON(!list_empty(&q->uparked));
 	kipc_notify_clear(&q->notify);
 }
 
@@ -249,6 +266,7 @@ static void kipc_wakes_flush(struct kipc_queue *q, struct kipc_wakes *wk)
 		put_task_struct(wk->tasks[i]);
 	}
 	wk->n = 0;
+	kipc_upark_schedule(&wk->handed);
 	if (wk->recv)
 		kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 	if (wk->send)
@@ -257,26 +275,103 @@ static void kipc_wakes_flush(struct kipc_queue *q, struct kipc_wakes *wk)
 	wk->send = false;
 }
 
+/* Count a waiting receiver (blocked or parked); q->lock held. */
+static void kipc_recv_count(struct kipc_queue *q, bool peek)
+{
+	q->nr_recv_wait++;
+	if (!peek) {
+		q->nr_take_wait++;
+		/* A rendezvous sender can meet us now. */
+		if (!q->lim.max_msgs)
+			kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	}
+}
+
+static void kipc_recv_uncount_q(struct kipc_queue *q, bool peek)
+{
+	q->nr_recv_wait--;
+	if (!peek)
+		q->nr_take_wait--;
+}
+
 /* A receiver that waited leaves the waiters (or a sender took it out). */
 static void kipc_recv_uncount(struct kipc_recv_op *op)
 {
-	struct kipc_queue *q = op->q;
-
 	if (!op->counted)
 		return;
 	op->counted = false;
-	q->nr_recv_wait--;
-	if (!op->rx->peek)
-		q->nr_take_wait--;
+	kipc_recv_uncount_q(op->q, op->rx->peek);
 	if (op->taker)
 		list_del_init(&op->node);
 }
 
 static void kipc_claim(struct kipc_queue *q, struct kipc_msg *msg);
 
+/* Take @rec off q->uparked if it is on it; q->lock held. */
+static void kipc_upark_unlink(struct kipc_queue *q, struct kipc_upark *rec)
+{
+	lockdep_assert_held(&q->lock);
+	if (list_empty(&rec->node))
+		return;
+	list_del_init(&rec->node);
+	kipc_recv_uncount_q(q, rec->rx.peek);
+}
+
 /*
- * @msg was queued or released and no receiver holds it: hand it to the
- * first taker waiting, or wake the other receivers and pollers.
+ * Claim @msg for the parked receive @rec. A sender waiting for it to be
+ * taken (KIPC_SEND_SYNC, rendezvous) is released now: the receive is
+ * committed, and its completion may need the very task that waits (a
+ * task that parked a receive, then sends to it synchronously). Should
+ * the copy-out fail or the receive be cancelled, the message stays
+ * queued as one whose sender is gone, like a non-blocking rendezvous
+ * send's.
+ */
+static void kipc_upark_claim(struct kipc_queue *q, struct kipc_upark *rec,
+			     struct kipc_msg *msg)
+{
+	kipc_claim(q, msg);
+	rec->msg = msg;
+	if (msg->sync) {
+		msg->sync->done = 1;
+		msg->sync = NULL;
+		kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
+	}
+}
+
+/*
+ * @msg just became available: hand it to the first parked receive that
+ * would pick it. For all selections but KIPC_SEL_INDEX that is @msg
+ * itself (a parked receive had no other match, or it would not be
+ * parked); a peek at a position may now find another message. A record
+ * whose timer or cancellation won the race keeps its place until its
+ * completion unlinks it.
+ */
+static void kipc_offer(struct kipc_queue *q, struct kipc_msg *msg,
+		       struct list_head *handed)
+{
+	struct kipc_upark *rec, *next;
+	struct kipc_msg *got;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_safe(rec, next, &q->uparked, node) {
+		if (msg->state & KIPC_MSGS_DELIVERING)
+			return;
+		if (!kipc_match(msg, &rec->rx))
+			continue;
+		got = kipc_find(q, &rec->rx);
+		if (!got || !kipc_upark_take(rec, KIPC_UPARK_HANDOFF))
+			continue;
+		kipc_upark_claim(q, rec, got);
+		kipc_upark_unlink(q, rec);
+		list_add_tail(&rec->node, handed);
+	}
+}
+
+/*
+ * @msg was queued or released and no receiver holds it: offer it to the
+ * parked io_uring receives, then hand it to the first taker waiting, or
+ * wake the other receivers and pollers. Without @wk (a receiver giving a
+ * message back as it dies) the wake-ups are not deferred.
  */
 static void kipc_dispatch(struct kipc_queue *q, struct kipc_msg *msg,
 			  struct kipc_wakes *wk)
@@ -284,6 +379,15 @@ static void kipc_dispatch(struct kipc_queue *q, struct kipc_msg *msg,
 	struct kipc_recv_op *op;
 
 	lockdep_assert_held(&q->lock);
+	if (!list_empty(&q->uparked)) {
+		LIST_HEAD(now);
+
+		kipc_offer(q, msg, wk ? &wk->handed : &now);
+		/* Scheduling a completion is safe under the lock. */
+		kipc_upark_schedule(&now);
+		if (msg->state & KIPC_MSGS_DELIVERING)
+			return;
+	}
 	op = list_first_entry_or_null(&q->takers, struct kipc_recv_op, node);
 	if (!op) {
 		if (wk)
@@ -552,7 +656,7 @@ static int kipc_send_locked(struct kipc_send_op *op)
 int kipc_queue_send(struct kipc_queue *q, struct kipc_msg *msg, bool sync,
 		    const struct kipc_deadline *dl)
 {
-	struct kipc_wakes wk = { };
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
 	struct kipc_send_op op = {
 		.q = q,
 		.msg = msg,
@@ -591,7 +695,7 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			 const struct kipc_deadline *dl, u32 *sent)
 {
 	const struct kipc_deadline nb = { .nonblock = true };
-	struct kipc_wakes wk = { };
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
 	struct kipc_send_op op = { .q = q, .msg = msgs[0], .dl = dl, .wk = &wk };
 	u64 sender = msgs[0]->sender_id;
 	struct kipc_notify_reg fired;
@@ -698,13 +802,7 @@ static int kipc_recv_ready(void *arg)
 	}
 	if (!op->counted) {
 		op->counted = true;
-		q->nr_recv_wait++;
-		if (!op->rx->peek) {
-			q->nr_take_wait++;
-			/* A rendezvous sender can meet us now. */
-			if (!q->lim.max_msgs)
-				kipc_wake(&q->send_wq, EPOLLOUT | EPOLLWRNORM);
-		}
+		kipc_recv_count(q, op->rx->peek);
 		if (op->taker)
 			list_add_tail(&op->node, &q->takers);
 	}
@@ -713,8 +811,10 @@ static int kipc_recv_ready(void *arg)
 
 /*
  * After copying the claimed op->msg out (@copied: 0 or its error), take
- * it, or leave it where it was. Returns the message to free once the lock
- * is dropped; sets *@retry if the sender withdrew it meanwhile.
+ * it, or leave it where it was, offered again to parked receives and
+ * takers (wake-ups and completions owed go to @wk). Returns the message
+ * to free once the lock is dropped; sets *@retry if the sender withdrew
+ * it meanwhile.
  */
 static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 					 bool *retry, struct kipc_wakes *wk)
@@ -775,8 +875,8 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
  * The payload and the argument struct are copied out before the message is
  * dequeued, so on -EMSGSIZE or -EFAULT it stays queued, at its place.
  *
- * Return: 0, -EACCES, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT or
- * -ERESTARTSYS.
+ * Return: 0, -EACCES, -EMSGSIZE, -EFAULT, @q->dead, -EAGAIN, -ETIMEDOUT,
+ * -ERESTARTSYS, or -EINTR for a task being killed (nothing dequeued).
  */
 int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl)
@@ -788,7 +888,7 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		.task = current,
 		.taker = !rx->from && rx->sel == KIPC_SEL_ANY && !rx->peek,
 	};
-	struct kipc_wakes wk = { };
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
 	struct kipc_msg *done;
 	bool retry;
 	int ret;
@@ -817,7 +917,15 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 			return ret;
 		}
 
-		ret = kipc_deliver(rx, op.msg);
+		/*
+		 * A task being killed or exiting (an io-wq worker of such a
+		 * process, too) would never see the message: leave it
+		 * queued.
+		 */
+		if (kipc_current_dying())
+			ret = -EINTR;
+		else
+			ret = kipc_deliver(rx, op.msg);
 		trace_kipc_recv(rx->ep->obj.id, q->id, op.msg->sender_id,
 				op.msg->len, op.msg->prio, rx->peek, ret);
 
@@ -826,9 +934,142 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		spin_unlock(&q->lock);
 		kipc_wakes_flush(q, &wk);
 		kipc_msg_free(done);
-		if (!retry)
+		if (!retry || ret == -EINTR)
 			return ret;
 	}
+}
+
+/*
+ * Where a receive that is to park stands, q->lock held: the queue's
+ * error, 1 with a message claimed for @rec, -ETIMEDOUT, or 0 once @rec is
+ * parked (at the head of the line if @first, else at its end) and its
+ * timer runs; from then on @rec belongs to whoever takes it.
+ */
+static int kipc_upark_look(struct kipc_queue *q, struct kipc_upark *rec,
+			   bool first)
+{
+	struct kipc_msg *msg;
+
+	lockdep_assert_held(&q->lock);
+	if (q->dead)
+		return q->dead;
+	msg = kipc_find(q, &rec->rx);
+	if (msg) {
+		kipc_upark_claim(q, rec, msg);
+		return 1;
+	}
+	if (rec->timed && ktime_compare(ktime_get(), rec->expires) >= 0)
+		return -ETIMEDOUT;
+	if (first)
+		list_add(&rec->node, &q->uparked);
+	else
+		list_add_tail(&rec->node, &q->uparked);
+	kipc_recv_count(q, rec->rx.peek);
+	kipc_upark_set(rec, KIPC_UPARK_PARKED);
+	if (rec->timed)
+		hrtimer_start(&rec->timer, rec->expires, HRTIMER_MODE_ABS);
+	return 0;
+}
+
+/**
+ * kipc_queue_park() - park an io_uring receive that found nothing
+ * @q:		the queue
+ * @rec:	the record, state NEW, not on any list; the command is
+ *		already marked cancelable
+ * @handed:	out: @rec, if it is to be completed at once
+ *
+ * Looks once more under the lock, so no message sent since the receive's
+ * non-blocking attempt is missed: a match is claimed for @rec (HANDOFF);
+ * a dead queue or a passed deadline complete it with that error (DEAD);
+ * both go to @handed. Otherwise @rec joins the parked receives and its
+ * timer starts. Permission was checked by that attempt.
+ */
+void kipc_queue_park(struct kipc_queue *q, struct kipc_upark *rec,
+		     struct list_head *handed)
+{
+	int ret;
+
+	spin_lock(&q->lock);
+	ret = kipc_upark_look(q, rec, false);
+	if (ret) {
+		rec->err = ret;
+		kipc_upark_set(rec, ret > 0 ? KIPC_UPARK_HANDOFF :
+					      KIPC_UPARK_DEAD);
+		list_add_tail(&rec->node, handed);
+	}
+	spin_unlock(&q->lock);
+}
+
+/**
+ * kipc_queue_unpark() - take a parked receive off its queue
+ * @rec:	the record, owned by the caller (timed out or cancelled)
+ */
+void kipc_queue_unpark(struct kipc_upark *rec)
+{
+	struct kipc_queue *q = rec->q;
+
+	spin_lock(&q->lock);
+	kipc_upark_unlink(q, rec);
+	spin_unlock(&q->lock);
+}
+
+/**
+ * kipc_queue_upark_finish() - complete the receive of a handed-off record
+ * @rec:	the record, state HANDOFF, its message claimed
+ * @task_dead:	the submitter is exiting or the ring is going away: user
+ *		memory is not to be touched, the message goes back
+ * @handed:	out: records the message is offered to once it goes back
+ *
+ * Copies out and settles as kipc_queue_recv() does: taken on success; on
+ * -EMSGSIZE or -EFAULT (or @task_dead) the message stays at its place. If
+ * its sender withdrew it meanwhile, the receive looks again and may park
+ * again (state PARKED, its timer restarted).
+ *
+ * Return: the receive's result (0, -EMSGSIZE, -EFAULT, -ECANCELED, the
+ * queue's death, -ETIMEDOUT), or -EIOCBQUEUED if it parked again.
+ */
+int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
+			    struct list_head *handed)
+{
+	struct kipc_queue *q = rec->q;
+	struct kipc_recv_op op = {
+		.q = q,
+		.rx = &rec->rx,
+		.node = LIST_HEAD_INIT(op.node),
+	};
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
+	struct kipc_msg *done;
+	bool retry, again;
+	int ret;
+
+	for (;;) {
+		op.msg = rec->msg;
+		rec->msg = NULL;
+		ret = task_dead ? -ECANCELED : kipc_deliver(&rec->rx, op.msg);
+		trace_kipc_recv(rec->rx.ep->obj.id, q->id, op.msg->sender_id,
+				op.msg->len, op.msg->prio, rec->rx.peek, ret);
+		spin_lock(&q->lock);
+		done = kipc_recv_settle(&op, ret, &retry, &wk);
+		if (!retry || task_dead) {
+			spin_unlock(&q->lock);
+			break;
+		}
+		/* Withdrawn while we copied: look again, first in line. */
+		ret = kipc_upark_look(q, rec, true);
+		again = ret > 0;
+		if (!ret)
+			ret = -EIOCBQUEUED;	/* @rec is not ours now */
+		spin_unlock(&q->lock);
+		list_splice_tail_init(&wk.handed, handed);
+		kipc_wakes_flush(q, &wk);
+		kipc_msg_free(done);
+		if (!again)
+			return ret;
+	}
+	list_splice_tail_init(&wk.handed, handed);
+	kipc_wakes_flush(q, &wk);
+	kipc_msg_free(done);
+	return ret;
 }
 
 /* Move @msg from a dying queue to @dropped. */
@@ -846,15 +1087,18 @@ static void kipc_drop(struct kipc_queue *q, struct kipc_msg *msg,
  * @dead_err:	what later and blocked senders and receivers get
  * @txn_err:	what callers whose request is discarded get
  *
- * Wakes everyone; pollers see EPOLLHUP | EPOLLERR. A message being copied
- * out stays with its receiver, which takes it or discards it.
+ * Wakes everyone; pollers see EPOLLHUP | EPOLLERR; parked io_uring
+ * receives complete with @dead_err. A message being copied out stays with
+ * its receiver, which takes it or discards it.
  */
 void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 {
 	struct rb_node *rb, *nrb;
 	struct kipc_notify_reg reg;
+	struct kipc_upark *rec, *nrec;
 	struct kipc_msg *msg, *next;
 	LIST_HEAD(dropped);
+	LIST_HEAD(handed);
 	int lvl;
 
 	spin_lock(&q->lock);
@@ -870,6 +1114,13 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 		list_for_each_entry_safe(msg, next, &q->levels[lvl], node)
 			if (!(msg->state & KIPC_MSGS_DELIVERING))
 				kipc_drop(q, msg, &dropped);
+	}
+	list_for_each_entry_safe(rec, nrec, &q->uparked, node) {
+		if (!kipc_upark_take(rec, KIPC_UPARK_DEAD))
+			continue;	/* its timer or cancellation unlinks it */
+		rec->err = dead_err;
+		kipc_upark_unlink(q, rec);
+		list_add_tail(&rec->node, &handed);
 	}
 	list_for_each_entry(msg, &dropped, node) {
 		if (msg->txn)
@@ -887,6 +1138,7 @@ void kipc_queue_kill(struct kipc_queue *q, int dead_err, int txn_err)
 	kipc_wake_all(&q->send_wq, EPOLLHUP | EPOLLERR | EPOLLOUT);
 	spin_unlock(&q->lock);
 
+	kipc_upark_schedule(&handed);
 	kipc_notify_clear(&reg);
 	list_for_each_entry_safe(msg, next, &dropped, node) {
 		list_del(&msg->node);

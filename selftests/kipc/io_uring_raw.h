@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -291,6 +293,43 @@ static inline void kt_uring_prep_cancel64(struct io_uring_sqe *sqe,
 	kt_uring_prep_rw(sqe, IORING_OP_ASYNC_CANCEL, -1, NULL, 0, 0);
 	sqe->addr = data;
 	sqe->cancel_flags = flags;
+}
+
+/*
+ * Whether the running kernel has io_uring's cancel hook for uring_cmd
+ * (io_uring_cmd_mark_cancelable(), 6.7): only then can a driver leave a
+ * command pending with no thread behind it, and only then does kipc park
+ * a waiting RECV instead of retrying it from io-wq. Asked of the kernel's
+ * symbols, as the module asks its headers; without /proc/kallsyms, of the
+ * release.
+ */
+static inline int kt_uring_has_cmd_cancel(void)
+{
+	static int known = -1;
+	char line[256], name[128];
+	struct utsname u;
+	int major = 0, minor = 0;
+	FILE *f;
+
+	if (known >= 0)
+		return known;
+	f = fopen("/proc/kallsyms", "r");
+	if (f) {
+		known = 0;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%*s %*s %127s", name) == 1 &&
+			    !strcmp(name, "io_uring_cmd_mark_cancelable")) {
+				known = 1;
+				break;
+			}
+		}
+		fclose(f);
+		return known;
+	}
+	if (uname(&u) == 0)
+		sscanf(u.release, "%d.%d", &major, &minor);
+	known = major > 6 || (major == 6 && minor >= 7);
+	return known;
 }
 
 #endif /* KIPC_SELFTEST_IO_URING_RAW_H */

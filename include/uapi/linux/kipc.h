@@ -1518,9 +1518,11 @@ struct kipc_mutex_lock {
  * later, when a message or reply arrives, the timeout expires (-ETIMEDOUT)
  * or the mailbox is deleted (-EIDRM). KIPC_NONBLOCK and O_NONBLOCK give
  * -EAGAIN as with the ioctls. A pending command keeps its fd open (like
- * any io_uring request); it ends with -ECANCELED when cancelled
- * (IORING_OP_ASYNC_CANCEL, closing the ring, the submitting process's
- * exit). Other cmd_op values give -ENOTTY.
+ * any io_uring request); it ends with -ECANCELED when cancelled (closing
+ * the ring, the submitting process's exit; IORING_OP_ASYNC_CANCEL only
+ * where it waits in an io-wq worker: a RECV or CALL parked without a
+ * thread, on kernels whose io_uring can cancel driver commands, is not
+ * reached by it). Other cmd_op values give -ENOTTY.
  */
 
 /**

@@ -187,6 +187,7 @@ void fixture_down(struct fixture *fx)
 
 	if (fx->pt.running && !fx->pt.call_dest_set)
 		peer_stop(fx);
+	sweep_uring_down();
 	if (fx->out_map)
 		munmap(fx->out_map, fx->map_size);
 	if (fx->map)

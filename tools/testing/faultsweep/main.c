@@ -223,9 +223,13 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 4 : 1;
 
-	for (unsigned int i = 0; i < sweep_nr_ops + sweep_nr_sync_ops; i++) {
-		const struct sweep_op *op = i < sweep_nr_ops ? &sweep_ops[i] :
-					    &sweep_sync_ops[i - sweep_nr_ops];
+	for (unsigned int i = 0;
+	     i < sweep_nr_ops + sweep_nr_sync_ops + sweep_nr_uring_ops; i++) {
+		const struct sweep_op *op =
+			i < sweep_nr_ops ? &sweep_ops[i] :
+			i < sweep_nr_ops + sweep_nr_sync_ops ?
+			&sweep_sync_ops[i - sweep_nr_ops] :
+			&sweep_uring_ops[i - sweep_nr_ops - sweep_nr_sync_ops];
 		unsigned int nth, sites = 0, fails = t.failures;
 
 		if (only && strcmp(only, op->name))

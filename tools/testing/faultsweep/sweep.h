@@ -114,6 +114,10 @@ struct sweep_op {
 };
 extern const struct sweep_op sweep_ops[];
 extern const unsigned int sweep_nr_ops;
+/* ops_uring.c: io_uring commands that park */
+extern const struct sweep_op sweep_uring_ops[];
+extern const unsigned int sweep_nr_uring_ops;
+void sweep_uring_down(void);
 /* ops_sync.c: semaphores and mutexes */
 extern const struct sweep_op sweep_sync_ops[];
 extern const unsigned int sweep_nr_sync_ops;
