@@ -1045,7 +1045,16 @@ int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
 	for (;;) {
 		op.msg = rec->msg;
 		rec->msg = NULL;
-		ret = task_dead ? -ECANCELED : kipc_deliver(&rec->rx, op.msg);
+		/*
+		 * As a blocked receiver after each sleep: the submitter may
+		 * have lost read permission (a chmod, a change of its
+		 * credentials) while it waited; the message then stays.
+		 */
+		if (task_dead)
+			ret = -ECANCELED;
+		else
+			ret = kipc_queue_perm(q, MAY_READ) ?:
+			      kipc_deliver(&rec->rx, op.msg);
 		trace_kipc_recv(rec->rx.ep->obj.id, q->id, op.msg->sender_id,
 				op.msg->len, op.msg->prio, rec->rx.peek, ret);
 		spin_lock(&q->lock);

@@ -448,6 +448,50 @@ TEST_F(park, process_kill_eats_nothing)
 	munmap((void *)shared, 4096);
 }
 
+/*
+ * Read permission is checked when a message reaches a waiting receive,
+ * as after every sleep of a blocking one: a receive parked by a user who
+ * has lost access since completes with -EACCES and takes nothing.
+ */
+TEST_F(park, revoked_permission_takes_nothing)
+{
+	volatile uint64_t *shared = kt_shared(4096);
+	char buf[16];
+	pid_t pid;
+
+	ASSERT_NE(NULL, shared);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct kt_uring ring;
+		uint32_t got[4];
+		int ep, mb;
+
+		kt_child_become_nobody();
+		ep = sys_kipc_open(0);
+		KT_CHILD_CHECK(ep >= 0);
+		mb = sys_kipc_mbox_open_id(ep, self->mb_id);
+		KT_CHILD_CHECK(mb >= 0);
+		KT_CHILD_CHECK(ring_init(&ring) == 0);
+		kt_recv_args(&r[0], 0, got, sizeof(got), 0, NULL);
+		prep_cmd(&ring, mb, KIPC_IOC_RECV, &r[0], 0);
+		KT_CHILD_CHECK(kt_uring_submit(&ring) == 1);
+		shared[0] = 1;
+		KT_CHILD_CHECK(reap(&ring, NULL) == -EACCES);
+		_exit(0);
+	}
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
+	while (!shared[0])
+		usleep(1000);
+	ASSERT_EQ(0, sys_kipc_mbox_set_mode(self->mb, 0, 0600));
+	ASSERT_EQ(0, send_seq(self->mb, 7));
+	EXPECT_EQ(0, kt_wait_exit(pid));
+	ASSERT_EQ(4, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL,
+				   KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(7, *(uint32_t *)buf);
+	munmap((void *)shared, 4096);
+}
+
 /* Deleting a mailbox completes its parked receives with -EIDRM. */
 TEST_F(park, mailbox_delete)
 {
