@@ -363,6 +363,8 @@ struct kipc_endpoint;
  * @type:	message type (KIPC_RECV_TYPE selects by it)
  * @deadline:	requests: the caller's CLOCK_MONOTONIC deadline; 0 if it
  *		waits without a limit
+ * @seq:	its number in the queue it is in (kipc_queue.seq), set when
+ *		it is queued, under that queue's lock
  * @data:	payload
  */
 struct kipc_msg {
@@ -386,6 +388,7 @@ struct kipc_msg {
 	u32 reply_max;
 	s64 type;
 	ktime_t deadline;
+	u64 seq;
 	u8 data[];
 };
 
@@ -481,6 +484,8 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  * @mbox_id:	stamped into messages, 0 for an inbox; immutable
  * @id:		id of the endpoint or mailbox the queue belongs to (trace
  *		events name queues by it); immutable
+ * @seq:	number of the last message queued (KIPC_RECV_SEQ): numbers
+ *		go up by one per message and are never reused
  * @recv_wq:	receivers and pollers: woken when a message arrives
  * @send_wq:	senders and pollers: woken on room, take, new receiver
  * @fasync:	O_ASYNC owners (fasync_helper has its own locking)
@@ -510,6 +515,7 @@ struct kipc_queue {
 	struct kipc_obj *perm_obj;
 	u64 mbox_id;
 	u64 id;
+	u64 seq;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
@@ -535,9 +541,13 @@ enum kipc_sel {
  * @uout:	where @out is copied back in user space
  * @out_size:	bytes of @out to copy back
  * @type:	kernel copy of the type to fill (inside @out), or NULL
+ * @seq_out:	kernel copy of the message's number to fill (inside @out),
+ *		or NULL
  * @from:	sender filter, 0 = any
  * @sel:	how @type_sel selects messages by type
  * @type_sel:	the type to select by
+ * @seq:	with @by_seq, the number of the one message wanted
+ * @by_seq:	KIPC_RECV_SEQ: that message or none, never waiting
  * @peek:	do not dequeue
  * @ep:		receiving endpoint (requests are attached to it)
  */
@@ -550,9 +560,12 @@ struct kipc_rx {
 	void __user *uout;
 	size_t out_size;
 	s64 *type;
+	u64 *seq_out;
 	u64 from;
 	enum kipc_sel sel;
 	s64 type_sel;
+	u64 seq;
+	bool by_seq;
 	bool peek;
 	struct kipc_endpoint *ep;
 };
