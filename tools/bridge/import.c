@@ -267,6 +267,13 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 				break;
 			continue;
 		}
+		if (!kseq) {
+			/* A module without numbers: every id would be the
+			 * same, and the stream would drop all but the first.
+			 */
+			kbr_set_state(r, "error: the kipc module does not number messages (KIPC_RECV_SEQ): JetStream import needs it");
+			break;
+		}
 		if (!(h.flags & KIPC_MSG_REQUEST)) {
 			/* The epoch tells this boot's ids from an earlier
 			 * one's, the mailbox id this mailbox from one of the
