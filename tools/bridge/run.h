@@ -13,8 +13,9 @@
 
 struct kbr_ctx {
 	struct kbr_config *cfg;
-	natsConnection *nc;
-	jsCtx *js;
+	natsConnection *nc;	/* buffered: core messages, subscriptions */
+	natsConnection *rc;	/* SendAsap: requests, replies, JetStream */
+	jsCtx *js;		/* on rc */
 };
 extern struct kbr_ctx kbr;
 
