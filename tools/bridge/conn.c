@@ -10,8 +10,10 @@
  * burst of core messages goes out in few writes. kbr.rc sends each
  * publish at once from the publishing thread (SendAsap): it carries what
  * waits for an answer (call requests and their replies, JetStream
- * publishes, fetches and acknowledgements), where waking the flusher
- * for every message costs a thread hand-off per round trip.
+ * publishes: kbr.jsp), where waking the flusher for every message costs a
+ * thread hand-off per round trip. The exporting side's fetches and
+ * acknowledgements stay buffered (kbr.js), so that the acknowledgements
+ * of a fetched batch go out together.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,7 +132,9 @@ int kbr_connect(struct kbr_config *cfg, char *err, size_t errlen)
 			 natsStatus_GetText(s), connect_hint(s));
 		return -1;
 	}
-	s = natsConnection_JetStream(&kbr.js, kbr.rc, NULL);
+	s = natsConnection_JetStream(&kbr.js, kbr.nc, NULL);
+	if (s == NATS_OK)
+		s = natsConnection_JetStream(&kbr.jsp, kbr.rc, NULL);
 	if (s != NATS_OK) {
 		snprintf(err, errlen, "jetstream context: %s", natsStatus_GetText(s));
 		return -1;

@@ -199,7 +199,7 @@ static bool publish_js(struct kbr_route *r, const char *msgid, const void *buf,
 	for (;;) {
 		nm = new_msg(r, buf, len, h, seq);
 		jerr = 0;
-		s = nm ? js_PublishMsg(&pa, kbr.js, nm, &po, &jerr) : NATS_NO_MEMORY;
+		s = nm ? js_PublishMsg(&pa, kbr.jsp, nm, &po, &jerr) : NATS_NO_MEMORY;
 		natsMsg_Destroy(nm);
 		if (s == NATS_OK) {
 			if (pa->Duplicate)

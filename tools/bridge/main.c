@@ -125,6 +125,7 @@ static int run(struct kbr_config *cfg)
 	/* Acknowledgements and publishes still buffered go out first. */
 	natsConnection_FlushTimeout(kbr.nc, 2000);
 	natsConnection_FlushTimeout(kbr.rc, 2000);
+	jsCtx_Destroy(kbr.jsp);
 	jsCtx_Destroy(kbr.js);
 	natsConnection_Destroy(kbr.rc);
 	natsConnection_Destroy(kbr.nc);

@@ -15,7 +15,8 @@ struct kbr_ctx {
 	struct kbr_config *cfg;
 	natsConnection *nc;	/* buffered: core messages, subscriptions */
 	natsConnection *rc;	/* SendAsap: requests, replies, JetStream */
-	jsCtx *js;		/* on rc */
+	jsCtx *js;		/* on nc: streams, consumers, fetches, acks */
+	jsCtx *jsp;		/* on rc: publishes (import routes) */
 };
 extern struct kbr_ctx kbr;
 
