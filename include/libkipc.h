@@ -107,6 +107,17 @@ int kipc_send(int fd, uint64_t dest, const void *buf, size_t len,
  */
 int kipc_recv(int fd, void *buf, size_t len, struct kipc_msg_hdr *hdr,
 	      unsigned int flags, const struct timespec *timeout);
+/*
+ * As kipc_recv(), and *@seq gets the message's sequence number in its
+ * queue (numbers go up by one per message queued and are never reused).
+ * With KIPC_RECV_SEQ in @flags, *@seq is also input: exactly that message
+ * is received (or, with KIPC_RECV_PEEK, copied), without waiting:
+ * -ENOMSG when it is not queued, -EAGAIN when another receiver is copying
+ * it out at this moment. Other functions refuse KIPC_RECV_SEQ (-EINVAL).
+ */
+int kipc_recv_seq(int fd, uint64_t *seq, void *buf, size_t len,
+		  struct kipc_msg_hdr *hdr, unsigned int flags,
+		  const struct timespec *timeout);
 /* As kipc_recv(), only messages sent by endpoint @from (not 0). */
 int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
 		   struct kipc_msg_hdr *hdr, unsigned int flags,

@@ -122,7 +122,7 @@ static_assert(sizeof(struct kipc_timespec) == 16);
 static_assert(sizeof(struct kipc_version) == 16);
 static_assert(sizeof(struct kipc_msg_hdr) == 56);
 static_assert(sizeof(struct kipc_send) == KIPC_SEND_SIZE_VER1);
-static_assert(sizeof(struct kipc_recv) == KIPC_RECV_SIZE_VER1);
+static_assert(sizeof(struct kipc_recv) == KIPC_RECV_SIZE_VER2);
 static_assert(sizeof(struct kipc_call) == KIPC_CALL_SIZE_VER0);
 static_assert(sizeof(struct kipc_reply) == KIPC_REPLY_SIZE_VER0);
 static_assert(sizeof(struct kipc_ep_set) == KIPC_EP_SET_SIZE_VER0);
@@ -139,6 +139,7 @@ static_assert(offsetof(struct kipc_mbox_set, max_msgs) ==
 	      KIPC_MBOX_SET_SIZE_VER0);
 static_assert(sizeof(struct kipc_list) == KIPC_LIST_SIZE_VER0);
 static_assert(sizeof(struct kipc_mmsg) == KIPC_MMSG_SIZE_VER0);
+static_assert(sizeof(struct kipc_mmsg_seq) == KIPC_MMSG_SIZE_VER1);
 static_assert(sizeof(struct kipc_xfer) == KIPC_XFER_SIZE_VER0);
 static_assert(sizeof(struct kipc_sendrecv) == KIPC_SENDRECV_SIZE_VER0);
 static_assert(sizeof(struct kipc_reply_recv) == KIPC_REPLY_RECV_SIZE_VER0);

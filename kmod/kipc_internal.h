@@ -370,6 +370,8 @@ struct kipc_endpoint;
  * @type:	message type (KIPC_RECV_TYPE selects by it)
  * @deadline:	requests: the caller's CLOCK_MONOTONIC deadline; 0 if it
  *		waits without a limit
+ * @seq:	its number in the queue it is in (kipc_queue.seq), set when
+ *		it is queued, under that queue's lock
  * @data:	payload
  */
 struct kipc_msg {
@@ -393,6 +395,7 @@ struct kipc_msg {
 	u32 reply_max;
 	s64 type;
 	ktime_t deadline;
+	u64 seq;
 	u8 data[];
 };
 
@@ -499,6 +502,8 @@ static_assert(KIPC_QUEUE_LEVELS <= BITS_PER_LONG);
  *		non-empty while an unclaimed message is queued.
  * @take_wq:	where @takers sleep: each is woken alone, by the sender
  *		that hands it a message (or all at once by a kill)
+ * @seq:	number of the last message queued (KIPC_RECV_SEQ): numbers
+ *		go up by one per message and are never reused
  * @recv_wq:	other receivers and pollers: woken when a message arrives
  *		that no taker or parked receive got
  * @send_wq:	senders and pollers: woken on room, take, new receiver;
@@ -534,6 +539,7 @@ struct kipc_queue {
 	struct list_head uparked;
 	struct list_head takers;
 	wait_queue_head_t take_wq;
+	u64 seq;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t send_wq;
 	struct fasync_struct *fasync;
@@ -559,9 +565,13 @@ enum kipc_sel {
  * @uout:	where @out is copied back in user space
  * @out_size:	bytes of @out to copy back
  * @type:	kernel copy of the type to fill (inside @out), or NULL
+ * @seq_out:	kernel copy of the message's number to fill (inside @out),
+ *		or NULL
  * @from:	sender filter, 0 = any
  * @sel:	how @type_sel selects messages by type
  * @type_sel:	the type to select by
+ * @seq:	with @by_seq, the number of the one message wanted
+ * @by_seq:	KIPC_RECV_SEQ: that message or none, never waiting
  * @peek:	do not dequeue
  * @ep:		receiving endpoint (requests are attached to it)
  */
@@ -574,9 +584,12 @@ struct kipc_rx {
 	void __user *uout;
 	size_t out_size;
 	s64 *type;
+	u64 *seq_out;
 	u64 from;
 	enum kipc_sel sel;
 	s64 type_sel;
+	u64 seq;
+	bool by_seq;
 	bool peek;
 	struct kipc_endpoint *ep;
 };

@@ -207,9 +207,13 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 {
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
 			  KIPC_NORESTART | KIPC_RECV_PEEK | KIPC_RECV_FROM |
-			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT | KIPC_RECV_INDEX;
+			  KIPC_RECV_TYPE | KIPC_RECV_EXCEPT | KIPC_RECV_INDEX |
+			  KIPC_RECV_SEQ;
+	const u32 not_with_seq = KIPC_RECV_FROM | KIPC_RECV_TYPE |
+				 KIPC_RECV_EXCEPT | KIPC_RECV_INDEX;
 	struct kipc_queue *q = kipc_ctx_queue(ctx);
 	struct kipc_recv *karg = arg;
+	bool by_seq = karg->flags & KIPC_RECV_SEQ;
 	struct kipc_deadline dl;
 	struct kipc_rx rx;
 	enum kipc_sel sel;
@@ -218,6 +222,10 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	int ret;
 
 	if (karg->flags & ~known)
+		return -EINVAL;
+	/* The number is input only in a struct that has it. */
+	if (by_seq && ((karg->flags & not_with_seq) || !karg->seq ||
+		       ctx->usize < KIPC_RECV_SIZE_VER2))
 		return -EINVAL;
 	if (!!(karg->flags & KIPC_RECV_FROM) != !!karg->from)
 		return -EINVAL;
@@ -230,9 +238,10 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 	/*
 	 * An io_uring RECV that would wait (not KIPC_NONBLOCK, not an
 	 * O_NONBLOCK fd) parks instead where the kernel allows it: it tries
-	 * once without waiting, wherever it was issued from.
+	 * once without waiting, wherever it was issued from. A receive by
+	 * number never waits.
 	 */
-	may_park = ctx->park && !(karg->flags & KIPC_NONBLOCK) &&
+	may_park = ctx->park && !by_seq && !(karg->flags & KIPC_NONBLOCK) &&
 		   !(ctx->file->f_flags & O_NONBLOCK);
 	if (may_park)
 		dl.nonblock = true;
@@ -247,9 +256,12 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *arg)
 		.uout = ctx->uarg,
 		.out_size = ctx->usize,
 		.type = &karg->type,
+		.seq_out = &karg->seq,
 		.from = karg->from,
 		.sel = sel,
 		.type_sel = type_sel,
+		.seq = karg->seq,
+		.by_seq = by_seq,
 		.peek = karg->flags & KIPC_RECV_PEEK,
 		.ep = ctx->ep,
 	};
@@ -533,7 +545,10 @@ static int kipc_xfer_recv(struct kipc_ctx *ctx, const struct kipc_xfer *x,
 {
 	const struct kipc_deadline nb = { .nonblock = true };
 	struct kipc_queue *q = kipc_ctx_queue(ctx);
-	struct kipc_mmsg e;
+	/* Entries of the caller's size, up to what the kernel knows. */
+	size_t esize = min_t(size_t, x->entry_size, sizeof(struct kipc_mmsg_seq));
+	bool by_seq = x->flags & KIPC_RECV_SEQ;
+	struct kipc_mmsg_seq e;
 	struct kipc_rx rx;
 	void __user *ue;
 	int ret = 0;
@@ -542,20 +557,25 @@ static int kipc_xfer_recv(struct kipc_ctx *ctx, const struct kipc_xfer *x,
 	for (i = 0; i < x->recv_count; i++) {
 		ue = kipc_mmsg_ptr(x->recv_msgs, i, x->entry_size);
 		memset(&e, 0, sizeof(e));
-		if (copy_from_user(&e, ue, KIPC_MMSG_IN_SIZE)) {
+		if (copy_from_user(&e.m, ue, KIPC_MMSG_IN_SIZE) ||
+		    (by_seq && get_user(e.seq, (u64 __user *)(ue +
+				offsetof(struct kipc_mmsg_seq, seq))))) {
 			ret = -EFAULT;
 			break;
 		}
-		e.len = 0;
+		e.m.len = 0;
 		rx = (struct kipc_rx) {
-			.buf = e.buf,
-			.buf_len = e.buf_len,
-			.hdr = &e.hdr,
-			.len = &e.len,
+			.buf = e.m.buf,
+			.buf_len = e.m.buf_len,
+			.hdr = &e.m.hdr,
+			.len = &e.m.len,
 			.out = &e,
 			.uout = ue,
-			.out_size = sizeof(e),
+			.out_size = esize,
+			.seq_out = &e.seq,
 			.from = x->from,
+			.seq = e.seq,
+			.by_seq = by_seq,
 			.ep = ctx->ep,
 		};
 		ret = kipc_queue_recv(q, &rx, i ? &nb : dl);
@@ -570,9 +590,13 @@ static int kipc_xfer_check(const struct kipc_xfer *x)
 {
 	/* KIPC_RECV_FROM shares KIPC_SEND_MAILBOX's bit: @from alone says. */
 	const u32 known = KIPC_NONBLOCK | KIPC_TIMEOUT | KIPC_ABSTIME |
-			  KIPC_SEND_MAILBOX;
+			  KIPC_SEND_MAILBOX | KIPC_RECV_SEQ;
 
 	if ((x->flags & ~known) || x->reserved)
+		return -EINVAL;
+	/* KIPC_RECV_SEQ reads each entry's number; it names the sender too. */
+	if ((x->flags & KIPC_RECV_SEQ) &&
+	    (x->entry_size < KIPC_MMSG_SIZE_VER1 || x->from))
 		return -EINVAL;
 	if (x->send_count > KIPC_XFER_MAX || x->recv_count > KIPC_XFER_MAX ||
 	    (!x->send_count && !x->recv_count))

@@ -439,6 +439,7 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	}
 	q->depth++;
 	q->bytes += msg->len;
+	msg->seq = ++q->seq;
 	/* What msgctl(IPC_STAT) reports: two stores under the lock held. */
 	WRITE_ONCE(q->send_pid, pid_nr(msg->pid));
 	WRITE_ONCE(q->send_time, ktime_get_real_seconds());
@@ -748,6 +749,8 @@ static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 	*rx->len = msg->len;
 	if (rx->type)
 		*rx->type = msg->type;
+	if (rx->seq_out)
+		*rx->seq_out = msg->seq;
 	if (msg->len > rx->buf_len)
 		return copy_to_user(rx->uout, rx->out, rx->out_size) ?
 			-EFAULT : -EMSGSIZE;
@@ -773,6 +776,54 @@ static void kipc_recv_give_back(struct kipc_recv_op *op,
 	kipc_dispatch(op->q, msg, wk);
 }
 
+/*
+ * The message numbered @seq, claimed or not, or NULL. kipc_enqueue() is
+ * the only way into a queue and numbers in order, so numbers grow along
+ * each level's list: a level's search ends at the first higher number.
+ */
+static struct kipc_msg *kipc_find_seq(struct kipc_queue *q, u64 seq)
+{
+	unsigned long levels = q->nonempty;
+	struct kipc_msg *msg;
+	struct rb_node *rb;
+	unsigned int lvl;
+
+	for (rb = rb_first_cached(&q->high); rb; rb = rb_next(rb)) {
+		msg = rb_entry(rb, struct kipc_msg, rb);
+		if (msg->seq == seq)
+			return msg;
+	}
+	while (levels) {
+		lvl = __fls(levels);
+		list_for_each_entry(msg, &q->levels[lvl], node) {
+			if (msg->seq == seq)
+				return msg;
+			if (msg->seq > seq)
+				break;
+		}
+		__clear_bit(lvl, &levels);
+	}
+	return NULL;
+}
+
+/*
+ * KIPC_RECV_SEQ: claim that message, or fail at once. A message another
+ * receiver is copying may stay (a peek, a failed copy): -EAGAIN, not
+ * -ENOMSG.
+ */
+static int kipc_claim_seq(struct kipc_recv_op *op)
+{
+	struct kipc_msg *msg = kipc_find_seq(op->q, op->rx->seq);
+
+	if (!msg)
+		return -ENOMSG;
+	if (msg->state & KIPC_MSGS_DELIVERING)
+		return -EAGAIN;
+	kipc_claim(op->q, msg);
+	op->msg = msg;
+	return 1;
+}
+
 /* kipc_wait() condition of a receiver; q->lock held. */
 static int kipc_recv_ready(void *arg)
 {
@@ -794,6 +845,8 @@ static int kipc_recv_ready(void *arg)
 	}
 	if (q->dead)
 		return q->dead;
+	if (op->rx->by_seq)
+		return kipc_claim_seq(op);
 	msg = kipc_find(q, op->rx);
 	if (msg) {
 		kipc_claim(q, msg);
@@ -886,7 +939,8 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		.rx = rx,
 		.node = LIST_HEAD_INIT(op.node),
 		.task = current,
-		.taker = !rx->from && rx->sel == KIPC_SEL_ANY && !rx->peek,
+		.taker = !rx->from && rx->sel == KIPC_SEL_ANY && !rx->peek &&
+			 !rx->by_seq,
 	};
 	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
 	struct kipc_msg *done;

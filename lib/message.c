@@ -48,8 +48,9 @@ int kipc_send_type(int fd, uint64_t dest, int64_t type, const void *buf,
 }
 
 static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
-		       void *buf, size_t len, struct kipc_msg_hdr *hdr,
-		       unsigned int flags, const struct timespec *timeout)
+		       uint64_t *seq, void *buf, size_t len,
+		       struct kipc_msg_hdr *hdr, unsigned int flags,
+		       const struct timespec *timeout)
 {
 	struct kipc_recv r;
 	int ret;
@@ -72,6 +73,12 @@ static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
 			flags |= KIPC_RECV_TYPE;
 		r.type_sel = type_sel;
 	}
+	/* Only kipc_recv_seq() names a message; the kernel checks the rest. */
+	if (flags & KIPC_RECV_SEQ) {
+		if (!seq)
+			return -EINVAL;
+		r.seq = *seq;
+	}
 	r.flags = flags;
 	r.buf = __kipc_ptr(buf);
 	/* The length is returned as an int: never accept more than fits. */
@@ -84,6 +91,8 @@ static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
 		}
 		if (type)
 			*type = r.type;
+		if (seq)
+			*seq = r.seq;
 		if (ret == 0)
 			ret = r.len;
 	}
@@ -93,7 +102,18 @@ static int recv_common(int fd, uint64_t from, int64_t type_sel, int64_t *type,
 int kipc_recv(int fd, void *buf, size_t len, struct kipc_msg_hdr *hdr,
 	      unsigned int flags, const struct timespec *timeout)
 {
-	return recv_common(fd, 0, 0, NULL, buf, len, hdr, flags, timeout);
+	if (flags & KIPC_RECV_SEQ)
+		return -EINVAL;
+	return recv_common(fd, 0, 0, NULL, NULL, buf, len, hdr, flags, timeout);
+}
+
+int kipc_recv_seq(int fd, uint64_t *seq, void *buf, size_t len,
+		  struct kipc_msg_hdr *hdr, unsigned int flags,
+		  const struct timespec *timeout)
+{
+	if (!seq)
+		return -EINVAL;
+	return recv_common(fd, 0, 0, NULL, seq, buf, len, hdr, flags, timeout);
 }
 
 int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
@@ -103,7 +123,10 @@ int kipc_recv_from(int fd, uint64_t from, void *buf, size_t len,
 	/* No endpoint has id 0; it would silently mean "anyone" below. */
 	if (!from)
 		return -EINVAL;
-	return recv_common(fd, from, 0, NULL, buf, len, hdr, flags, timeout);
+	if (flags & KIPC_RECV_SEQ)
+		return -EINVAL;
+	return recv_common(fd, from, 0, NULL, NULL, buf, len, hdr, flags,
+			   timeout);
 }
 
 int kipc_recv_type(int fd, int64_t type_sel, void *buf, size_t len,
@@ -113,7 +136,9 @@ int kipc_recv_type(int fd, int64_t type_sel, void *buf, size_t len,
 	/* type_sel 0 is "any type": KIPC_RECV_EXCEPT has nothing to except. */
 	if (!type_sel && (flags & KIPC_RECV_EXCEPT))
 		return -EINVAL;
-	return recv_common(fd, 0, type_sel, type, buf, len, hdr, flags,
+	if (flags & KIPC_RECV_SEQ)
+		return -EINVAL;
+	return recv_common(fd, 0, type_sel, type, NULL, buf, len, hdr, flags,
 			   timeout);
 }
 

@@ -41,6 +41,7 @@ static const struct {
 	{ EOWNERDEAD,	"mutex owner died holding it; make it consistent" },
 	{ ENOTRECOVERABLE, "mutex left inconsistent by a dead owner: unusable" },
 	{ EPERM,	"this process does not hold the mutex" },
+	{ ENOMSG,	"no such message queued (KIPC_RECV_SEQ)" },
 };
 
 const char *kipc_strerror(int err)

@@ -20,6 +20,7 @@ static const struct timespec ts_bad[] = {
 int main(void)
 {
 	struct kipc_msg_hdr hdr = { .len = 42 };
+	uint64_t seq = 7;
 	char buf[16] = "";
 	unsigned int i;
 
@@ -63,6 +64,21 @@ int main(void)
 	CHECK_EQ(-EBADF, kipc_recv_from(-1, 5, buf, 1, &hdr, 0, NULL));
 	CHECK_EQ(-EINVAL, kipc_recv_from(-1, 5, buf, 1, &hdr, KIPC_RECV_FROM, NULL));
 	CHECK_EQ(-EINVAL, kipc_recv_from(-1, 5, buf, 1, &hdr, KIPC_TIMEOUT, &ts_ok));
+
+	/* recv_seq: only it names a message by its number. */
+	CHECK_EQ(-EINVAL, kipc_recv_seq(-1, NULL, buf, 1, &hdr, 0, NULL));
+	CHECK_EQ(-EBADF, kipc_recv_seq(-1, &seq, buf, 1, &hdr, 0, NULL));
+	CHECK_EQ(-EBADF, kipc_recv_seq(-1, &seq, buf, 1, &hdr,
+				       KIPC_RECV_SEQ | KIPC_RECV_PEEK, NULL));
+	CHECK_EQ(-EINVAL, kipc_recv_seq(-1, &seq, buf, 1, &hdr,
+					KIPC_TIMEOUT, NULL));
+	CHECK_EQ(-EINVAL, kipc_recv(-1, buf, 1, &hdr, KIPC_RECV_SEQ, NULL));
+	CHECK_EQ(-EINVAL, kipc_recv_from(-1, 5, buf, 1, &hdr, KIPC_RECV_SEQ,
+					 NULL));
+	CHECK_EQ(-EINVAL, kipc_recv_type(-1, 1, buf, 1, &hdr, NULL,
+					 KIPC_RECV_SEQ, NULL));
+	/* A failed receive leaves the number alone. */
+	CHECK_EQ(7, seq);
 
 	/* call */
 	CHECK_EQ(-EINVAL, kipc_call_resume(-1, 0, buf, sizeof(buf), &hdr));

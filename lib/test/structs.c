@@ -89,6 +89,7 @@ static void answer_recv(void *arg)
 	r->hdr.sender_id = 9;
 	r->hdr.len = 5;
 	r->hdr.priority = 3;
+	r->seq = 77;
 }
 
 static void answer_recv_too_big(void *arg)
@@ -146,6 +147,7 @@ int main(void)
 		.msg_max = 512, .mode = 0640,
 	};
 	struct kipc_msg_hdr hdr;
+	uint64_t seq;
 	struct kipc_info info, entries[4];
 	uint64_t id, cursor;
 	char buf[16];
@@ -303,6 +305,22 @@ int main(void)
 	CHECK_EQ(5, kipc_recv_from(3, 9, buf, sizeof(buf), NULL, 0, NULL));
 	CHECK_EQ(KIPC_RECV_FROM, last.recv.flags);
 	CHECK_EQ(9, last.recv.from);
+
+	/* recv_seq: the number out, and in with KIPC_RECV_SEQ */
+	reset(0, answer_recv);
+	seq = 0;
+	CHECK_EQ(5, kipc_recv_seq(3, &seq, buf, sizeof(buf), NULL,
+				  KIPC_RECV_PEEK, NULL));
+	CHECK_EQ(KIPC_RECV_PEEK, last.recv.flags);
+	CHECK_EQ(0, last.recv.seq);
+	CHECK_EQ(77, seq);
+	reset(0, answer_recv);
+	seq = 12;
+	CHECK_EQ(5, kipc_recv_seq(3, &seq, buf, sizeof(buf), NULL,
+				  KIPC_RECV_SEQ, NULL));
+	CHECK_EQ(KIPC_RECV_SEQ, last.recv.flags);
+	CHECK_EQ(12, last.recv.seq);
+	CHECK_EQ(77, seq);
 
 	/* call */
 	reset(0, answer_call);

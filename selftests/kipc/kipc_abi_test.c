@@ -80,7 +80,7 @@ static int depth(int fd)
 TEST_F(abi, sizes_match_the_header)
 {
 	EXPECT_EQ(KIPC_SEND_SIZE_VER1, sizeof(struct kipc_send));
-	EXPECT_EQ(KIPC_RECV_SIZE_VER1, sizeof(struct kipc_recv));
+	EXPECT_EQ(KIPC_RECV_SIZE_VER2, sizeof(struct kipc_recv));
 	EXPECT_EQ(KIPC_CALL_SIZE_VER0, sizeof(struct kipc_call));
 	EXPECT_EQ(KIPC_REPLY_SIZE_VER0, sizeof(struct kipc_reply));
 	EXPECT_EQ(KIPC_EP_SET_SIZE_VER0, sizeof(struct kipc_ep_set));

@@ -492,6 +492,25 @@ TEST_F(park, revoked_permission_takes_nothing)
 	munmap((void *)shared, 4096);
 }
 
+/*
+ * A receive by number never waits, not as an io_uring command either: a
+ * number not queued completes with -ENOMSG at once, and a message sent
+ * later goes to a plain receive, not to it.
+ */
+TEST_F(park, by_number_never_parks)
+{
+	char buf[16];
+
+	kt_recv_args(&r[0], 0, buf, sizeof(buf), KIPC_RECV_SEQ, NULL);
+	r[0].seq = 1000000;
+	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	EXPECT_EQ(-ENOMSG, reap(&self->ring, NULL));
+	ASSERT_EQ(0, send_seq(self->mb, 5));
+	EXPECT_EQ(4, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL,
+				   KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(5, *(uint32_t *)buf);
+}
+
 /* Deleting a mailbox completes its parked receives with -EIDRM. */
 TEST_F(park, mailbox_delete)
 {

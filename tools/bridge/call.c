@@ -106,7 +106,7 @@ static const char *call_once(struct call *c, char *why, size_t whylen, bool *gon
 	if (s == NATS_OK)
 		s = natsMsgHeader_Set(m, KBR_H_REPLY_MAX, v);
 	if (s == NATS_OK)
-		s = natsConnection_RequestMsg(&reply, kbr.nc, m, wait_ms);
+		s = natsConnection_RequestMsg(&reply, kbr.rc, m, wait_ms);
 	natsMsg_Destroy(m);
 	if (s == NATS_NO_RESPONDERS) {
 		snprintf(why, whylen, "no responders on %s (remote bridge gone)", subj);
@@ -264,7 +264,7 @@ static void respond(natsMsg *m, const void *buf, int len, int err)
 	if (natsMsg_Create(&out, to, NULL, err ? NULL : buf, err ? 0 : len) != NATS_OK)
 		return;
 	if (natsMsgHeader_Set(out, KBR_H_STATUS, err ? errname(err) : "ok") == NATS_OK)
-		natsConnection_PublishMsg(kbr.nc, out);
+		natsConnection_PublishMsg(kbr.rc, out);
 	natsMsg_Destroy(out);
 }
 

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The NATS connection: servers, credentials and TLS from the
+ * The NATS connections: servers, credentials and TLS from the
  * configuration, passed to the NATS C client unchanged. The first connect
  * must succeed (a wrong password fails the start, clearly); after that the
  * client reconnects for ever while the routes wait.
+ *
+ * Two connections with the same options. kbr.nc buffers what is
+ * published and leaves the writing to the client's flusher thread, so a
+ * burst of core messages goes out in few writes. kbr.rc sends each
+ * publish at once from the publishing thread (SendAsap): it carries what
+ * waits for an answer (call requests and their replies, JetStream
+ * publishes: kbr.jsp), where waking the flusher for every message costs a
+ * thread hand-off per round trip. The exporting side's fetches and
+ * acknowledgements stay buffered (kbr.js), so that the acknowledgements
+ * of a fetched batch go out together.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +75,7 @@ static const char *connect_hint(natsStatus s)
 int kbr_connect(struct kbr_config *cfg, char *err, size_t errlen)
 {
 	natsOptions *o = NULL;
-	char name[KBR_HOST_MAX + 16];
+	char name[KBR_HOST_MAX + 32];
 	natsStatus s;
 
 	s = natsOptions_Create(&o);
@@ -107,6 +117,14 @@ int kbr_connect(struct kbr_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	s = natsConnection_Connect(&kbr.nc, o);
+	if (s == NATS_OK) {
+		snprintf(name, sizeof(name), "kipc-bridge %s requests", cfg->host);
+		s = natsOptions_SetName(o, name);
+		if (s == NATS_OK)
+			s = natsOptions_SetSendAsap(o, true);
+		if (s == NATS_OK)
+			s = natsConnection_Connect(&kbr.rc, o);
+	}
 	natsOptions_Destroy(o);
 	if (s != NATS_OK) {
 		snprintf(err, errlen, "cannot connect to %s%s: %s%s",
@@ -115,6 +133,8 @@ int kbr_connect(struct kbr_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	s = natsConnection_JetStream(&kbr.js, kbr.nc, NULL);
+	if (s == NATS_OK)
+		s = natsConnection_JetStream(&kbr.jsp, kbr.rc, NULL);
 	if (s != NATS_OK) {
 		snprintf(err, errlen, "jetstream context: %s", natsStatus_GetText(s));
 		return -1;

@@ -8,14 +8,14 @@
  * not yet published is lost if the bridge dies (at most once).
  *
  * JetStream: a message is looked at (KIPC_RECV_PEEK), published and
- * acknowledged by the stream, and only then taken out of the mailbox, in
- * the same system call that records it in the ledger (ledger.c). Its
- * Nats-Msg-Id, <host>.<ledger epoch>.<sequence>, is the sequence the
- * ledger will record for it, so a bridge killed after the publish and
- * before the take publishes it again after its restart under the same id,
- * and the stream's de-duplication drops the copy. Nothing is lost, nothing
- * is doubled, and the order of the mailbox is kept. This needs the bridge
- * to be the mailbox's only receiver.
+ * acknowledged by the stream, and only then taken out of the mailbox, by
+ * its sequence number in the mailbox (KIPC_RECV_SEQ), which also names it
+ * on the wire: Nats-Msg-Id <host>.<ledger epoch>.<mailbox id>.<number>. A
+ * bridge killed after the publish and before the take publishes it again
+ * after its restart under the same id, and the stream's de-duplication
+ * drops the copy, whatever else arrived in the mailbox meanwhile. Nothing
+ * is lost, nothing is doubled, and the order of the mailbox is kept. This
+ * needs the bridge to be the mailbox's only receiver.
  *
  * Calls: a request is bound to the endpoint that received it. The route
  * receives through an endpoint of its own (a "generation"); a failed call
@@ -182,61 +182,10 @@ static void import_core(struct kbr_route *r, struct gen *g)
 	free(bufs);
 }
 
-/*
- * Messages published but not yet taken, one per priority at most: a
- * message is taken only from the head of its priority level, and only the
- * head can have been published (FIFO within a priority). When a message
- * of higher priority arrives between the look and the take, the take gets
- * it instead; the one published stays queued, and when it is looked at
- * again it must be published under the same id, so the stream drops the
- * copy. What identifies it: sender, length and a hash of the payload.
- */
-struct published {
-	bool valid;
-	uint64_t sender_id;
-	uint32_t len;
-	uint64_t hash;
-	uint64_t seq;
-};
-
-static uint64_t fnv1a64(const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	uint64_t h = 14695981039346656037ULL;
-
-	while (len--)
-		h = (h ^ *p++) * 1099511628211ULL;
-	return h;
-}
-
-/* The entry for @h's message if it is the one published, else NULL. */
-static struct published *published_find(struct published *tab,
-					const struct kipc_msg_hdr *h,
-					const void *buf)
-{
-	struct published *p = &tab[h->priority % (KIPC_PRIO_MAX + 1)];
-
-	if (!p->valid || p->sender_id != h->sender_id || p->len != h->len ||
-	    p->hash != fnv1a64(buf, h->len))
-		return NULL;
-	return p;
-}
-
-static void published_set(struct published *tab, const struct kipc_msg_hdr *h,
-			  const void *buf, uint64_t seq)
-{
-	tab[h->priority % (KIPC_PRIO_MAX + 1)] = (struct published){
-		.valid = true, .sender_id = h->sender_id, .len = h->len,
-		.hash = fnv1a64(buf, h->len), .seq = seq,
-	};
-}
-
 /* Publish until the stream acknowledges it; false when stopping. */
-static bool publish_js(struct kbr_route *r, const struct kbr_ledger *l,
-		       const void *buf, size_t len, const struct kipc_msg_hdr *h,
-		       uint64_t seq)
+static bool publish_js(struct kbr_route *r, const char *msgid, const void *buf,
+		       size_t len, const struct kipc_msg_hdr *h, uint64_t seq)
 {
-	char msgid[KBR_HOST_MAX + 48];
 	unsigned int backoff = 50;
 	jsPubAck *pa = NULL;
 	jsErrCode jerr;
@@ -244,15 +193,13 @@ static bool publish_js(struct kbr_route *r, const struct kbr_ledger *l,
 	natsStatus s;
 	natsMsg *nm;
 
-	snprintf(msgid, sizeof(msgid), "%s.%016" PRIx64 ".%" PRIu64,
-		 kbr.cfg->host, l->epoch, seq);
 	jsPubOptions_Init(&po);
 	po.MsgId = msgid;
 	po.MaxWait = 5000;
 	for (;;) {
 		nm = new_msg(r, buf, len, h, seq);
 		jerr = 0;
-		s = nm ? js_PublishMsg(&pa, kbr.js, nm, &po, &jerr) : NATS_NO_MEMORY;
+		s = nm ? js_PublishMsg(&pa, kbr.jsp, nm, &po, &jerr) : NATS_NO_MEMORY;
 		natsMsg_Destroy(nm);
 		if (s == NATS_OK) {
 			if (pa->Duplicate)
@@ -275,16 +222,24 @@ static bool publish_js(struct kbr_route *r, const struct kbr_ledger *l,
 	}
 }
 
+/*
+ * JetStream: look at the head of the mailbox, publish it under an id made
+ * of the message's own sequence number in the mailbox (the kernel's, never
+ * reused while the mailbox lives), then take exactly that message
+ * (KIPC_RECV_SEQ). Whatever arrived in front of it meanwhile stays for the
+ * next turn. Killed at any point, the restarted bridge finds each message
+ * it had not taken still queued, with the same number: published again
+ * under the same id, the stream drops the copy.
+ */
 static void import_js(struct kbr_route *r, struct gen *g, int lep)
 {
-	/* One slot per priority: too many for the stack since 0.3. */
-	struct published *pub = NULL, *p;
 	struct timespec poll = kbr_ms(KBR_POLL_MS);
-	struct kipc_msg_hdr ph, th;
+	char msgid[KBR_HOST_MAX + 80];
+	struct kipc_msg_hdr h;
 	struct kbr_ledger l;
-	char *pbuf, *tbuf;
-	uint64_t seq;
+	uint64_t kseq;
 	bool fresh;
+	char *buf;
 	int ret, n;
 
 	ret = kbr_ledger_open(lep, r, &l, &fresh);
@@ -292,10 +247,8 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 		kbr_set_state(r, "error: ledger: %s", kipc_strerror(ret));
 		return;
 	}
-	pbuf = malloc(g->msg_max);
-	tbuf = malloc(g->msg_max);
-	pub = calloc(KIPC_PRIO_MAX + 1, sizeof(*pub));
-	if (!pbuf || !tbuf || !pub) {
+	buf = malloc(g->msg_max);
+	if (!buf) {
 		kbr_set_state(r, "error: out of memory");
 		goto out;
 	}
@@ -303,9 +256,8 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 	while (!kbr_stopping) {
 		if (atomic_exchange(&r->recycle, 0) && !gen_open(r, g))
 			break;
-		if (kbr_ledger_import_trim(&l) < 0)
-			kbr_debug("%s: ledger trim failed", r->name);
-		n = kipc_recv(g->fd, pbuf, g->msg_max, &ph, KIPC_RECV_PEEK, &poll);
+		n = kipc_recv_seq(g->fd, &kseq, buf, g->msg_max, &h,
+				  KIPC_RECV_PEEK, &poll);
 		if (n == -ETIMEDOUT || n == -EINTR)
 			continue;
 		if (n < 0) {
@@ -315,52 +267,46 @@ static void import_js(struct kbr_route *r, struct gen *g, int lep)
 				break;
 			continue;
 		}
-		if (!(ph.flags & KIPC_MSG_REQUEST)) {
-			p = published_find(pub, &ph, pbuf);
-			seq = p ? p->seq : l.seq + 1;
-			if (!publish_js(r, &l, pbuf, n, &ph, seq))
-				break;
-			published_set(pub, &ph, pbuf, seq);
-		}
-		n = kbr_ledger_import_take(&l, g->fd, tbuf, g->msg_max, &th);
-		if (n == -EAGAIN)
-			continue;	/* ledger full or message gone: look again */
-		if (n < 0) {
-			kbr_set_state(r, "waiting: take from %s: %s", r->mailbox,
-				      kipc_strerror(n));
-			kbr_nap(1000);
-			continue;
-		}
-		if (th.flags & KIPC_MSG_REQUEST) {
-			forward_call(r, g, &th, tbuf, n);
-			continue;
-		}
-		p = published_find(pub, &th, tbuf);
-		if (p) {
-			p->valid = false;
-			r->n.forwarded++;
-			kbr_set_state(r, "ok");
-			continue;
-		}
-		/*
-		 * Taken without having been looked at: it arrived between
-		 * the look and the take, with a higher priority. It is out
-		 * of the mailbox and not yet in the stream: publish it under
-		 * a sequence of its own (the take's may be the id of the one
-		 * it overtook). A kill right now would lose it: kipc has no
-		 * way to take one chosen message.
-		 */
-		ret = kbr_ledger_import_note(&l);
-		if (ret < 0)
-			kbr_log("%s: ledger: %s", r->name, kipc_strerror(ret));
-		if (!publish_js(r, &l, tbuf, n, &th, l.seq))
+		if (!kseq) {
+			/* A module without numbers: every id would be the
+			 * same, and the stream would drop all but the first.
+			 */
+			kbr_set_state(r, "error: the kipc module does not number messages (KIPC_RECV_SEQ): JetStream import needs it");
 			break;
+		}
+		if (!(h.flags & KIPC_MSG_REQUEST)) {
+			/* The epoch tells this boot's ids from an earlier
+			 * one's, the mailbox id this mailbox from one of the
+			 * same name before it.
+			 */
+			snprintf(msgid, sizeof(msgid), "%s.%016" PRIx64 ".%" PRIu64
+				 ".%" PRIu64, kbr.cfg->host, l.epoch, r->mbox_id,
+				 kseq);
+			if (!publish_js(r, msgid, buf, n, &h, kseq))
+				break;
+		}
+		n = kipc_recv_seq(g->fd, &kseq, buf, g->msg_max, &h,
+				  KIPC_RECV_SEQ, NULL);
+		if (n < 0) {
+			/* Only this bridge takes from the mailbox: gone means
+			 * deleted; being copied means a peek by someone else.
+			 */
+			if (n != -EAGAIN)
+				kbr_set_state(r, "waiting: take from %s: %s",
+					      r->mailbox, kipc_strerror(n));
+			if (n != -EAGAIN && !kbr_nap(1000))
+				break;
+			continue;
+		}
+		if (h.flags & KIPC_MSG_REQUEST) {
+			forward_call(r, g, &h, buf, n);
+			continue;
+		}
 		r->n.forwarded++;
+		kbr_set_state(r, "ok");
 	}
 out:
-	free(pub);
-	free(pbuf);
-	free(tbuf);
+	free(buf);
 	kbr_ledger_close(&l);
 }
 

@@ -7,21 +7,19 @@
  *
  *  - KIPC_IOC_XFER sends then receives in one system call, and once the
  *    send went, a receive that finds a message cannot be interrupted (not
- *    even by SIGKILL). So moving a message and updating the record are one
- *    step: the import side takes a message out of the local mailbox and
- *    queues its record in the ledger in one XFER; the export side puts a
- *    message into the local mailbox and consumes the previous record in
- *    one XFER. A bridge killed at any instant leaves a record that says
- *    exactly what moved.
+ *    even by SIGKILL). So the export side puts a message into the local
+ *    mailbox and consumes the previous record in one XFER: a bridge killed
+ *    at any instant leaves a record that says exactly what was delivered.
  *  - It lives exactly as long as the messages it describes: both are
  *    kernel memory, gone together when the machine stops; and it outlives
  *    the bridge process (it is not KIPC_MBOX_OWNED).
  *
- * Records are struct kbr_record. Import: the last record is the truth
- * (records only grow; the older ones are trimmed in batches). Export: the
- * first record is the truth; a second one is an intent, "about to deliver
- * seq", which the delivering XFER turns into the truth by consuming the
- * first.
+ * Records are struct kbr_record. Export: the first record is the truth; a
+ * second one is an intent, "about to deliver seq", which the delivering
+ * XFER turns into the truth by consuming the first. Import: one record,
+ * whose epoch names this boot's message ids (import.c takes each message
+ * by its own number in the mailbox, which needs no record per message;
+ * older bridges left one per message, and opening trims them).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +30,6 @@
 #include "run.h"
 
 #define LEDGER_MSGS	64
-#define LEDGER_TRIM	32
 
 /* Receive @n records (in one call, so a kill leaves all or none taken). */
 static int take(int fd, unsigned int n)
@@ -165,69 +162,6 @@ int kbr_ledger_export_reset(struct kbr_ledger *l, uint64_t seq)
 		ret = take(l->fd, 1);
 	if (ret == 0)
 		l->seq = seq;
-	return ret;
-}
-
-int kbr_ledger_import_trim(struct kbr_ledger *l)
-{
-	int ret;
-
-	if (l->depth < LEDGER_TRIM)
-		return 0;
-	ret = take(l->fd, l->depth - 1);
-	if (ret == 0)
-		l->depth = 1;
-	return ret;
-}
-
-int kbr_ledger_import_take(struct kbr_ledger *l, int fd, void *buf,
-			   size_t len, struct kipc_msg_hdr *hdr)
-{
-	struct kbr_record rec = { l->epoch, l->seq + 1 };
-	struct kipc_mmsg out = {
-		.buf = (uintptr_t)&rec,
-		.len = sizeof(rec),
-	};
-	struct kipc_mmsg in = {
-		.buf = (uintptr_t)buf,
-		.buf_len = len,
-	};
-	struct kipc_xfer x = {
-		.flags = KIPC_SEND_MAILBOX | KIPC_NONBLOCK,
-		.dest = l->id,
-		.send_msgs = (uintptr_t)&out,
-		.recv_msgs = (uintptr_t)&in,
-		.send_count = 1,
-		.recv_count = 1,
-	};
-	int ret;
-
-	ret = kipc_xfer(fd, &x);
-	if (x.sent) {
-		/* Spent even if nothing came: ids need only be unique. */
-		l->seq++;
-		l->depth++;
-	}
-	if (ret < 0)
-		return ret;
-	if (!x.sent)
-		return -EAGAIN;	/* the ledger was full: trim, then retry */
-	if (!x.received)
-		return -EAGAIN;
-	*hdr = in.hdr;
-	return (int)in.len;
-}
-
-int kbr_ledger_import_note(struct kbr_ledger *l)
-{
-	struct kbr_record rec = { l->epoch, l->seq + 1 };
-	int ret;
-
-	ret = put(l->fd, &rec);
-	/* Spent either way: the id must not be used twice. */
-	l->seq++;
-	if (ret == 0)
-		l->depth++;
 	return ret;
 }
 

@@ -98,6 +98,7 @@ static int run(struct kbr_config *cfg)
 	    kbr_status_start(cfg, err, sizeof(err))) {
 		fprintf(stderr, "kipc-bridge: %s\n", err);
 		atomic_store(&kbr_stopping, true);	/* no "reconnecting" */
+		natsConnection_Destroy(kbr.rc);
 		natsConnection_Destroy(kbr.nc);
 		nats_Close();
 		return 1;
@@ -123,7 +124,10 @@ static int run(struct kbr_config *cfg)
 	kbr_status_stop(cfg);
 	/* Acknowledgements and publishes still buffered go out first. */
 	natsConnection_FlushTimeout(kbr.nc, 2000);
+	natsConnection_FlushTimeout(kbr.rc, 2000);
+	jsCtx_Destroy(kbr.jsp);
 	jsCtx_Destroy(kbr.js);
+	natsConnection_Destroy(kbr.rc);
 	natsConnection_Destroy(kbr.nc);
 	nats_Close();
 	return 0;

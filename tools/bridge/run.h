@@ -13,8 +13,10 @@
 
 struct kbr_ctx {
 	struct kbr_config *cfg;
-	natsConnection *nc;
-	jsCtx *js;
+	natsConnection *nc;	/* buffered: core messages, subscriptions */
+	natsConnection *rc;	/* SendAsap: requests, replies, JetStream */
+	jsCtx *js;		/* on nc: streams, consumers, fetches, acks */
+	jsCtx *jsp;		/* on rc: publishes (import routes) */
 };
 extern struct kbr_ctx kbr;
 
@@ -57,8 +59,8 @@ struct kbr_ledger {
 	int fd;
 	uint64_t id;
 	uint64_t epoch;		/* import: names this ledger's message ids */
-	uint64_t seq;		/* import: last sequence taken; export: delivered */
-	unsigned int depth;	/* records queued (import trims them) */
+	uint64_t seq;		/* export: last stream sequence delivered */
+	unsigned int depth;	/* records queued */
 	uint64_t intent;	/* export: the seq of the queued intent, 0 none */
 };
 struct kbr_record {
@@ -67,12 +69,6 @@ struct kbr_record {
 };
 int kbr_ledger_open(int ep, const struct kbr_route *r, struct kbr_ledger *l,
 		    bool *fresh);
-/* Import: take the next message from @fd and record it. Its length or -errno. */
-int kbr_ledger_import_take(struct kbr_ledger *l, int fd, void *buf,
-			   size_t len, struct kipc_msg_hdr *hdr);
-int kbr_ledger_import_trim(struct kbr_ledger *l);
-/* Import: spend the next sequence without taking (see import.c). */
-int kbr_ledger_import_note(struct kbr_ledger *l);
 /* Export: a fresh ledger starts at @seq delivered. */
 int kbr_ledger_export_init(struct kbr_ledger *l, uint64_t seq);
 int kbr_ledger_export_reset(struct kbr_ledger *l, uint64_t seq);

@@ -258,6 +258,7 @@ struct kipc_send {
 #define KIPC_RECV_TYPE		(1U << 10)	/* select by @type_sel */
 #define KIPC_RECV_EXCEPT	(1U << 11)	/* with @type_sel > 0: not it */
 #define KIPC_RECV_INDEX		(1U << 12)	/* with PEEK: the @type_sel'th */
+#define KIPC_RECV_SEQ		(1U << 13)	/* exactly the message @seq */
 
 /**
  * struct kipc_recv - argument of KIPC_IOC_RECV
@@ -289,6 +290,19 @@ struct kipc_send {
  *		KIPC_RECV_PEEK, with KIPC_RECV_TYPE or with @type_sel < 0
  *		gives -EINVAL.
  * @type:	out: type of the received (or peeked) message
+ * @seq:	out: the message's sequence number in this queue. Every
+ *		message queued in an endpoint's inbox or a mailbox gets the
+ *		next number of that queue, from 1 up, never reused, so a
+ *		number names one message for the queue's whole life.
+ *		With KIPC_RECV_SEQ also in: receive (or, with
+ *		KIPC_RECV_PEEK, copy) exactly the message numbered @seq,
+ *		whatever its place. Such a receive never waits: -ENOMSG
+ *		when that message is not queued (taken, discarded, or not
+ *		yet sent), -EAGAIN when another receiver is copying it out
+ *		at this moment (it may come back: a peek, a failed copy).
+ *		KIPC_RECV_SEQ with KIPC_RECV_FROM, KIPC_RECV_TYPE,
+ *		KIPC_RECV_EXCEPT, KIPC_RECV_INDEX, @seq 0 or a struct
+ *		shorter than KIPC_RECV_SIZE_VER2 gives -EINVAL.
  */
 struct kipc_recv {
 	__u32 size;
@@ -301,10 +315,12 @@ struct kipc_recv {
 	struct kipc_msg_hdr hdr;
 	__s64 type_sel;
 	__s64 type;
+	__u64 seq;
 };
 
 #define KIPC_RECV_SIZE_VER0	104
 #define KIPC_RECV_SIZE_VER1	120	/* added type_sel, type */
+#define KIPC_RECV_SIZE_VER2	128	/* added seq */
 
 /**
  * struct kipc_call - argument of KIPC_IOC_CALL (request/reply)
@@ -391,10 +407,32 @@ struct kipc_mmsg {
 #define KIPC_MMSG_SIZE_VER0	80
 
 /**
+ * struct kipc_mmsg_seq - a KIPC_IOC_XFER entry with the message's sequence
+ * @m:		as struct kipc_mmsg
+ * @seq:	receive: out, the message's sequence number in the queue
+ *		(see struct kipc_recv); with KIPC_RECV_SEQ in the xfer's
+ *		flags also in: the message this entry takes. Ignored by send.
+ *
+ * An XFER whose @entry_size is at least KIPC_MMSG_SIZE_VER1 has entries
+ * of this layout. struct kipc_mmsg keeps its size, so arrays of it
+ * (libkipc's batch functions take them) stay valid.
+ */
+struct kipc_mmsg_seq {
+	struct kipc_mmsg m;
+	__u64 seq;
+};
+
+#define KIPC_MMSG_SIZE_VER1	88	/* added seq */
+
+/**
  * struct kipc_xfer - argument of KIPC_IOC_XFER: send a vector of messages
  *		to one queue, then receive a vector from this fd's queue
  * @size:	sizeof(struct kipc_xfer), at least KIPC_XFER_SIZE_VER0
- * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_MAILBOX
+ * @flags:	KIPC_NONBLOCK, KIPC_TIMEOUT, KIPC_ABSTIME, KIPC_SEND_MAILBOX,
+ *		KIPC_RECV_SEQ (each receive takes exactly the message its
+ *		struct kipc_mmsg_seq entry's @seq names, as KIPC_RECV_SEQ does
+ *		for RECV, without waiting; with @entry_size below
+ *		KIPC_MMSG_SIZE_VER1 or @from set, -EINVAL)
  * @dest:	destination of the sends, as in struct kipc_send; on a mailbox
  *		fd it may also name another mailbox (with KIPC_SEND_MAILBOX),
  *		so that one call can send to a server's mailbox and wait on
@@ -405,9 +443,10 @@ struct kipc_mmsg {
  * @recv_msgs:	user pointer to @recv_count entries, @entry_size bytes apart
  * @send_count:	messages to send, 0 .. KIPC_XFER_MAX
  * @recv_count:	messages wanted, 0 .. KIPC_XFER_MAX
- * @entry_size:	sizeof(struct kipc_mmsg) as the caller knows it, at least
- *		KIPC_MMSG_SIZE_VER0 and at most 4096; kipc reads and writes the
- *		first KIPC_MMSG_SIZE_VER0 bytes of each entry
+ * @entry_size:	sizeof(struct kipc_mmsg) or of struct kipc_mmsg_seq as
+ *		the caller knows it, at least KIPC_MMSG_SIZE_VER0 and at most
+ *		4096; kipc reads and writes the first KIPC_MMSG_SIZE_VER0
+ *		bytes of each entry, or KIPC_MMSG_SIZE_VER1 when it has them
  * @reserved:	zero
  * @timeout:	see KIPC_TIMEOUT; bounds the whole call
  * @sent:	out: messages sent (set it to 0 before the call: it is left
@@ -941,7 +980,8 @@ struct kipc_usage {
  * receiver waits for a qualifying one. Fills hdr, len, type and the
  * payload. Errors: EAGAIN, ETIMEDOUT, EINTR, EIDRM,
  * EACCES (mailbox not readable), EMSGSIZE (buf_len < len; len and hdr are
- * written back, the message stays queued), EFAULT (message stays queued).
+ * written back, the message stays queued), EFAULT (message stays queued),
+ * ENOMSG (KIPC_RECV_SEQ: no message with that number is queued).
  */
 #define KIPC_IOC_RECV		_IOWR(KIPC_IOC_MAGIC, 0x03, struct kipc_recv)
 
@@ -987,7 +1027,10 @@ struct kipc_usage {
  * queue: the first may wait (within what is left of the deadline), the
  * others are taken only while messages are queued. Each message is sent
  * or received exactly once; a message that fails to go stops its phase
- * and is neither sent nor dequeued.
+ * and is neither sent nor dequeued. With KIPC_RECV_SEQ each receive takes
+ * the message its entry names or stops the phase (ENOMSG, EAGAIN) without
+ * waiting; the sends, and the record of them a caller may keep in the
+ * same call, have gone by then.
  *
  * @sent and @received are written back with what was transferred, on
  * success and on error alike (not when the argument itself is rejected:

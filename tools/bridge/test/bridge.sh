@@ -206,13 +206,13 @@ cat $T/c3.out
 check "back-pressure: all 1000 arrive, none lost, none doubled" [ $rc -eq 0 ]
 check "back-pressure: nothing dropped" [ "$(field beta slow dropped)$(field alpha slow dropped)" = 00 ]
 
-# --- JetStream across SIGKILL of each bridge, mid-stream. One priority:
-# with several, a message that overtakes another between the bridge's look
-# and take can be doubled or lost by a kill at that instant (docs/bridge.md).
+# --- JetStream across SIGKILL of each bridge, mid-stream, in 4 priorities:
+# a message that overtakes another between the bridge's look and take
+# must not be doubled or lost by a kill at that instant (docs/bridge.md).
 t0=$(date +%s)
-spawn beta kipc-bridge-peer consume jobs --count $COUNT --idle 60000 --envelope alpha > $T/c4.out
+spawn beta kipc-bridge-peer consume jobs --count $COUNT --prios 4 --idle 60000 --envelope alpha > $T/c4.out
 C=$!
-spawn alpha kipc-bridge-peer produce beta-jobs --count $COUNT --src 1 > /dev/null
+spawn alpha kipc-bridge-peer produce beta-jobs --count $COUNT --src 1 --prios 4 > /dev/null
 P=$!
 # (the route's counters restart with the bridge; 2000 came before)
 await "a quarter through" ge beta jobs delivered $((2000 + COUNT / 4))

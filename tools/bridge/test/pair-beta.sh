@@ -126,10 +126,10 @@ check "back-pressure: all 1000 arrive, none lost, none doubled" [ $rc -eq 0 ]
 check "back-pressure: nothing dropped" [ "$(field slow dropped)" = 0 ]
 mark beta-slow-done
 
-# --- JetStream, COUNT messages across a SIGKILL of beta's bridge at a
-# quarter (alpha kills its own at half).
+# --- JetStream, COUNT messages in 4 priorities across a SIGKILL of beta's
+# bridge at a quarter (alpha kills its own at half).
 t0=$(date +%s)
-kipc-bridge-peer consume jobs --count $COUNT --idle 120000 --envelope alpha > $T/js.out &
+kipc-bridge-peer consume jobs --count $COUNT --prios 4 --idle 120000 --envelope alpha > $T/js.out &
 C=$!
 mark beta-js-ready
 await "jetstream: a quarter delivered" $((COUNT / 10 + 300)) ge jobs delivered $((COUNT / 4))
@@ -142,7 +142,7 @@ await "jetstream: bridge back" 120 route_ok jobs
 wait $C; rc=$?
 cat $T/js.out
 echo "jetstream: $COUNT messages in $(( $(date +%s) - t0 )) s (reported, not tested)"
-check "jetstream: $COUNT messages across SIGKILL of both bridges: none lost, none doubled" [ $rc -eq 0 ]
+check "jetstream: $COUNT messages in 4 priorities across SIGKILL of both bridges: none lost, none doubled" [ $rc -eq 0 ]
 check "jetstream: the envelope names alpha and the sender's uid (root)" grep -q "from=alpha:[0-9]*:uid0" $T/js.out
 status
 mark beta-done
