@@ -574,6 +574,10 @@ enum kipc_sel {
  * @by_seq:	KIPC_RECV_SEQ: that message or none, never waiting
  * @peek:	do not dequeue
  * @ep:		receiving endpoint (requests are attached to it)
+ *
+ * A parked io_uring receive keeps its own copy of @out and moves every
+ * pointer into it (kipc_uring_park_recv()): a field added here that
+ * points into @out must be moved there too.
  */
 struct kipc_rx {
 	u64 buf;

@@ -185,10 +185,12 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 	rec->q = q;
 	rec->ioucmd = ctx->ioucmd;
 	rec->karg = *karg;
+	/* Every pointer of @rx into the argument moves to our copy. */
 	rec->rx = *rx;
 	rec->rx.hdr = &rec->karg.hdr;
 	rec->rx.len = &rec->karg.len;
-	rec->rx.type = &rec->karg.type;
+	rec->rx.type = rx->type ? &rec->karg.type : NULL;
+	rec->rx.seq_out = rx->seq_out ? &rec->karg.seq : NULL;
 	rec->rx.out = &rec->karg;
 	rec->timed = dl->timed;
 	rec->expires = dl->expires;

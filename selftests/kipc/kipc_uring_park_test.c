@@ -492,6 +492,25 @@ TEST_F(park, revoked_permission_takes_nothing)
 	munmap((void *)shared, 4096);
 }
 
+/* A parked receive reports its message's number, as a plain one does. */
+TEST_F(park, reports_the_number)
+{
+	struct kipc_recv plain;
+	uint32_t got[4];
+
+	ASSERT_EQ(0, send_seq(self->mb, 1));
+	kt_recv_args(&plain, 0, got, sizeof(got), KIPC_NONBLOCK, NULL);
+	ASSERT_EQ(0, sys_kipc_ioctl(self->mb, KIPC_IOC_RECV, &plain));
+	ASSERT_NE(0, plain.seq);
+	park_recvs(&self->ring, self->mb, 1);
+	ASSERT_EQ(1, kt_uring_submit(&self->ring));
+	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
+	ASSERT_EQ(0, send_seq(self->mb, 2));
+	ASSERT_EQ(0, reap(&self->ring, NULL));
+	EXPECT_EQ(2, bufs[0][0]);
+	EXPECT_EQ(plain.seq + 1, r[0].seq);
+}
+
 /*
  * A receive by number never waits, not as an io_uring command either: a
  * number not queued completes with -ENOMSG at once, and a message sent
