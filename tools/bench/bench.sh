@@ -89,6 +89,9 @@ command -v gnuplot > /dev/null || { echo "bench: gnuplot missing: run 'make deps
 mkdir -p "$out"
 rm -rf "$out/data" && mkdir -p "$out/data"
 started=$(date +%s)
+# The tree measured is the one built now, before the run: edits made
+# while it runs do not count.
+tree=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 fail=0
 # The VM first: under icount its figures do not depend on host load.
 vm_bench "$out/vm.raw.jsonl" vm-icount --reps 5 --count 600 --count-min 20 --bytes 6M \
@@ -110,7 +113,7 @@ for env in vm-icount native; do
 	gnuplot -e "dir='$out'; env='$env'; when='$when'" "$here/charts.gp"
 done
 {
-	echo "Measured $when ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), tree $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "Measured $when ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), tree $tree"
 	echo
 	cat "$out/latest.md"
 } > "$out/latest.md.tmp" && mv "$out/latest.md.tmp" "$out/latest.md"
