@@ -27,27 +27,34 @@
 				 KIPC_NORESTART)
 
 /*
- * The receive half: @rx is filled but for the sender filter, which
- * @flags and @from give. The argument struct is written back by the
- * receive itself (kipc_queue_recv() copies rx->out once the payload is
- * out).
+ * The receive half, the same in both calls: check its selection and
+ * prepare @rx to write into the argument struct @out (@hdr, @len and
+ * @type, zeroed here), which the receive copies back itself once the
+ * payload is out.
  */
-static int kipc_rt_recv(struct kipc_ctx *ctx, struct kipc_rx *rx, u32 flags,
-			u64 from, const struct kipc_deadline *dl)
+static int kipc_rt_rx_init(struct kipc_ctx *ctx, struct kipc_rx *rx,
+			   void *out, u64 buf, u32 buf_len, u32 flags, u64 from,
+			   s64 type_sel, struct kipc_msg_hdr *hdr, u32 *len,
+			   s64 *type)
 {
-	rx->from = flags & KIPC_RECV_FROM ? from : 0;
-	rx->ep = ctx->ep;
-	return kipc_queue_recv(kipc_ctx_queue(ctx), rx, dl);
-}
-
-static int kipc_rt_check_sel(u32 flags, u64 from, s64 t)
-{
-	enum kipc_sel sel;
-	s64 type_sel;
-
 	if (!!(flags & KIPC_RECV_FROM) != !!from)
 		return -EINVAL;
-	return kipc_recv_sel(flags, t, &sel, &type_sel);
+	*rx = (struct kipc_rx) {
+		.buf = buf,
+		.buf_len = buf_len,
+		.hdr = hdr,
+		.len = len,
+		.out = out,
+		.uout = ctx->uarg,
+		.out_size = ctx->usize,
+		.type = type,
+		.from = from,
+		.ep = ctx->ep,
+	};
+	*len = 0;
+	*type = 0;
+	memset(hdr, 0, sizeof(*hdr));
+	return kipc_recv_sel(flags, type_sel, &rx->sel, &rx->type_sel);
 }
 
 /**
@@ -71,29 +78,15 @@ int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *arg)
 	if ((k->flags & ~known) || (k->recv_flags & ~KIPC_RT_RECV_SEL) ||
 	    k->priority > KIPC_PRIO_MAX)
 		return -EINVAL;
-	ret = kipc_rt_check_sel(k->recv_flags, k->from, k->type_sel);
-	if (ret)
-		return ret;
 	ret = kipc_ctx_deadline(ctx, &dl, k->flags, &k->timeout);
 	if (ret)
 		return ret;
-	rx = (struct kipc_rx) {
-		.buf = k->recv_buf,
-		.buf_len = k->recv_buf_len,
-		.hdr = &k->hdr,
-		.len = &k->recv_len,
-		.out = k,
-		.uout = ctx->uarg,
-		.out_size = ctx->usize,
-		.type = &k->recv_type,
-	};
-	ret = kipc_recv_sel(k->recv_flags, k->type_sel, &rx.sel, &rx.type_sel);
+	ret = kipc_rt_rx_init(ctx, &rx, k, k->recv_buf, k->recv_buf_len,
+			      k->recv_flags, k->from, k->type_sel, &k->hdr,
+			      &k->recv_len, &k->recv_type);
 	if (ret)
 		return ret;
 	k->sent = 0;
-	k->recv_len = 0;
-	k->recv_type = 0;
-	memset(&k->hdr, 0, sizeof(k->hdr));
 
 	ret = kipc_dest_get(ctx, k->flags, k->dest, true, &d);
 	if (ret)
@@ -112,7 +105,7 @@ int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *arg)
 		goto out;
 
 	k->sent = 1;
-	ret = kipc_rt_recv(ctx, &rx, k->recv_flags, k->from, &dl);
+	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
 	/* The receive wrote the struct back (also on -EMSGSIZE). */
 	if (!ret || ret == -EMSGSIZE)
 		return ret;
@@ -150,29 +143,15 @@ int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *arg)
 
 	if (k->flags & ~known)
 		return -EINVAL;
-	ret = kipc_rt_check_sel(k->flags, k->from, k->type_sel);
-	if (ret)
-		return ret;
 	ret = kipc_ctx_deadline(ctx, &dl, k->flags, &k->timeout);
 	if (ret)
 		return ret;
-	rx = (struct kipc_rx) {
-		.buf = k->recv_buf,
-		.buf_len = k->recv_buf_len,
-		.hdr = &k->hdr,
-		.len = &k->recv_len,
-		.out = k,
-		.uout = ctx->uarg,
-		.out_size = ctx->usize,
-		.type = &k->recv_type,
-	};
-	ret = kipc_recv_sel(k->flags, k->type_sel, &rx.sel, &rx.type_sel);
+	ret = kipc_rt_rx_init(ctx, &rx, k, k->recv_buf, k->recv_buf_len,
+			      k->flags, k->from, k->type_sel, &k->hdr,
+			      &k->recv_len, &k->recv_type);
 	if (ret)
 		return ret;
 	k->reply_ret = 0;
-	k->recv_len = 0;
-	k->recv_type = 0;
-	memset(&k->hdr, 0, sizeof(k->hdr));
 
 	if (k->token) {
 		msg = kipc_msg_new(ctx->ep, u64_to_user_ptr(k->buf), k->len, 0);
@@ -187,7 +166,7 @@ int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *arg)
 				 k->reply_ret);
 	}
 
-	ret = kipc_rt_recv(ctx, &rx, k->flags, k->from, &dl);
+	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
 	if (!ret || ret == -EMSGSIZE)
 		return ret;
 	/* The token is spent: a restart could not answer it again. */
