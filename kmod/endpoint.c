@@ -101,7 +101,8 @@ static int kipc_ep_open(struct inode *inode, struct file *file)
 	}
 	kipc_ns_file_open(ep->obj.ns);
 	file->private_data = ep;
-	return 0;
+	/* A stream of messages: read() has no position, pread() -ESPIPE. */
+	return stream_open(inode, file);
 }
 
 static int kipc_ep_flush(struct file *file, fl_owner_t id)
@@ -149,6 +150,15 @@ static long kipc_ep_ioctl(struct file *file, unsigned int cmd,
 	return kipc_ioctl(&ctx, cmd, arg);
 }
 
+/* An endpoint's fd reads its inbox; a send to an endpoint names it. */
+static ssize_t kipc_ep_read(struct file *file, char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct kipc_endpoint *ep = file->private_data;
+
+	return kipc_file_read(file, ep, &ep->inbox, buf, count);
+}
+
 static int kipc_ep_uring_cmd(struct io_uring_cmd *ioucmd,
 			     unsigned int issue_flags)
 {
@@ -165,6 +175,7 @@ const struct file_operations kipc_ep_fops = {
 	.open		= kipc_ep_open,
 	.flush		= kipc_ep_flush,
 	.release	= kipc_ep_release,
+	.read		= kipc_ep_read,
 	.poll		= kipc_ep_poll,
 	.fasync		= kipc_ep_fasync,
 	.unlocked_ioctl	= kipc_ep_ioctl,

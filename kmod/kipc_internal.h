@@ -558,11 +558,13 @@ enum kipc_sel {
  * struct kipc_rx - what a receiver asked for and where it goes
  * @buf:	user payload buffer
  * @buf_len:	its size
- * @hdr:	kernel copy of the header to fill (inside @out)
+ * @hdr:	kernel copy of the header to fill (inside @out), or NULL for
+ *		none (read(2))
  * @len:	kernel copy of the length to fill (inside @out)
  * @out:	kernel struct holding @hdr and @len: the RECV argument, or
  *		one struct kipc_mmsg of KIPC_IOC_XFER
- * @uout:	where @out is copied back in user space
+ * @uout:	where @out is copied back in user space, or NULL for no
+ *		struct (read(2))
  * @out_size:	bytes of @out to copy back
  * @type:	kernel copy of the type to fill (inside @out), or NULL
  * @seq_out:	kernel copy of the message's number to fill (inside @out),
@@ -675,6 +677,13 @@ int kipc_queue_upark_finish(struct kipc_upark *rec, bool task_dead,
 void kipc_queue_unpark(struct kipc_upark *rec);
 __poll_t kipc_queue_poll(struct kipc_queue *q, struct file *file,
 			 struct poll_table_struct *pt, bool is_mbox);
+
+/* rw.c: read(2) and write(2) on mailbox and endpoint fds */
+ssize_t kipc_file_write(struct file *file, struct kipc_endpoint *ep,
+			struct kipc_queue *q, const char __user *buf,
+			size_t count);
+ssize_t kipc_file_read(struct file *file, struct kipc_endpoint *ep,
+		       struct kipc_queue *q, char __user *buf, size_t count);
 
 /* notify.c, on a queue */
 int kipc_notify_arm(struct kipc_queue *q, struct file *file,

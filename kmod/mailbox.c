@@ -164,6 +164,22 @@ static long kipc_mbox_ioctl(struct file *file, unsigned int cmd,
 	return kipc_ioctl(&ctx, cmd, arg);
 }
 
+static ssize_t kipc_mbox_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct kipc_mbox_file *mf = file->private_data;
+
+	return kipc_file_read(file, mf->ep, &mf->mb->q, buf, count);
+}
+
+static ssize_t kipc_mbox_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct kipc_mbox_file *mf = file->private_data;
+
+	return kipc_file_write(file, mf->ep, &mf->mb->q, buf, count);
+}
+
 static int kipc_mbox_uring_cmd(struct io_uring_cmd *ioucmd,
 			       unsigned int issue_flags)
 {
@@ -181,6 +197,8 @@ static const struct file_operations kipc_mbox_fops = {
 	.owner		= THIS_MODULE,
 	.flush		= kipc_mbox_flush,
 	.release	= kipc_mbox_release,
+	.read		= kipc_mbox_read,
+	.write		= kipc_mbox_write,
 	.poll		= kipc_mbox_poll,
 	.fasync		= kipc_mbox_fasync,
 	.unlocked_ioctl	= kipc_mbox_ioctl,
@@ -209,7 +227,10 @@ static struct file *kipc_mbox_getfile(struct kipc_ctx *ctx,
 	if (IS_ERR(file)) {
 		fput(mf->ep_file);
 		kfree(mf);
+		return file;
 	}
+	/* A stream of messages: read() has no position, pread() -ESPIPE. */
+	stream_open(file_inode(file), file);
 	return file;
 }
 

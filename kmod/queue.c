@@ -741,23 +741,27 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 
 /*
  * Copy @msg to the receiver: header and length into rx->out, payload to
- * the user buffer, then rx->out back to user space. No lock is held.
+ * the user buffer, then rx->out back to user space. No lock is held. A
+ * plain read() wants neither header nor struct (no rx->hdr, no rx->uout).
  */
 static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 {
-	kipc_fill_hdr(rx->hdr, msg);
+	if (rx->hdr)
+		kipc_fill_hdr(rx->hdr, msg);
 	*rx->len = msg->len;
 	if (rx->type)
 		*rx->type = msg->type;
 	if (rx->seq_out)
 		*rx->seq_out = msg->seq;
-	if (msg->len > rx->buf_len)
-		return copy_to_user(rx->uout, rx->out, rx->out_size) ?
-			-EFAULT : -EMSGSIZE;
+	if (msg->len > rx->buf_len) {
+		if (rx->uout && copy_to_user(rx->uout, rx->out, rx->out_size))
+			return -EFAULT;
+		return -EMSGSIZE;
+	}
 	if (msg->len &&
 	    copy_to_user(u64_to_user_ptr(rx->buf), msg->data, msg->len))
 		return -EFAULT;
-	if (copy_to_user(rx->uout, rx->out, rx->out_size))
+	if (rx->uout && copy_to_user(rx->uout, rx->out, rx->out_size))
 		return -EFAULT;
 	return 0;
 }
