@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kipc mailbox, buffered and rendezvous (capacity 0: a send completes
- * only when the receiver takes the message). The mailbox is owned by the
- * runner's endpoint, so it goes away with it whatever happens.
+ * only when the receiver takes the message), through kipc_send() and
+ * kipc_recv(), and through plain write() and read() on the mailbox fd
+ * (kipc-mbox-rw: the same messages without the ioctl). The mailbox is
+ * owned by the runner's endpoint, so it goes away with it whatever
+ * happens.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -89,6 +92,31 @@ static int mbox_recv(struct side *s, uint64_t seq, void *buf, size_t len)
 	return msg_check(buf, (size_t)n, seq, len);
 }
 
+static int rw_send(struct side *s, uint64_t seq, const void *buf, size_t len)
+{
+	struct mbox_chan *c = s->chan;
+	ssize_t n;
+
+	(void)seq;
+	s->calls++;
+	n = write(c->mb, buf, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int rw_recv(struct side *s, uint64_t seq, void *buf, size_t len)
+{
+	struct mbox_chan *c = s->chan;
+	ssize_t n;
+
+	s->calls++;
+	n = read(c->mb, buf, len);
+	if (n < 0)
+		return -errno;
+	return msg_check(buf, (size_t)n, seq, len);
+}
+
 static void mbox_close(struct side *s)
 {
 	(void)s;
@@ -121,6 +149,17 @@ const struct transport transport_kipc_rendezvous = {
 	.open = mbox_open,
 	.send = mbox_send,
 	.recv = mbox_recv,
+	.close = mbox_close,
+	.teardown = mbox_teardown,
+};
+
+const struct transport transport_kipc_mbox_rw = {
+	.name = "kipc-mbox-rw",
+	.flags = T_KIPC,
+	.setup = mbox_setup,
+	.open = mbox_open,
+	.send = rw_send,
+	.recv = rw_recv,
 	.close = mbox_close,
 	.teardown = mbox_teardown,
 };
