@@ -11,11 +11,16 @@
 
 #include "../kselftest_harness.h"
 
+/*
+ * The seconds the kernel stamps (ktime_get_real_seconds()) are the last
+ * tick's: CLOCK_REALTIME_COARSE's. CLOCK_REALTIME may already be in the
+ * next second.
+ */
 static int64_t real_seconds(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	return ts.tv_sec;
 }
 
