@@ -27,6 +27,8 @@
 #define KIPC_MSG_SMALL	128
 
 static struct kmem_cache *kipc_msg_cache __ro_after_init;
+/* What a small message costs: the cache's object size, charged per message. */
+static size_t kipc_msg_small_size __ro_after_init;
 
 /**
  * kipc_msg_cache_init() - create the small-message cache
@@ -42,7 +44,10 @@ int __init kipc_msg_cache_init(void)
 						    SLAB_ACCOUNT,
 						    offsetof(struct kipc_msg, data),
 						    KIPC_MSG_SMALL, NULL);
-	return kipc_msg_cache ? 0 : -ENOMEM;
+	if (!kipc_msg_cache)
+		return -ENOMEM;
+	kipc_msg_small_size = kmem_cache_size(kipc_msg_cache);
+	return 0;
 }
 
 /**
@@ -81,7 +86,7 @@ size_t kipc_msg_footprint(u32 len)
 	size_t size = struct_size((struct kipc_msg *)NULL, data, len);
 
 	if (len <= KIPC_MSG_SMALL)
-		return kmem_cache_size(kipc_msg_cache);
+		return kipc_msg_small_size;
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_size_roundup(size);
 	/* kvmalloc() tries whole pages in a power-of-two block first. */

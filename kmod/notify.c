@@ -197,6 +197,9 @@ void kipc_notify_deliver(struct kipc_notify_reg *fired)
 	struct kernel_siginfo info;
 	struct task_struct *t;
 
+	/* Nearly every send: nothing was armed, nothing is held. */
+	if (!fired->pid)
+		return;
 	if (!fired->signo) {
 		/* KIPC_NOTIFY_NONE, or the eventfd was signalled already. */
 		kipc_notify_clear(fired);

@@ -266,7 +266,8 @@ static void kipc_wakes_flush(struct kipc_queue *q, struct kipc_wakes *wk)
 		put_task_struct(wk->tasks[i]);
 	}
 	wk->n = 0;
-	kipc_upark_schedule(&wk->handed);
+	if (!list_empty(&wk->handed))
+		kipc_upark_schedule(&wk->handed);
 	if (wk->recv)
 		kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 	if (wk->send)
