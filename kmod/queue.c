@@ -101,6 +101,9 @@ struct kipc_wakes {
  * @task:	the receiving task, for a sender to wake
  * @counted:	counted in @q->nr_recv_wait (and nr_take_wait)
  * @taker:	takes any message: waits on @q->take_wq, in @q->takers
+ * @handed:	@msg is a plain message a sender took off the queue for us
+ *		(kipc_dispatch()): ours once copied, with nothing to settle
+ *		under the lock; put back in its place if the copy fails
  */
 struct kipc_recv_op {
 	struct kipc_queue *q;
@@ -110,6 +113,7 @@ struct kipc_recv_op {
 	struct task_struct *task;
 	bool counted;
 	bool taker;
+	bool handed;
 };
 
 /**
@@ -307,6 +311,9 @@ static void kipc_recv_uncount(struct kipc_recv_op *op)
 }
 
 static void kipc_claim(struct kipc_queue *q, struct kipc_msg *msg);
+static void kipc_unlink(struct kipc_queue *q, struct kipc_msg *msg);
+static void kipc_taken_by(struct kipc_queue *q, struct task_struct *task);
+static bool kipc_msg_plain(const struct kipc_msg *msg);
 
 /* Take @rec off q->uparked if it is on it; q->lock held. */
 static void kipc_upark_unlink(struct kipc_queue *q, struct kipc_upark *rec)
@@ -397,21 +404,41 @@ static void kipc_dispatch(struct kipc_queue *q, struct kipc_msg *msg,
 			kipc_wake(&q->recv_wq, EPOLLIN | EPOLLRDNORM);
 		return;
 	}
-	kipc_claim(q, msg);
-	op->msg = msg;
 	kipc_recv_uncount(op);
+	if (wk && kipc_msg_plain(msg)) {
+		/*
+		 * As mq's pipelined_send(): the message leaves the queue
+		 * now, so the woken taker copies it out and is done, without
+		 * taking the lock again. Nobody waits on a plain message's
+		 * fate; a sender waiting for room may now find it.
+		 */
+		kipc_unlink(q, msg);
+		kipc_taken_by(q, op->task);
+		op->handed = true;
+		wk->send = true;
+	} else {
+		kipc_claim(q, msg);
+	}
+	op->msg = msg;
 	kipc_wakes_add(wk, op->task);
 }
 
-/* After every message of the same priority: FIFO within a priority. */
+/*
+ * In priority order, and by number within a priority: FIFO, since a new
+ * message has the highest number, and a message put back returns to its
+ * place.
+ */
 static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
 {
 	struct rb_node **link = &q->high.rb_root.rb_node, *parent = NULL;
+	const struct kipc_msg *at;
 	bool leftmost = true;
 
 	while (*link) {
 		parent = *link;
-		if (msg->prio > rb_entry(parent, struct kipc_msg, rb)->prio) {
+		at = rb_entry(parent, struct kipc_msg, rb);
+		if (msg->prio > at->prio ||
+		    (msg->prio == at->prio && msg->seq < at->seq)) {
 			link = &parent->rb_left;
 		} else {
 			link = &parent->rb_right;
@@ -432,6 +459,7 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	bool was_empty = !q->depth;
 
 	lockdep_assert_held(&q->lock);
+	msg->seq = ++q->seq;
 	if (kipc_is_high(msg)) {
 		kipc_high_insert(q, msg);
 	} else {
@@ -440,7 +468,6 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 	}
 	q->depth++;
 	q->bytes += msg->len;
-	msg->seq = ++q->seq;
 	/* What msgctl(IPC_STAT) reports: two stores under the lock held. */
 	WRITE_ONCE(q->send_pid, pid_nr(msg->pid));
 	WRITE_ONCE(q->send_time, ktime_get_real_seconds());
@@ -485,6 +512,46 @@ static void kipc_unlink(struct kipc_queue *q, struct kipc_msg *msg)
 		q->used_bytes -= msg->len;
 	}
 	msg->state &= ~KIPC_MSGS_DELIVERING;
+}
+
+/*
+ * Put a message handed to a receiver back where it was: by its number
+ * among those of its priority (kipc_find_seq() relies on that order).
+ */
+static void kipc_requeue(struct kipc_queue *q, struct kipc_msg *msg)
+{
+	struct kipc_msg *at;
+
+	lockdep_assert_held(&q->lock);
+	if (kipc_is_high(msg)) {
+		kipc_high_insert(q, msg);
+	} else {
+		list_for_each_entry(at, &q->levels[msg->prio], node)
+			if (at->seq > msg->seq)
+				break;
+		list_add_tail(&msg->node, &at->node);
+		__set_bit(msg->prio, &q->nonempty);
+	}
+	q->depth++;
+	q->bytes += msg->len;
+	q->used_msgs++;
+	q->used_bytes += msg->len;
+}
+
+/* What msgctl(IPC_STAT) reports of the last receive. */
+static void kipc_taken_by(struct kipc_queue *q, struct task_struct *task)
+{
+	WRITE_ONCE(q->recv_pid, task_tgid_nr(task));
+	WRITE_ONCE(q->recv_time, ktime_get_real_seconds());
+}
+
+/*
+ * A message whose taking concerns nobody but its receiver: no sender
+ * waits for it (KIPC_SEND_SYNC, rendezvous) and it is no request.
+ */
+static bool kipc_msg_plain(const struct kipc_msg *msg)
+{
+	return !(msg->state & KIPC_MSGS_PARKED) && !msg->sync && !msg->txn;
 }
 
 /* A receiver claims @msg: others skip it until it is taken or released. */
@@ -777,7 +844,12 @@ static void kipc_recv_give_back(struct kipc_recv_op *op,
 	struct kipc_msg *msg = op->msg;
 
 	op->msg = NULL;
-	kipc_unclaim(op->q, msg);
+	if (op->handed) {
+		op->handed = false;
+		kipc_requeue(op->q, msg);
+	} else {
+		kipc_unclaim(op->q, msg);
+	}
 	kipc_dispatch(op->q, msg, wk);
 }
 
@@ -881,8 +953,19 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	struct kipc_msg *msg = op->msg;
 
 	lockdep_assert_held(&q->lock);
-	op->msg = NULL;
 	*retry = false;
+	if (op->handed) {
+		/* Not copied: back to its place, unless the queue died. */
+		if (!q->dead) {
+			kipc_recv_give_back(op, wk);
+			return NULL;
+		}
+		op->msg = NULL;
+		op->handed = false;
+		trace_kipc_drop(q->id, msg->sender_id, msg->len, q->dead);
+		return msg;
+	}
+	op->msg = NULL;
 	if (msg->state & KIPC_MSGS_WITHDRAWN) {
 		trace_kipc_drop(q->id, msg->sender_id, msg->len, -ECANCELED);
 		kipc_unlink(q, msg);
@@ -892,8 +975,7 @@ static struct kipc_msg *kipc_recv_settle(struct kipc_recv_op *op, int copied,
 	}
 	if (!copied && !op->rx->peek) {
 		kipc_unlink(q, msg);
-		WRITE_ONCE(q->recv_pid, task_tgid_nr(current));
-		WRITE_ONCE(q->recv_time, ktime_get_real_seconds());
+		kipc_taken_by(q, current);
 		if (msg->sync) {
 			msg->sync->done = 1;
 			msg->sync = NULL;
@@ -987,6 +1069,10 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 			ret = kipc_deliver(rx, op.msg);
 		trace_kipc_recv(rx->ep->obj.id, q->id, op.msg->sender_id,
 				op.msg->len, op.msg->prio, rx->peek, ret);
+		if (op.handed && !ret) {
+			kipc_msg_free(op.msg);
+			return 0;
+		}
 
 		spin_lock(&q->lock);
 		done = kipc_recv_settle(&op, ret, &retry, &wk);

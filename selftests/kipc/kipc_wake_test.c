@@ -270,4 +270,71 @@ TEST_F_TIMEOUT(wake, timing_out_receivers_pass_nothing_by, 300)
 	munmap(b, sizeof(*b));
 }
 
+/*
+ * A message handed to a waiting receiver that cannot take it (its buffer
+ * is too small, or faults) goes back to its place: still queued, first in
+ * line, with its number, found by that number, and taken once.
+ */
+static void handed_back(struct __test_metadata *_metadata, uint32_t prio,
+			bool fault)
+{
+	char big[8] = "handed", buf[8];
+	struct kipc_recv r;
+	uint64_t id;
+	void *hole;
+	int ep, mb, n;
+	pid_t pid;
+
+	hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ep = sys_kipc_open(0);
+	ASSERT_GE(ep, 0);
+	mb = kt_mbox(ep, NULL, 8, 0600, &id);
+	ASSERT_GE(mb, 0);
+	pid = kt_fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (fault)
+			n = sys_kipc_recv(mb, hole, sizeof(buf), NULL, 0, &kt_bound);
+		else
+			n = sys_kipc_recv(mb, buf, 1, NULL, 0, &kt_bound);
+		kt_child_exit(-n);
+	}
+	ASSERT_EQ(0, kt_wait_blocked(mb, 0, 0, 1));
+	ASSERT_EQ(0, sys_kipc_send(mb, 0, big, sizeof(big), prio, 0, NULL));
+	EXPECT_EQ(fault ? EFAULT : EMSGSIZE, kt_wait_exit(pid));
+	/* Number 1 is still there, then 2 behind it in the same priority. */
+	ASSERT_EQ(0, sys_kipc_send(mb, 0, "later", 6, prio, 0, NULL));
+	kt_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK | KIPC_RECV_PEEK, NULL);
+	ASSERT_EQ(8, sys_kipc_recv_args(mb, &r, NULL));
+	EXPECT_EQ(1, r.seq);
+	EXPECT_EQ(0, memcmp(buf, big, sizeof(big)));
+	kt_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK | KIPC_RECV_SEQ, NULL);
+	r.seq = 2;
+	ASSERT_EQ(6, sys_kipc_recv_args(mb, &r, NULL));
+	kt_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK | KIPC_RECV_SEQ, NULL);
+	r.seq = 1;
+	ASSERT_EQ(8, sys_kipc_recv_args(mb, &r, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(mb, buf, sizeof(buf), NULL,
+					 KIPC_NONBLOCK, NULL));
+	close(mb);
+	close(ep);
+	munmap(hole, 4096);
+}
+
+TEST(handed_message_too_large_goes_back)
+{
+	handed_back(_metadata, 0, false);
+}
+
+TEST(handed_message_faulting_goes_back)
+{
+	handed_back(_metadata, 0, true);
+}
+
+TEST(handed_high_priority_message_goes_back)
+{
+	handed_back(_metadata, KIPC_PRIO_MAX, true);
+}
+
 TEST_HARNESS_MAIN
