@@ -144,6 +144,8 @@ void op_call(struct fuzz *f);
 void op_reply(struct fuzz *f);
 void op_sendrecv(struct fuzz *f);
 void op_reply_recv(struct fuzz *f);
+void op_read(struct fuzz *f);
+void op_write(struct fuzz *f);
 void op_notify(struct fuzz *f);
 void op_ring_create(struct fuzz *f);
 void op_ring_attach(struct fuzz *f);

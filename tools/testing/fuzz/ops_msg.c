@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Message ioctls: SEND, RECV, CALL, REPLY, SENDRECV, REPLY_RECV, NOTIFY.
- * Every one that can block is given KIPC_NONBLOCK or a timeout of at most
- * 2 ms (pick_timeout).
+ * Message ioctls: SEND, RECV, CALL, REPLY, SENDRECV, REPLY_RECV, NOTIFY,
+ * and read(2)/write(2) on the same fds. Every ioctl that can block is
+ * given KIPC_NONBLOCK or a timeout of at most 2 ms (pick_timeout); a read
+ * or write, which has neither, is cut short by a 2 ms timer's SIGUSR1
+ * (never restarted, main.c) when its fd is not O_NONBLOCK.
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -265,4 +271,61 @@ void op_notify(struct fuzz *f)
 	note(f, "NOTIFY", ret);
 	if (ret > 0)
 		impossible(f, "NOTIFY returned %ld", ret);
+}
+
+/*
+ * SIGUSR1 to this process every 2 ms, or never (@arm false). Periodic, so
+ * that a signal that came before the call began does not leave it blocked.
+ */
+static void read_write_timer(bool arm)
+{
+	static timer_t timer;
+	static pid_t owner;
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_SIGNAL,
+		.sigev_signo = SIGUSR1,
+	};
+	struct itimerspec its = {
+		.it_value.tv_nsec = arm ? 2000000 : 0,
+		.it_interval.tv_nsec = arm ? 2000000 : 0,
+	};
+
+	/* Timers are not inherited: each forked fuzzer makes its own. */
+	if (owner != getpid()) {
+		if (timer_create(CLOCK_MONOTONIC, &ev, &timer))
+			return;
+		owner = getpid();
+	}
+	timer_settime(timer, 0, &its, NULL);
+}
+
+void op_read(struct fuzz *f)
+{
+	int fd = pick_fd_for(f, rng_chance(f, 80) ? FD_MSG : FD_EP);
+	uint32_t len = rng_chance(f, 60) ? 8192 : pick_len(f);
+	void *buf = (void *)(uintptr_t)pick_buf(f, len);
+	ssize_t ret;
+
+	read_write_timer(true);
+	ret = read(fd, buf, len);
+	read_write_timer(false);
+	note(f, "read", ret < 0 ? -errno : ret);
+	if (ret > (ssize_t)len)
+		impossible(f, "read %zd into %u bytes", ret, len);
+}
+
+void op_write(struct fuzz *f)
+{
+	int fd = pick_fd_for(f, rng_chance(f, 90) ? FD_MSG : FD_EP);
+	uint32_t len = pick_len(f);
+	const void *buf = (const void *)(uintptr_t)pick_buf(f, len);
+	ssize_t ret;
+
+	read_write_timer(true);
+	ret = write(fd, buf, len);
+	read_write_timer(false);
+	note(f, "write", ret < 0 ? -errno : ret);
+	/* A message is whole or not sent: never a short write. */
+	if (ret >= 0 && ret != (ssize_t)len)
+		impossible(f, "write of %u bytes returned %zd", len, ret);
 }
