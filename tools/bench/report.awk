@@ -175,6 +175,8 @@ END {
 	v = "vm-icount"
 	want("VM round trip: kipc-mbox ÷ posix-mq", v, "kipc-mbox", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 1.0)
 	want("VM round trip: kipc-mbox ÷ pipe", v, "kipc-mbox", 64, "rtt_p50_ns", "pipe", 64, "rtt_p50_ns", "<=", 1.0)
+	want("VM round trip: kipc-mbox-rw (read/write) ÷ posix-mq", v, "kipc-mbox-rw", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 1.0)
+	want("VM round trip: kipc-mbox-rw (read/write) ÷ pipe", v, "kipc-mbox-rw", 64, "rtt_p50_ns", "pipe", 64, "rtt_p50_ns", "<=", 1.0)
 	want("VM round trip: kipc-mbox-sendrecv ÷ posix-mq", v, "kipc-mbox-sendrecv", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 0.8)
 	want("VM round trip: kipc-call ÷ posix-mq", v, "kipc-call", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 0.8)
 	want("VM round trip: kipc-rendezvous ÷ posix-mq", v, "kipc-rendezvous", 64, "rtt_p50_ns", "posix-mq", 64, "rtt_p50_ns", "<=", 1.2)
@@ -182,6 +184,7 @@ END {
 	want("VM round trip: kipc-mbox ÷ futex-shm", v, "kipc-mbox", 64, "rtt_p50_ns", "futex-shm", 64, "rtt_p50_ns", "<=", 1.15)
 	want("VM round trip: kipc-mbox ÷ kipc-direct", v, "kipc-mbox", 64, "rtt_p50_ns", "kipc-direct", 64, "rtt_p50_ns", "<=", 1.1)
 	want("VM one-way msgs/s: kipc-mbox ÷ posix-mq", v, "kipc-mbox", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 1.0)
+	want("VM one-way msgs/s: kipc-mbox-rw (read/write) ÷ posix-mq", v, "kipc-mbox-rw", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 1.0)
 	want("VM one-way msgs/s: kipc-mbox-batch (16 per call) ÷ posix-mq", v, "kipc-mbox-batch", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 3.0)
 	want("VM one-way msgs/s: kipc-uring-b64 ÷ kipc-mbox-batch", v, "kipc-uring-b64", 64, "msgs_per_s", "kipc-mbox-batch", 64, "msgs_per_s", ">=", 1.0)
 	want("VM one-way msgs/s: kipc-uring-b64 ÷ posix-mq", v, "kipc-uring-b64", 64, "msgs_per_s", "posix-mq", 64, "msgs_per_s", ">=", 3.0)
