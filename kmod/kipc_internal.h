@@ -295,6 +295,7 @@ void kipc_watch_init(struct kipc_watch *w, struct kipc_obj *obj,
 		     void (*fn)(struct kipc_watch *w));
 void kipc_watch_arm(struct kipc_watch *w, struct pid *pid);
 void kipc_watch_disarm(struct kipc_watch *w);
+void kipc_watch_disarm_self(struct kipc_watch *w);
 bool kipc_pid_exited(struct pid *pid);
 int kipc_watch_wq_init(void);
 void kipc_watch_wq_flush(void);

@@ -116,7 +116,8 @@ static void kipc_sem_undo_exit(struct kipc_watch *watch)
 	v = clamp_t(s64, (s64)s->value + u->adj, 0, s->max);
 	s->value = v;
 	list_del(&u->node);
-	kipc_watch_disarm(&u->watch);
+	/* @u is freed below: no work item of its may stay queued. */
+	kipc_watch_disarm_self(&u->watch);
 	if (!s->dead)
 		kipc_sem_grant(s);
 	spin_unlock(&s->lock);

@@ -13,7 +13,9 @@
  *
  * A pending work item holds a reference on the object; a watch is
  * disarmed before its object is freed, so no wake-up can find freed
- * memory.
+ * memory. A callback that frees its own watch disarms it with
+ * kipc_watch_disarm_self(): a wake-up that came after the work item began
+ * to run has queued it again.
  */
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
@@ -115,6 +117,24 @@ void kipc_watch_disarm(struct kipc_watch *w)
 	remove_wait_queue(&w->pid->wait_pidfd, &w->wqe);
 	put_pid(w->pid);
 	w->pid = NULL;
+}
+
+/**
+ * kipc_watch_disarm_self() - stop watching, from the watch's own callback,
+ *	before the callback frees it
+ * @w:		the watch
+ *
+ * Once it is off the wait queue no wake-up can queue the work item; one
+ * that came while the callback ran has, and is taken back here with the
+ * object reference it held (the running callback holds another).
+ *
+ * Context: under the lock of @w's object.
+ */
+void kipc_watch_disarm_self(struct kipc_watch *w)
+{
+	kipc_watch_disarm(w);
+	if (cancel_work(&w->work))
+		refcount_dec(&w->obj->ref);
 }
 
 /**
