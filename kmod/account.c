@@ -17,10 +17,17 @@
  *
  * Counters are atomics: a charge adds first and backs out if a limit is
  * passed, so concurrent charges never exceed a limit together.
+ *
+ * An account lives while it has references or bytes charged. Objects,
+ * transactions and endpoints hold references; a message holds none: its
+ * bytes keep the account alive, and the free that takes the last bytes of
+ * an unreferenced account reaps it. That spares every message a reference
+ * taken and dropped on a counter that all of a user's senders share.
  */
 #include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/hashtable.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/user_namespace.h>
@@ -28,14 +35,15 @@
 
 /**
  * struct kipc_user - the account of one user
- * @node:	in kipc_users, under kipc_users_lock
+ * @node:	in kipc_users, under kipc_users_lock; unhashed once reaped
  * @uid:	the user; immutable
- * @refs:	one per charge holder (message, object, endpoint cache);
- *		changed under kipc_users_lock, which the last put takes
- * @bytes:	bytes charged
+ * @refs:	one per holder (object, transaction, endpoint cache); it goes
+ *		from 0 to 1 and to 0 only under kipc_users_lock
+ * @bytes:	bytes charged; messages' bytes keep the account alive
  * @nr_mboxes:	mailboxes charged
  * @nr_rings:	rings charged
  * @nr_syncs:	semaphores and mutexes charged
+ * @rcu:	freed after a grace period: an uncharge may still look at it
  */
 struct kipc_user {
 	struct hlist_node node;
@@ -45,6 +53,7 @@ struct kipc_user {
 	atomic_t nr_mboxes;
 	atomic_t nr_rings;
 	atomic_t nr_syncs;
+	struct rcu_head rcu;
 };
 
 static DEFINE_SPINLOCK(kipc_users_lock);
@@ -70,7 +79,9 @@ static struct kipc_user *kipc_user_get(kuid_t uid)
 		spin_lock(&kipc_users_lock);
 		u = kipc_user_find(uid);
 		if (u) {
-			refcount_inc(&u->refs);
+			/* Held up only by messages' bytes: referenced again. */
+			if (!refcount_inc_not_zero(&u->refs))
+				refcount_set(&u->refs, 1);
 		} else if (fresh) {
 			u = fresh;
 			fresh = NULL;
@@ -88,21 +99,40 @@ static struct kipc_user *kipc_user_get(kuid_t uid)
 	}
 }
 
+/* Free @u, unreferenced and with nothing charged; kipc_users_lock held. */
+static void kipc_user_free_locked(struct kipc_user *u)
+{
+	lockdep_assert_held(&kipc_users_lock);
+	hash_del(&u->node);
+	/* Objects hold references: without any, none can be charged. */
+	WARN_ON(atomic_read(&u->nr_mboxes) || atomic_read(&u->nr_rings) ||
+		atomic_read(&u->nr_syncs));
+	kfree_rcu(u, rcu);
+}
+
 static void kipc_user_put(struct kipc_user *u)
 {
 	/* The lock only for the last reference, as refcount_dec_and_lock(). */
 	if (!u || refcount_dec_not_one(&u->refs))
 		return;
 	spin_lock(&kipc_users_lock);
-	if (!refcount_dec_and_test(&u->refs)) {
-		spin_unlock(&kipc_users_lock);
-		return;
-	}
-	hash_del(&u->node);
+	/* Messages' bytes keep it; the last of them reaps it then. */
+	if (refcount_dec_and_test(&u->refs) && !atomic_long_read(&u->bytes))
+		kipc_user_free_locked(u);
 	spin_unlock(&kipc_users_lock);
-	WARN_ON(atomic_long_read(&u->bytes) || atomic_read(&u->nr_mboxes) ||
-		atomic_read(&u->nr_rings) || atomic_read(&u->nr_syncs));
-	kfree(u);
+}
+
+/*
+ * The last bytes of @u went with no reference left: free it unless it was
+ * referenced or charged again, or reaped by a racing put, meanwhile.
+ */
+static void kipc_user_reap(struct kipc_user *u)
+{
+	spin_lock(&kipc_users_lock);
+	if (!hlist_unhashed(&u->node) && !refcount_read(&u->refs) &&
+	    !atomic_long_read(&u->bytes))
+		kipc_user_free_locked(u);
+	spin_unlock(&kipc_users_lock);
 }
 
 /* The owner of the outermost non-initial user namespace of @ns, if any. */
@@ -314,6 +344,74 @@ int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c)
 	spin_unlock(&ep->charge_lock);
 	kipc_charge_release(&old);
 	return 0;
+}
+
+/**
+ * kipc_ep_charge_msg() - charge a message's bytes through @ep
+ * @ep:		the sending endpoint, which caches the last sender's accounts
+ * @c:		output: the accounts charged, without references (a
+ *		message's bytes keep them; release with kipc_msg_uncharge())
+ * @bytes:	the message's footprint
+ *
+ * The bytes are added while the endpoint's cache holds its references, so
+ * the accounts cannot go in between.
+ *
+ * Return: 0, -ENOMEM or -EDQUOT (nothing charged).
+ */
+int kipc_ep_charge_msg(struct kipc_endpoint *ep, struct kipc_charge *c,
+		       size_t bytes)
+{
+	struct kipc_charge old, fresh;
+	int ret;
+
+	spin_lock(&ep->charge_lock);
+	if (kipc_charge_matches(&ep->charge)) {
+		ret = kipc_charge_add(&ep->charge, KIPC_CHARGE_BYTES, bytes);
+		if (!ret)
+			*c = ep->charge;
+		spin_unlock(&ep->charge_lock);
+		return ret;
+	}
+	spin_unlock(&ep->charge_lock);
+	ret = kipc_charge_current(&fresh);
+	if (ret)
+		return ret;
+	ret = kipc_charge_add(&fresh, KIPC_CHARGE_BYTES, bytes);
+	if (ret) {
+		kipc_charge_release(&fresh);
+		return ret;
+	}
+	/* Charged under our references: the bytes hold the accounts now. */
+	*c = fresh;
+	spin_lock(&ep->charge_lock);
+	old = ep->charge;
+	ep->charge = fresh;
+	spin_unlock(&ep->charge_lock);
+	kipc_charge_release(&old);
+	return 0;
+}
+
+/**
+ * kipc_msg_uncharge() - undo kipc_ep_charge_msg()
+ * @c:		the accounts it charged
+ * @bytes:	the same bytes
+ *
+ * An account left with no bytes and no reference is reaped.
+ */
+void kipc_msg_uncharge(const struct kipc_charge *c, size_t bytes)
+{
+	struct kipc_user *u;
+	int i;
+
+	/* A racing put may free an account once its bytes are gone. */
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(c->acct); i++) {
+		u = c->acct[i];
+		if (u && !atomic_long_sub_return(bytes, &u->bytes) &&
+		    !refcount_read(&u->refs))
+			kipc_user_reap(u);
+	}
+	rcu_read_unlock();
 }
 
 /**

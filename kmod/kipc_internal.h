@@ -359,7 +359,8 @@ struct kipc_endpoint;
  * @pid:	sender's thread group (reference held)
  * @uid:	sender's euid
  * @gid:	sender's egid
- * @charge:	accounts charged with kipc_msg_footprint(@len)
+ * @charge:	accounts charged with kipc_msg_footprint(@len), without
+ *		references (kipc_ep_charge_msg())
  * @txn:	request's transaction (reference held), NULL otherwise
  * @sync:	blocked sender waiting for this message to be taken, or NULL;
  *		under the queue's lock
@@ -732,6 +733,9 @@ static inline struct kipc_endpoint *kipc_obj_ep(struct kipc_obj *obj)
 void kipc_ep_put(struct kipc_endpoint *ep);
 extern const struct file_operations kipc_ep_fops;
 int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c);
+int kipc_ep_charge_msg(struct kipc_endpoint *ep, struct kipc_charge *c,
+		       size_t bytes);
+void kipc_msg_uncharge(const struct kipc_charge *c, size_t bytes);
 
 /* ---- mailbox.c ---- */
 

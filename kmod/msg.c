@@ -124,13 +124,9 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 
 	if (len > kipc_msg_size_cap())
 		return ERR_PTR(-EMSGSIZE);
-	ret = kipc_ep_charge(ep, &charge);
+	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
 	if (ret)
 		return ERR_PTR(ret);
-	ret = kipc_charge_add(&charge, KIPC_CHARGE_BYTES,
-			      kipc_msg_footprint(len));
-	if (ret)
-		goto release;
 	size = struct_size(msg, data, len);
 	/* kvmalloc() costs more even when it ends in kmalloc(). */
 	if (len <= KIPC_MSG_SMALL)
@@ -159,9 +155,7 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 	return msg;
 
 uncharge:
-	kipc_charge_sub(&charge, KIPC_CHARGE_BYTES, kipc_msg_footprint(len));
-release:
-	kipc_charge_release(&charge);
+	kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
 	return ERR_PTR(ret);
 }
 
@@ -177,9 +171,7 @@ void kipc_msg_free(struct kipc_msg *msg)
 	if (!msg)
 		return;
 	/* msg->len never changes: the footprint is the one charged. */
-	kipc_charge_sub(&msg->charge, KIPC_CHARGE_BYTES,
-			kipc_msg_footprint(msg->len));
-	kipc_charge_release(&msg->charge);
+	kipc_msg_uncharge(&msg->charge, kipc_msg_footprint(msg->len));
 	put_pid(msg->pid);
 	if (msg->txn)
 		kipc_txn_put(msg->txn);
