@@ -311,6 +311,19 @@ void kipc_charge_sub(const struct kipc_charge *c, enum kipc_charge_kind kind,
 			kipc_user_sub(c->acct[i], kind, bytes);
 }
 
+/* @ep caches @fresh (taking over its references) in place of the last. */
+static void kipc_ep_cache(struct kipc_endpoint *ep,
+			  const struct kipc_charge *fresh)
+{
+	struct kipc_charge old;
+
+	spin_lock(&ep->charge_lock);
+	old = ep->charge;
+	ep->charge = *fresh;
+	spin_unlock(&ep->charge_lock);
+	kipc_charge_release(&old);
+}
+
 /**
  * kipc_ep_charge() - charge accounts for a message sent through @ep
  * @ep:		the sending endpoint, which caches the last sender's accounts
@@ -323,7 +336,7 @@ void kipc_charge_sub(const struct kipc_charge *c, enum kipc_charge_kind kind,
  */
 int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c)
 {
-	struct kipc_charge old = { }, fresh;
+	struct kipc_charge fresh;
 	int ret;
 
 	spin_lock(&ep->charge_lock);
@@ -338,11 +351,7 @@ int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c)
 	if (ret)
 		return ret;
 	kipc_charge_copy(c, &fresh);
-	spin_lock(&ep->charge_lock);
-	old = ep->charge;
-	ep->charge = fresh;
-	spin_unlock(&ep->charge_lock);
-	kipc_charge_release(&old);
+	kipc_ep_cache(ep, &fresh);
 	return 0;
 }
 
@@ -361,7 +370,7 @@ int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c)
 int kipc_ep_charge_msg(struct kipc_endpoint *ep, struct kipc_charge *c,
 		       size_t bytes)
 {
-	struct kipc_charge old, fresh;
+	struct kipc_charge fresh;
 	int ret;
 
 	spin_lock(&ep->charge_lock);
@@ -383,11 +392,7 @@ int kipc_ep_charge_msg(struct kipc_endpoint *ep, struct kipc_charge *c,
 	}
 	/* Charged under our references: the bytes hold the accounts now. */
 	*c = fresh;
-	spin_lock(&ep->charge_lock);
-	old = ep->charge;
-	ep->charge = fresh;
-	spin_unlock(&ep->charge_lock);
-	kipc_charge_release(&old);
+	kipc_ep_cache(ep, &fresh);
 	return 0;
 }
 
