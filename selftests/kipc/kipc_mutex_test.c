@@ -41,13 +41,13 @@ static struct kipc_info mutex_info(int fd)
  */
 static pid_t holder(int m, int fd)
 {
-	pid_t pid = ks_fork();
+	pid_t pid = kt_fork();
 	char c = 1;
 
 	if (pid)
 		return pid;
-	KS_CHILD_CHECK(ks_mutex_lock(m) == 0);
-	KS_CHILD_CHECK(write(fd, &c, 1) == 1);
+	KT_CHILD_CHECK(ks_mutex_lock(m) == 0);
+	KT_CHILD_CHECK(write(fd, &c, 1) == 1);
 	for (;;)
 		pause();
 }
@@ -153,10 +153,10 @@ TEST_F(mutex, relock_is_edeadlk_or_counts)
 	EXPECT_EQ(2, count);
 	EXPECT_EQ(0, ks_mutex_unlock(self->m));
 	/* Still held once: another process cannot have it. */
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		ks_child_exit(ks_mutex_trylock(self->m));
+		kt_child_exit(ks_mutex_trylock(self->m));
 	EXPECT_EQ(EAGAIN, ks_wait_exit(pid));
 	EXPECT_EQ(0, ks_mutex_unlock(self->m));
 	EXPECT_EQ(-EPERM, ks_mutex_unlock(self->m));
@@ -171,10 +171,10 @@ TEST_F(mutex, only_the_owner_unlocks)
 	EXPECT_EQ(-EPERM, ks_mutex_unlock(self->m));
 	EXPECT_EQ(-EPERM, ks_mutex_consistent(self->m));
 	EXPECT_EQ(-EAGAIN, ks_mutex_trylock(self->m));
-	other = ks_fork();
+	other = kt_fork();
 	ASSERT_GE(other, 0);
 	if (other == 0)
-		ks_child_exit(ks_mutex_unlock(self->m));
+		kt_child_exit(ks_mutex_unlock(self->m));
 	EXPECT_EQ(EPERM, ks_wait_exit(other));
 	EXPECT_EQ(owner, mutex_info(self->m).pid);
 	EXPECT_EQ(128 + SIGKILL, kill_and_reap(owner));
@@ -187,10 +187,10 @@ TEST_F(mutex, timed_lock_expires_with_etimedout)
 
 	owner = hold(self->m);
 	ASSERT_GT(owner, 0);
-	t0 = ks_now_ns();
+	t0 = kt_now_ns();
 	EXPECT_EQ(-ETIMEDOUT, ks_mutex_lock_ts(self->m, KIPC_TIMEOUT,
 					       ks_rel_ms(20), NULL));
-	EXPECT_GE(ks_now_ns() - t0, 20 * 1000000LL);
+	EXPECT_GE(kt_now_ns() - t0, 20 * 1000000LL);
 	EXPECT_EQ(-ETIMEDOUT, ks_mutex_lock_ts(self->m,
 					       KIPC_TIMEOUT | KIPC_ABSTIME,
 					       ks_abs_ms(-5), NULL));
@@ -206,7 +206,7 @@ TEST_F(mutex, timed_lock_expires_with_etimedout)
  */
 TEST_F(mutex, hand_off_is_fifo_without_barging)
 {
-	uint32_t *order = ks_shared(4096);
+	uint32_t *order = kt_shared(4096);
 	int release[2], i;
 	pid_t pids[3];
 	char c = 1;
@@ -215,13 +215,13 @@ TEST_F(mutex, hand_off_is_fifo_without_barging)
 	ASSERT_EQ(0, pipe(release));
 	ASSERT_EQ(0, ks_mutex_lock(self->m));
 	for (i = 0; i < 3; i++) {
-		pids[i] = ks_fork();
+		pids[i] = kt_fork();
 		ASSERT_GE(pids[i], 0);
 		if (pids[i] == 0) {
-			KS_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
+			KT_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
 			order[++order[0]] = i + 1;
-			KS_CHILD_CHECK(read(release[0], &c, 1) == 1);
-			KS_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
+			KT_CHILD_CHECK(read(release[0], &c, 1) == 1);
+			KT_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
 			_exit(0);
 		}
 		ASSERT_EQ(0, ks_wait_waiters(self->m, i + 1));
@@ -253,7 +253,7 @@ TEST_F(mutex, sigkilled_owner_gives_the_next_locker_eownerdead)
 	ASSERT_GT(owner, 0);
 	EXPECT_EQ(128 + SIGKILL, kill_and_reap(owner));
 	ASSERT_EQ(-EOWNERDEAD, ks_mutex_lock_ts(self->m, KIPC_TIMEOUT,
-						ks_rel_ms(KS_WAIT_MS), NULL));
+						ks_rel_ms(KT_WAIT_MS), NULL));
 	info = mutex_info(self->m);
 	EXPECT_EQ(getpid(), info.pid);
 	EXPECT_TRUE(info.flags & KIPC_INFO_OWNER_DIED);
@@ -271,12 +271,12 @@ TEST_F(mutex, blocked_waiter_wakes_with_eownerdead)
 
 	owner = hold(self->m);
 	ASSERT_GT(owner, 0);
-	waiter = ks_fork();
+	waiter = kt_fork();
 	ASSERT_GE(waiter, 0);
 	if (waiter == 0) {
-		KS_CHILD_CHECK(ks_mutex_lock(self->m) == -EOWNERDEAD);
-		KS_CHILD_CHECK(ks_mutex_consistent(self->m) == 0);
-		KS_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
+		KT_CHILD_CHECK(ks_mutex_lock(self->m) == -EOWNERDEAD);
+		KT_CHILD_CHECK(ks_mutex_consistent(self->m) == 0);
+		KT_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(0, ks_wait_waiters(self->m, 1));
@@ -294,10 +294,10 @@ TEST_F(mutex, not_made_consistent_becomes_enotrecoverable)
 	EXPECT_EQ(128 + SIGKILL, kill_and_reap(owner));
 	ASSERT_EQ(-EOWNERDEAD, ks_mutex_lock(self->m));
 	/* A waiter behind us learns it too. */
-	waiter = ks_fork();
+	waiter = kt_fork();
 	ASSERT_GE(waiter, 0);
 	if (waiter == 0)
-		ks_child_exit(ks_mutex_lock(self->m));
+		kt_child_exit(ks_mutex_lock(self->m));
 	ASSERT_EQ(0, ks_wait_waiters(self->m, 1));
 	ASSERT_EQ(0, ks_mutex_unlock(self->m));
 	EXPECT_EQ(ENOTRECOVERABLE, ks_wait_exit(waiter));
@@ -315,10 +315,10 @@ TEST_F(mutex, owner_dead_passes_on_until_made_consistent)
 	owner = hold(self->m);
 	ASSERT_GT(owner, 0);
 	EXPECT_EQ(128 + SIGKILL, kill_and_reap(owner));
-	owner = ks_fork();
+	owner = kt_fork();
 	ASSERT_GE(owner, 0);
 	if (owner == 0)
-		ks_child_exit(ks_mutex_lock(self->m));
+		kt_child_exit(ks_mutex_lock(self->m));
 	EXPECT_EQ(EOWNERDEAD, ks_wait_exit(owner));
 	EXPECT_EQ(-EOWNERDEAD, ks_mutex_lock(self->m));
 	EXPECT_EQ(0, ks_mutex_consistent(self->m));
@@ -331,10 +331,10 @@ TEST_F(mutex, delete_fails_waiters_with_eidrm)
 
 	owner = hold(self->m);
 	ASSERT_GT(owner, 0);
-	waiter = ks_fork();
+	waiter = kt_fork();
 	ASSERT_GE(waiter, 0);
 	if (waiter == 0)
-		ks_child_exit(ks_mutex_lock(self->m));
+		kt_child_exit(ks_mutex_lock(self->m));
 	ASSERT_EQ(0, ks_wait_waiters(self->m, 1));
 	ASSERT_EQ(0, ks_mutex_delete(self->m, 0));
 	EXPECT_EQ(EIDRM, ks_wait_exit(waiter));
@@ -354,13 +354,13 @@ TEST_F(mutex, poll_reports_a_free_mutex)
 	EXPECT_EQ(POLLIN, poll_now(self->m));
 	ASSERT_EQ(0, pipe(locked));
 	ASSERT_EQ(0, pipe(release));
-	owner = ks_fork();
+	owner = kt_fork();
 	ASSERT_GE(owner, 0);
 	if (owner == 0) {
-		KS_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
-		KS_CHILD_CHECK(write(locked[1], &c, 1) == 1);
-		KS_CHILD_CHECK(read(release[0], &c, 1) == 1);
-		KS_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
+		KT_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
+		KT_CHILD_CHECK(write(locked[1], &c, 1) == 1);
+		KT_CHILD_CHECK(read(release[0], &c, 1) == 1);
+		KT_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(locked[0], &c, 1));
@@ -370,7 +370,7 @@ TEST_F(mutex, poll_reports_a_free_mutex)
 	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->m, &ev));
 	EXPECT_EQ(0, epoll_wait(efd, &out, 1, 0));
 	ASSERT_EQ(1, write(release[1], &c, 1));
-	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KS_WAIT_MS));
+	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	EXPECT_TRUE(out.events & EPOLLIN);
 	EXPECT_EQ(0, ks_wait_exit(owner));
 	close(efd);
@@ -393,13 +393,13 @@ TEST_F(mutex, nobody_needs_write_permission_to_lock)
 	if (pid == 0) {
 		int ep, mm;
 
-		ks_child_become_nobody();
+		kt_child_become_nobody();
 		ep = ks_ep_open();
-		KS_CHILD_CHECK(ep >= 0);
+		KT_CHILD_CHECK(ep >= 0);
 		mm = ks_mutex_open(ep, id);
-		KS_CHILD_CHECK(mm >= 0);
-		KS_CHILD_CHECK(ks_mutex_lock(mm) == -EACCES);
-		KS_CHILD_CHECK(ks_mutex_delete(mm, 0) == -EACCES);
+		KT_CHILD_CHECK(mm >= 0);
+		KT_CHILD_CHECK(ks_mutex_lock(mm) == -EACCES);
+		KT_CHILD_CHECK(ks_mutex_delete(mm, 0) == -EACCES);
 		_exit(0);
 	}
 	EXPECT_EQ(0, ks_wait_exit(pid));
@@ -412,30 +412,30 @@ TEST_F(mutex, nobody_needs_write_permission_to_lock)
 TEST_F(mutex, no_increment_is_lost_under_contention)
 {
 	enum { PROCS = 8, ROUNDS = 300 };
-	volatile uint64_t *counter = ks_shared(4096);
+	volatile uint64_t *counter = kt_shared(4096);
 	pid_t pids[PROCS];
 	int i;
 
 	ASSERT_NE(NULL, counter);
 	for (i = 0; i < PROCS; i++) {
-		pids[i] = ks_fork();
+		pids[i] = kt_fork();
 		ASSERT_GE(pids[i], 0);
 		if (pids[i] == 0) {
 			for (int r = 0; r < ROUNDS; r++) {
 				uint64_t v;
 
-				KS_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
+				KT_CHILD_CHECK(ks_mutex_lock(self->m) == 0);
 				v = *counter;
 				if (r % 7 == 0)
 					sched_yield();
 				*counter = v + 1;
-				KS_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
+				KT_CHILD_CHECK(ks_mutex_unlock(self->m) == 0);
 			}
 			_exit(0);
 		}
 	}
 	for (i = 0; i < PROCS; i++)
-		EXPECT_EQ(0, ks_wait_exit_ms(pids[i], 10 * KS_WAIT_MS));
+		EXPECT_EQ(0, kt_wait_exit_ms(pids[i], 10 * KT_WAIT_MS));
 	EXPECT_EQ(PROCS * ROUNDS, *counter);
 	munmap((void *)counter, 4096);
 }
@@ -494,11 +494,11 @@ static void cycle_member(int *m, int n, int i, int go, int ready)
 {
 	char c = 1;
 
-	KS_CHILD_CHECK(ks_mutex_lock(m[i]) == 0);
-	KS_CHILD_CHECK(write(ready, &c, 1) == 1);
-	KS_CHILD_CHECK(read(go, &c, 1) == 1);
-	ks_child_exit(ks_mutex_lock_ts(m[(i + 1) % n], KIPC_TIMEOUT,
-				       ks_rel_ms(KS_WAIT_MS), NULL));
+	KT_CHILD_CHECK(ks_mutex_lock(m[i]) == 0);
+	KT_CHILD_CHECK(write(ready, &c, 1) == 1);
+	KT_CHILD_CHECK(read(go, &c, 1) == 1);
+	kt_child_exit(ks_mutex_lock_ts(m[(i + 1) % n], KIPC_TIMEOUT,
+				       ks_rel_ms(KT_WAIT_MS), NULL));
 }
 
 TEST_F(cycle, closing_lock_fails_with_edeadlk)
@@ -508,7 +508,7 @@ TEST_F(cycle, closing_lock_fails_with_edeadlk)
 
 	ASSERT_EQ(0, pipe(ready));
 	for (i = 0; i < n; i++) {
-		self->pids[i] = ks_fork();
+		self->pids[i] = kt_fork();
 		ASSERT_GE(self->pids[i], 0);
 		if (self->pids[i] == 0)
 			cycle_member(self->m, n, i, self->go[i][0], ready[1]);
@@ -541,7 +541,7 @@ TEST_F(cycle, chain_without_cycle_waits)
 
 	ASSERT_EQ(0, pipe(ready));
 	for (i = 0; i < n; i++) {
-		self->pids[i] = ks_fork();
+		self->pids[i] = kt_fork();
 		ASSERT_GE(self->pids[i], 0);
 		if (self->pids[i] == 0)
 			cycle_member(self->m, n, i, self->go[i][0], ready[1]);
@@ -552,10 +552,10 @@ TEST_F(cycle, chain_without_cycle_waits)
 		ASSERT_EQ(0, ks_wait_waiters(self->m[i + 1], 1));
 	}
 	/* A bystander holding nothing waits for m[0]. */
-	waiter = ks_fork();
+	waiter = kt_fork();
 	ASSERT_GE(waiter, 0);
 	if (waiter == 0)
-		ks_child_exit(ks_mutex_lock(self->m[0]));
+		kt_child_exit(ks_mutex_lock(self->m[0]));
 	ASSERT_EQ(0, ks_wait_waiters(self->m[0], 1));
 	kill(self->pids[0], SIGKILL);
 	EXPECT_EQ(EOWNERDEAD, ks_wait_exit(waiter));

@@ -59,11 +59,11 @@ TEST_F(sem, wait_and_post_move_the_value_by_n)
 	struct kipc_sem_op op = { .size = sizeof(op), .n = 3 };
 	struct kipc_info info;
 
-	ASSERT_EQ(0, ks_ioctl(self->sem, KIPC_IOC_SEM_POST, &op));
+	ASSERT_EQ(0, kt_ioctl(self->sem, KIPC_IOC_SEM_POST, &op));
 	EXPECT_EQ(3, op.value);
 	op.n = 2;
 	op.flags = KIPC_NONBLOCK;
-	ASSERT_EQ(0, ks_ioctl(self->sem, KIPC_IOC_SEM_WAIT, &op));
+	ASSERT_EQ(0, kt_ioctl(self->sem, KIPC_IOC_SEM_WAIT, &op));
 	EXPECT_EQ(1, op.value);
 	EXPECT_EQ(-EAGAIN, ks_sem_wait(self->sem, 2, KIPC_NONBLOCK));
 	EXPECT_EQ(0, ks_sem_wait(self->sem, 1, KIPC_NONBLOCK));
@@ -107,11 +107,11 @@ TEST_F(sem, bad_arguments_are_einval)
 
 TEST_F(sem, timeouts_expire_with_etimedout)
 {
-	int64_t t0 = ks_now_ns();
+	int64_t t0 = kt_now_ns();
 
 	EXPECT_EQ(-ETIMEDOUT, ks_sem_wait_ts(self->sem, 1, KIPC_TIMEOUT,
 					     ks_rel_ms(20)));
-	EXPECT_GE(ks_now_ns() - t0, 20 * 1000000LL);
+	EXPECT_GE(kt_now_ns() - t0, 20 * 1000000LL);
 	EXPECT_EQ(-ETIMEDOUT, ks_sem_wait_ts(self->sem, 1,
 					     KIPC_TIMEOUT | KIPC_ABSTIME,
 					     ks_abs_ms(20)));
@@ -159,15 +159,15 @@ TEST_F(sem, large_waiter_is_not_overtaken_by_small_ones)
 {
 	pid_t big, small;
 
-	big = ks_fork();
+	big = kt_fork();
 	ASSERT_GE(big, 0);
 	if (big == 0)
-		ks_child_exit(ks_sem_wait(self->sem, 5, 0));
+		kt_child_exit(ks_sem_wait(self->sem, 5, 0));
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 1));
-	small = ks_fork();
+	small = kt_fork();
 	ASSERT_GE(small, 0);
 	if (small == 0)
-		ks_child_exit(ks_sem_wait(self->sem, 1, 0));
+		kt_child_exit(ks_sem_wait(self->sem, 1, 0));
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 2));
 
 	for (int i = 0; i < 4; i++)
@@ -194,15 +194,15 @@ TEST_F(sem, abandoned_head_unblocks_the_queue_behind_it)
 	pid_t big, small;
 
 	ASSERT_EQ(0, ks_sem_post(self->sem, 1, 0));
-	big = ks_fork();
+	big = kt_fork();
 	ASSERT_GE(big, 0);
 	if (big == 0)
-		ks_child_exit(ks_sem_wait(self->sem, 5, 0));
+		kt_child_exit(ks_sem_wait(self->sem, 5, 0));
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 1));
-	small = ks_fork();
+	small = kt_fork();
 	ASSERT_GE(small, 0);
 	if (small == 0)
-		ks_child_exit(ks_sem_wait(self->sem, 1, 0));
+		kt_child_exit(ks_sem_wait(self->sem, 1, 0));
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 2));
 	EXPECT_EQ(1, sem_value(self->sem));
 
@@ -218,10 +218,10 @@ TEST_F(sem, delete_fails_waiters_with_eidrm)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		pids[i] = ks_fork();
+		pids[i] = kt_fork();
 		ASSERT_GE(pids[i], 0);
 		if (pids[i] == 0)
-			ks_child_exit(ks_sem_wait(self->sem, 1, 0));
+			kt_child_exit(ks_sem_wait(self->sem, 1, 0));
 	}
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 3));
 	ASSERT_EQ(0, ks_sem_delete(self->ep, self->id));
@@ -236,9 +236,9 @@ static void undo_child(int sem, int fd, uint32_t flags)
 {
 	char c = 1;
 
-	KS_CHILD_CHECK(ks_sem_wait(sem, 4, KIPC_NONBLOCK | flags) == 0);
-	KS_CHILD_CHECK(ks_sem_post(sem, 1, flags) == 0);
-	KS_CHILD_CHECK(write(fd, &c, 1) == 1);
+	KT_CHILD_CHECK(ks_sem_wait(sem, 4, KIPC_NONBLOCK | flags) == 0);
+	KT_CHILD_CHECK(ks_sem_post(sem, 1, flags) == 0);
+	KT_CHILD_CHECK(write(fd, &c, 1) == 1);
 	pause();
 	_exit(0);
 }
@@ -252,7 +252,7 @@ TEST_F(sem, undo_gives_back_what_a_killed_process_owed)
 
 	ASSERT_EQ(0, ks_sem_post(self->sem, 6, 0));
 	ASSERT_EQ(0, pipe(p));
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
 		undo_child(self->sem, p[1], KIPC_SEM_UNDO);
@@ -274,7 +274,7 @@ TEST_F(sem, without_undo_an_exit_keeps_the_units_taken)
 
 	ASSERT_EQ(0, ks_sem_post(self->sem, 6, 0));
 	ASSERT_EQ(0, pipe(p));
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
 		undo_child(self->sem, p[1], 0);
@@ -282,10 +282,10 @@ TEST_F(sem, without_undo_an_exit_keeps_the_units_taken)
 	kill(pid, SIGKILL);
 	EXPECT_EQ(128 + SIGKILL, ks_wait_exit(pid));
 	/* A process with undo after it: its undo is seen, not ours. */
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		KS_CHILD_CHECK(ks_sem_wait(self->sem, 1, KIPC_SEM_UNDO) == 0);
+		KT_CHILD_CHECK(ks_sem_wait(self->sem, 1, KIPC_SEM_UNDO) == 0);
 		_exit(0);
 	}
 	EXPECT_EQ(0, ks_wait_exit(pid));
@@ -306,16 +306,16 @@ TEST_F(sem, poll_reports_when_a_wait_or_post_would_succeed)
 	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->sem, &ev));
 	EXPECT_EQ(0, epoll_wait(efd, &out, 1, 0));
 
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		int sem = ks_sem_open(ks_ep_open(), self->id, NULL);
 
-		KS_CHILD_CHECK(sem >= 0);
-		KS_CHILD_CHECK(ks_sem_post(sem, 1, 0) == 0);
+		KT_CHILD_CHECK(sem >= 0);
+		KT_CHILD_CHECK(ks_sem_post(sem, 1, 0) == 0);
 		_exit(0);
 	}
-	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KS_WAIT_MS));
+	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	EXPECT_TRUE(out.events & EPOLLIN);
 	EXPECT_EQ(0, ks_wait_exit(pid));
 	EXPECT_EQ(POLLIN | POLLOUT, poll_now(self->sem));
@@ -326,10 +326,10 @@ TEST_F(sem, poll_reports_when_a_wait_or_post_would_succeed)
 	/* Units are there, but a queued waiter comes first. */
 	ASSERT_EQ(0, ks_sem_wait(self->sem, 10, 0));
 	ASSERT_EQ(0, ks_sem_post(self->sem, 1, 0));
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		ks_child_exit(ks_sem_wait(self->sem, 2, 0));
+		kt_child_exit(ks_sem_wait(self->sem, 2, 0));
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 1));
 	EXPECT_EQ(POLLOUT, poll_now(self->sem));
 	ASSERT_EQ(0, ks_sem_post(self->sem, 1, 0));
@@ -352,14 +352,14 @@ TEST_F(sem, nobody_needs_read_to_wait_and_write_to_post)
 	if (pid == 0) {
 		int ep, s;
 
-		ks_child_become_nobody();
+		kt_child_become_nobody();
 		ep = ks_ep_open();
-		KS_CHILD_CHECK(ep >= 0);
+		KT_CHILD_CHECK(ep >= 0);
 		s = ks_sem_open(ep, 0, name);
-		KS_CHILD_CHECK(s >= 0);
-		KS_CHILD_CHECK(ks_sem_wait(s, 1, KIPC_NONBLOCK) == 0);
-		KS_CHILD_CHECK(ks_sem_post(s, 1, 0) == -EACCES);
-		KS_CHILD_CHECK(ks_sem_delete(s, 0) == -EACCES);
+		KT_CHILD_CHECK(s >= 0);
+		KT_CHILD_CHECK(ks_sem_wait(s, 1, KIPC_NONBLOCK) == 0);
+		KT_CHILD_CHECK(ks_sem_post(s, 1, 0) == -EACCES);
+		KT_CHILD_CHECK(ks_sem_delete(s, 0) == -EACCES);
 		_exit(0);
 	}
 	EXPECT_EQ(0, ks_wait_exit(pid));
@@ -375,11 +375,11 @@ TEST_F(sem, nobody_needs_read_to_wait_and_write_to_post)
 	if (pid == 0) {
 		int ep;
 
-		ks_child_become_nobody();
+		kt_child_become_nobody();
 		ep = ks_ep_open();
-		KS_CHILD_CHECK(ep >= 0);
-		KS_CHILD_CHECK(ks_sem_open(ep, 0, name) == -EACCES);
-		KS_CHILD_CHECK(ks_sem_open(ep, id, NULL) == -EACCES);
+		KT_CHILD_CHECK(ep >= 0);
+		KT_CHILD_CHECK(ks_sem_open(ep, 0, name) == -EACCES);
+		KT_CHILD_CHECK(ks_sem_open(ep, id, NULL) == -EACCES);
 		_exit(0);
 	}
 	EXPECT_EQ(0, ks_wait_exit(pid));
@@ -393,9 +393,9 @@ TEST_F(sem, user_syncs_max_bounds_what_a_user_creates)
 	int fds[2], i;
 	pid_t pid;
 
-	if (ks_param_get("user_syncs_max", &old))
+	if (kt_param_get("user_syncs_max", &old))
 		SKIP(return, "no user_syncs_max parameter");
-	ASSERT_EQ(0, ks_param_set("user_syncs_max", 3));
+	ASSERT_EQ(0, kt_param_set("user_syncs_max", 3));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -403,46 +403,46 @@ TEST_F(sem, user_syncs_max_bounds_what_a_user_creates)
 		int ep, m;
 
 		/* A user of its own, so the fixture's semaphore is not counted. */
-		ks_child_become_nobody();
+		kt_child_become_nobody();
 		ep = ks_ep_open();
-		KS_CHILD_CHECK(ep >= 0);
-		KS_CHILD_CHECK(ks_usage(ep, &u) == 0);
-		KS_CHILD_CHECK(u.syncs == 0 && u.syncs_max == 3);
+		KT_CHILD_CHECK(ep >= 0);
+		KT_CHILD_CHECK(ks_usage(ep, &u) == 0);
+		KT_CHILD_CHECK(u.syncs == 0 && u.syncs_max == 3);
 		for (i = 0; i < 2; i++) {
 			fds[i] = ks_sem_create(ep, NULL, 0, 0, 0600, NULL);
-			KS_CHILD_CHECK(fds[i] >= 0);
+			KT_CHILD_CHECK(fds[i] >= 0);
 		}
 		m = ks_mutex_create(ep, NULL, 0, 0600, NULL);
-		KS_CHILD_CHECK(m >= 0);
-		KS_CHILD_CHECK(ks_sem_create(ep, NULL, 0, 0, 0600, NULL) ==
+		KT_CHILD_CHECK(m >= 0);
+		KT_CHILD_CHECK(ks_sem_create(ep, NULL, 0, 0, 0600, NULL) ==
 			       -EDQUOT);
-		KS_CHILD_CHECK(ks_mutex_create(ep, NULL, 0, 0600, NULL) ==
+		KT_CHILD_CHECK(ks_mutex_create(ep, NULL, 0, 0600, NULL) ==
 			       -EDQUOT);
 		/* USAGE counts both kinds together, refusals not at all. */
-		KS_CHILD_CHECK(ks_usage(ep, &u) == 0);
-		KS_CHILD_CHECK(u.syncs == 3 && u.syncs_max == 3);
+		KT_CHILD_CHECK(ks_usage(ep, &u) == 0);
+		KT_CHILD_CHECK(u.syncs == 3 && u.syncs_max == 3);
 		/* A caller that predates the counts gets none written. */
 		memset(&u, 0xa5, sizeof(u));
 		u.size = KIPC_USAGE_SIZE_VER0;
 		u.flags = 0;
 		u.reserved = 0;
-		KS_CHILD_CHECK(ks_ioctl(ep, KIPC_IOC_USAGE, &u) == 0);
-		KS_CHILD_CHECK(u.rings_max != 0xa5a5a5a5 &&
+		KT_CHILD_CHECK(kt_ioctl(ep, KIPC_IOC_USAGE, &u) == 0);
+		KT_CHILD_CHECK(u.rings_max != 0xa5a5a5a5 &&
 			       u.syncs == 0xa5a5a5a5 &&
 			       u.syncs_max == 0xa5a5a5a5);
 		/* Deleting one and closing its fd gives its place back. */
-		KS_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
+		KT_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
 		close(fds[0]);
 		fds[0] = ks_sem_create(ep, NULL, 0, 0, 0600, NULL);
-		KS_CHILD_CHECK(fds[0] >= 0);
+		KT_CHILD_CHECK(fds[0] >= 0);
 		/* They outlive their fds: leave nothing behind. */
-		KS_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
-		KS_CHILD_CHECK(ks_sem_delete(fds[1], 0) == 0);
-		KS_CHILD_CHECK(ks_mutex_delete(m, 0) == 0);
+		KT_CHILD_CHECK(ks_sem_delete(fds[0], 0) == 0);
+		KT_CHILD_CHECK(ks_sem_delete(fds[1], 0) == 0);
+		KT_CHILD_CHECK(ks_mutex_delete(m, 0) == 0);
 		_exit(0);
 	}
 	EXPECT_EQ(0, ks_wait_exit(pid));
-	ASSERT_EQ(0, ks_param_set("user_syncs_max", old));
+	ASSERT_EQ(0, kt_param_set("user_syncs_max", old));
 }
 
 TEST_F(sem, list_shows_semaphores_only_when_asked)
@@ -458,7 +458,7 @@ TEST_F(sem, list_shows_semaphores_only_when_asked)
 	bool found = false;
 	uint32_t i;
 
-	ASSERT_EQ(0, ks_ioctl(self->ep, KIPC_IOC_LIST, &l));
+	ASSERT_EQ(0, kt_ioctl(self->ep, KIPC_IOC_LIST, &l));
 	for (i = 0; i < l.count; i++) {
 		EXPECT_EQ(KIPC_TYPE_SEM, infos[i].type);
 		found |= infos[i].id == self->id;
@@ -467,7 +467,7 @@ TEST_F(sem, list_shows_semaphores_only_when_asked)
 	l.flags = KIPC_LIST_MAILBOXES;
 	l.count = 64;
 	l.cursor = 0;
-	ASSERT_EQ(0, ks_ioctl(self->ep, KIPC_IOC_LIST, &l));
+	ASSERT_EQ(0, kt_ioctl(self->ep, KIPC_IOC_LIST, &l));
 	for (i = 0; i < l.count; i++)
 		EXPECT_NE(self->id, infos[i].id);
 }
@@ -483,13 +483,13 @@ TEST_F(sem, interrupted_wait_restarts_and_keeps_its_deadline)
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 	pid_t pid;
 
-	pid = ks_fork();
+	pid = kt_fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		sigemptyset(&sa.sa_mask);
-		KS_CHILD_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-		ks_child_exit(ks_sem_wait_ts(self->sem, 1, KIPC_TIMEOUT,
-					     ks_rel_ms(KS_WAIT_MS)));
+		KT_CHILD_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+		kt_child_exit(ks_sem_wait_ts(self->sem, 1, KIPC_TIMEOUT,
+					     ks_rel_ms(KT_WAIT_MS)));
 	}
 	ASSERT_EQ(0, ks_wait_waiters(self->sem, 1));
 	kill(pid, SIGUSR1);

@@ -27,10 +27,10 @@ static void prep_cmd(struct io_uring_sqe *sqe, int fd, unsigned int op,
 	sqe->user_data = data;
 }
 
-/* The completion of @data, waiting at most KS_WAIT_MS: its res. */
+/* The completion of @data, waiting at most KT_WAIT_MS: its res. */
 static int reap(struct kt_uring *ring, uint64_t data, int *res)
 {
-	struct __kernel_timespec ts = { .tv_sec = KS_WAIT_MS / 1000 };
+	struct __kernel_timespec ts = { .tv_sec = KT_WAIT_MS / 1000 };
 	struct io_uring_cqe *cqe;
 	int ret;
 
@@ -134,13 +134,13 @@ TEST_F(uring, mutex_lock_completes_at_hand_off)
 	ASSERT_GE(m, 0);
 	ASSERT_EQ(0, pipe(locked));
 	ASSERT_EQ(0, pipe(release));
-	owner = ks_fork();
+	owner = kt_fork();
 	ASSERT_GE(owner, 0);
 	if (owner == 0) {
-		KS_CHILD_CHECK(ks_mutex_lock(m) == 0);
-		KS_CHILD_CHECK(write(locked[1], &c, 1) == 1);
-		KS_CHILD_CHECK(read(release[0], &c, 1) == 1);
-		KS_CHILD_CHECK(ks_mutex_unlock(m) == 0);
+		KT_CHILD_CHECK(ks_mutex_lock(m) == 0);
+		KT_CHILD_CHECK(write(locked[1], &c, 1) == 1);
+		KT_CHILD_CHECK(read(release[0], &c, 1) == 1);
+		KT_CHILD_CHECK(ks_mutex_unlock(m) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(locked[0], &c, 1));
