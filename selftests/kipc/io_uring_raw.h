@@ -145,6 +145,38 @@ static inline int kt_uring_register_iowq_max_workers(struct kt_uring *ring,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * io-wq workers a test ring may use at once: each waiting kipc command
+ * that io-wq runs occupies one, and the default is 4 per CPU.
+ */
+#define KT_URING_WORKERS	64
+
+/* A ring of @entries SQEs whose io-wq may run KT_URING_WORKERS commands. */
+static inline int kt_uring_init_workers(unsigned int entries,
+					struct kt_uring *ring)
+{
+	unsigned int max[2] = { KT_URING_WORKERS, KT_URING_WORKERS };
+	int ret = kt_uring_init(entries, ring, 0);
+
+	if (ret)
+		return ret;
+	ret = kt_uring_register_iowq_max_workers(ring, max);
+	if (ret)
+		kt_uring_exit(ring);
+	return ret;
+}
+
+/*
+ * In a kselftest: @ring with @entries SQEs (kt_uring_init_workers()), or
+ * skip the test when io_uring is unavailable or disabled.
+ */
+#define KT_URING_INIT(ring, entries) do {					\
+	int __r = kt_uring_init_workers(entries, ring);				\
+	if (__r == -ENOSYS || __r == -EPERM)					\
+		SKIP(return, "io_uring unavailable: %s", strerror(-__r));	\
+	ASSERT_EQ(0, __r);							\
+} while (0)
+
 /* The next free SQE, zeroed, or NULL when the SQ ring is full. */
 static inline struct io_uring_sqe *kt_uring_get_sqe(struct kt_uring *ring)
 {

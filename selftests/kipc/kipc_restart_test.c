@@ -147,13 +147,6 @@ static bool wait_cqe_posted(struct kt_uring *ring)
 	return true;
 }
 
-#define RING_INIT(ring) do {							\
-	int __r = kt_uring_init(4, ring, 0);				\
-	if (__r == -ENOSYS || __r == -EPERM)					\
-		SKIP(return, "io_uring unavailable: %s", strerror(-__r));	\
-	ASSERT_EQ(0, __r);							\
-} while (0)
-
 /*
  * CALL. The test process serves; the caller is a forked child, or the
  * test process itself for task work (which goes to the task that
@@ -330,7 +323,7 @@ TEST_F(call, io_uring_task_work_does_not_lose_the_reply)
 	pthread_t thread;
 	int p[2], cli, ret;
 
-	RING_INIT(&ring);
+	KT_URING_INIT(&ring, 4);
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, arm_task_work(&ring, p[0], rbuf));
 	ASSERT_EQ(0, kt_uring_cq_ready(&ring));
@@ -802,7 +795,7 @@ TEST_F(timed, io_uring_task_work_gives_no_eintr)
 	char rbuf[1];
 	int p[2], ret, want;
 
-	RING_INIT(&ring);
+	KT_URING_INIT(&ring, 4);
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, arm_task_work(&ring, p[0], rbuf));
 	ASSERT_EQ(0, kt_uring_cq_ready(&ring));

@@ -90,27 +90,6 @@ static int send_seq_ep(int ep, uint64_t dest, uint32_t seq)
 	return sys_kipc_send(ep, dest, &seq, sizeof(seq), 0, 0, NULL);
 }
 
-/* A ring; io-wq may run 64 commands at once where commands use it. */
-static int ring_init(struct kt_uring *ring)
-{
-	unsigned int max[2] = { 64, 64 };
-	int ret = kt_uring_init(RING_ENTRIES, ring, 0);
-
-	if (ret)
-		return ret;
-	ret = kt_uring_register_iowq_max_workers(ring, max);
-	if (ret)
-		kt_uring_exit(ring);
-	return ret;
-}
-
-#define RING_INIT(ring) do {							\
-	int __r = ring_init(ring);						\
-	if (__r == -ENOSYS || __r == -EPERM)					\
-		SKIP(return, "io_uring unavailable: %s", strerror(-__r));	\
-	ASSERT_EQ(0, __r);							\
-} while (0)
-
 FIXTURE(park) {
 	struct kt_uring ring;
 	bool ring_up;
@@ -125,7 +104,7 @@ FIXTURE_SETUP(park)
 	char name[64];
 
 	self->a = self->b = self->mb = -1;
-	RING_INIT(&self->ring);
+	KT_URING_INIT(&self->ring, RING_ENTRIES);
 	self->ring_up = true;
 	self->a = sys_kipc_open(0);
 	ASSERT_GE(self->a, 0);
@@ -420,7 +399,7 @@ TEST_F(park, process_kill_eats_nothing)
 		if (pid == 0) {
 			struct kt_uring ring;
 
-			KT_CHILD_CHECK(ring_init(&ring) == 0);
+			KT_CHILD_CHECK(kt_uring_init_workers(RING_ENTRIES, &ring) == 0);
 			park_recvs(&ring, self->mb, 16);
 			KT_CHILD_CHECK(kt_uring_submit(&ring) == 16);
 			shared[0] = 1;
@@ -472,7 +451,7 @@ TEST_F(park, revoked_permission_takes_nothing)
 		KT_CHILD_CHECK(ep >= 0);
 		mb = sys_kipc_mbox_open_id(ep, self->mb_id);
 		KT_CHILD_CHECK(mb >= 0);
-		KT_CHILD_CHECK(ring_init(&ring) == 0);
+		KT_CHILD_CHECK(kt_uring_init_workers(RING_ENTRIES, &ring) == 0);
 		kt_recv_args(&r[0], 0, got, sizeof(got), 0, NULL);
 		prep_cmd(&ring, mb, KIPC_IOC_RECV, &r[0], 0);
 		KT_CHILD_CHECK(kt_uring_submit(&ring) == 1);

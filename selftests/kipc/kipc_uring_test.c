@@ -77,31 +77,6 @@ static int kt_uring_call_result(const struct io_uring_cqe *cqe,
 #define NOBODY		65534
 #define RING_ENTRIES	64
 
-/*
- * A ring whose io-wq may run RING_ENTRIES commands at once: each waiting
- * kipc command occupies a worker, and the default is 4 per CPU.
- */
-static int ring_init(struct kt_uring *ring)
-{
-	unsigned int max[2] = { RING_ENTRIES, RING_ENTRIES };
-	int ret = kt_uring_init(RING_ENTRIES, ring, 0);
-
-	if (ret)
-		return ret;
-	ret = kt_uring_register_iowq_max_workers(ring, max);
-	if (ret)
-		kt_uring_exit(ring);
-	return ret;
-}
-
-/* A ring, or skip the test when io_uring is unavailable or disabled. */
-#define RING_INIT(ring) do {							\
-	int __r = ring_init(ring);						\
-	if (__r == -ENOSYS || __r == -EPERM)					\
-		SKIP(return, "io_uring unavailable: %s", strerror(-__r));	\
-	ASSERT_EQ(0, __r);							\
-} while (0)
-
 /* Submit what is queued and wait for one CQE; returns its res. */
 static int ring_wait(struct kt_uring *ring, uint64_t *data)
 {
@@ -263,7 +238,7 @@ FIXTURE_SETUP(uring)
 	char name[64];
 
 	self->a = self->b = self->mb = -1;
-	RING_INIT(&self->ring);
+	KT_URING_INIT(&self->ring, RING_ENTRIES);
 	self->a = sys_kipc_open(0);
 	ASSERT_GE(self->a, 0);
 	self->b = sys_kipc_open(0);
@@ -757,7 +732,7 @@ TEST_F(uring, eacces)
 
 		KT_CHILD_CHECK(setgid(NOBODY) == 0);
 		KT_CHILD_CHECK(setuid(NOBODY) == 0);
-		KT_CHILD_CHECK(ring_init(&ring) == 0);
+		KT_CHILD_CHECK(kt_uring_init_workers(RING_ENTRIES, &ring) == 0);
 		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
 		rfd = sys_kipc_mbox_open_id(ep, ro);
@@ -825,7 +800,7 @@ TEST_F(uring, cancel_on_ring_close)
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "kept", 4, 0, 0, NULL));
 	EXPECT_EQ(4, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL, KIPC_NONBLOCK,
 			       NULL));
-	RING_INIT(&self->ring);
+	KT_URING_INIT(&self->ring, RING_ENTRIES);
 }
 
 /*
@@ -884,7 +859,7 @@ TEST_F(uring, async_cancel_and_fd_close)
 	EXPECT_TRUE(ring_idle(&self->ring));
 	kt_uring_exit(&self->ring);
 	EXPECT_EQ(0, wait_gone(self->a, id));
-	RING_INIT(&self->ring);
+	KT_URING_INIT(&self->ring, RING_ENTRIES);
 }
 
 /* A process killed with commands waiting leaves nothing behind. */
@@ -908,7 +883,7 @@ TEST_F(uring, cancel_on_process_kill)
 		struct kt_uring ring;
 		int ep;
 
-		KT_CHILD_CHECK(ring_init(&ring) == 0);
+		KT_CHILD_CHECK(kt_uring_init_workers(RING_ENTRIES, &ring) == 0);
 		ep = sys_kipc_open(0);
 		KT_CHILD_CHECK(ep >= 0);
 		for (i = 0; i < 4; i++) {
