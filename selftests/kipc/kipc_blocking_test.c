@@ -14,9 +14,7 @@
 #define CAPACITY	2
 
 FIXTURE(q) {
-	int rx_ep, tx_ep;	/* receiving and sending endpoints */
-	int rx, tx;		/* the fds to receive from and send on */
-	uint64_t dest;		/* destination for sys_kipc_send() on tx */
+	struct kt_qpair q;
 };
 
 FIXTURE_VARIANT(q) {
@@ -33,40 +31,18 @@ FIXTURE_VARIANT_ADD(q, mailbox) {
 
 FIXTURE_SETUP(q)
 {
-	uint64_t id;
-
-	self->rx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->tx_ep, 0);
-	if (variant->mailbox) {
-		self->rx = kt_mbox(self->rx_ep, NULL, CAPACITY, 0600, &id);
-		ASSERT_GE(self->rx, 0);
-		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
-		ASSERT_GE(self->tx, 0);
-		self->dest = 0;
-	} else {
-		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, CAPACITY, 0, 0));
-		self->rx = self->rx_ep;
-		self->tx = self->tx_ep;
-		self->dest = kt_ep_id(self->rx_ep);
-	}
+	ASSERT_EQ(0, kt_qpair_open(&self->q, variant->mailbox, CAPACITY, 0600));
 }
 
 FIXTURE_TEARDOWN(q)
 {
-	if (self->rx != self->rx_ep)
-		close(self->rx);
-	if (self->tx != self->tx_ep)
-		close(self->tx);
-	close(self->rx_ep);
-	close(self->tx_ep);
+	kt_qpair_close(&self->q);
 }
 
 static int q_send(FIXTURE_DATA(q) *self, const char *msg, unsigned int flags,
 		  const struct timespec *ts)
 {
-	return sys_kipc_send(self->tx, self->dest, msg, strlen(msg), 0, flags, ts);
+	return sys_kipc_send(self->q.tx, self->q.dest, msg, strlen(msg), 0, flags, ts);
 }
 
 static int q_fill(FIXTURE_DATA(q) *self)
@@ -108,15 +84,15 @@ TEST_F(q, recv_nonblock_flag_on_empty)
 {
 	char buf[8];
 
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, recv_o_nonblock_on_empty)
 {
 	char buf[8];
 
-	ASSERT_EQ(0, fcntl(self->rx, F_SETFL, fcntl(self->rx, F_GETFL) | O_NONBLOCK));
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETFL, fcntl(self->q.rx, F_GETFL) | O_NONBLOCK));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL));
 }
 
 TEST_F(q, send_nonblock_when_full)
@@ -128,7 +104,7 @@ TEST_F(q, send_nonblock_when_full)
 TEST_F(q, send_o_nonblock_when_full)
 {
 	ASSERT_EQ(0, q_fill(self));
-	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, fcntl(self->tx, F_GETFL) | O_NONBLOCK));
+	ASSERT_EQ(0, fcntl(self->q.tx, F_SETFL, fcntl(self->q.tx, F_GETFL) | O_NONBLOCK));
 	EXPECT_EQ(-EAGAIN, q_send(self, "x", 0, NULL));
 }
 
@@ -139,7 +115,7 @@ TEST_F(q, recv_relative_timeout)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
 }
 
@@ -150,7 +126,7 @@ TEST_F(q, recv_absolute_timeout)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
 }
 
@@ -184,13 +160,13 @@ TEST_F(q, past_deadline_still_tries_once)
 	/* With room / a message, a past deadline still succeeds. */
 	EXPECT_EQ(0, q_send(self, "a", KIPC_ABSTIME, &past));
 	EXPECT_EQ(0, q_send(self, "b", 0, &zero));
-	EXPECT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
+	EXPECT_EQ(1, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
 	EXPECT_EQ('a', buf[0]);
-	EXPECT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
+	EXPECT_EQ(1, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &zero));
 	EXPECT_EQ('b', buf[0]);
 	/* Without, it expires at once: -ETIMEDOUT, not -EAGAIN. */
-	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
-	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &zero));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &past));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &zero));
 	ASSERT_EQ(0, q_fill(self));
 	EXPECT_EQ(-ETIMEDOUT, q_send(self, "c", KIPC_ABSTIME, &past));
 	EXPECT_EQ(-ETIMEDOUT, q_send(self, "c", 0, &zero));
@@ -203,16 +179,16 @@ TEST_F(q, malformed_timeouts)
 
 	ts.tv_sec = 0;
 	ts.tv_nsec = 1000000000;
-	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", 0, &ts));
 	ts.tv_nsec = -1;
-	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &ts));
 	ts.tv_sec = -1;
 	ts.tv_nsec = 0;
-	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_ABSTIME, &ts));
 	/* Nothing was sent by the refused calls. */
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, conflicting_blocking_flags)
@@ -220,11 +196,11 @@ TEST_F(q, conflicting_blocking_flags)
 	struct timespec ts = kt_ms(100);
 	char buf[8];
 
-	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, &ts));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, &ts));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_NONBLOCK, &ts));
-	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, NULL));
+	EXPECT_EQ(-EINVAL, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, NULL));
 	EXPECT_EQ(-EINVAL, q_send(self, "x", KIPC_ABSTIME, NULL));
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, recv_blocks_until_a_message_arrives)
@@ -236,11 +212,11 @@ TEST_F(q, recv_blocks_until_a_message_arrives)
 	if (pid == 0) {
 		char buf[8] = { 0 };
 
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 4);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL) == 4);
 		KT_CHILD_CHECK(memcmp(buf, "wake", 4) == 0);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	ASSERT_EQ(0, q_send(self, "wake", 0, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
@@ -256,12 +232,12 @@ TEST_F(q, send_blocks_until_there_is_room)
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
 		kt_child_exit(q_send(self, "last", 0, NULL));
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	for (i = 1; i < CAPACITY; i++)
-		ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "last", 4));
 }
 
@@ -274,11 +250,11 @@ TEST_F(q, recv_interrupted_without_sa_restart)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
@@ -295,15 +271,15 @@ TEST_F(q, recv_restarted_with_sa_restart)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 5);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL) == 5);
 		KT_CHILD_CHECK(memcmp(buf, "after", 5) == 0);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	/* The restarted call blocks again; then the message completes it. */
-	ASSERT_EQ(0, wait_handled_and_reblocked(self->rx));
+	ASSERT_EQ(0, wait_handled_and_reblocked(self->q.rx));
 	ASSERT_EQ(0, q_send(self, "after", 0, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
@@ -321,13 +297,13 @@ TEST_F(q, recv_absolute_timeout_restarted_with_sa_restart)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts) == 5);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_ABSTIME, &ts) == 5);
 		KT_CHILD_CHECK(got_signal == 1);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	ASSERT_EQ(0, wait_handled_and_reblocked(self->rx));
+	ASSERT_EQ(0, wait_handled_and_reblocked(self->q.rx));
 	ASSERT_EQ(0, q_send(self, "after", 0, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
@@ -349,11 +325,11 @@ TEST_F(q, recv_relative_timeout_survives_restarts)
 		char buf[8];
 
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, true) == 0);
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, &ts) == -ETIMEDOUT);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, &ts) == -ETIMEDOUT);
 		KT_CHILD_CHECK(got_signal >= 1);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	/* Signals every 50 ms until the child is done (or 30 s pass). */
 	for (i = 0; i < 600; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
@@ -384,14 +360,14 @@ TEST_F(q, interrupted_send_sends_nothing)
 		KT_CHILD_CHECK(q_send(self, "intr", 0, NULL) == -EINTR);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	for (i = 0; i < CAPACITY; i++) {
-		ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+		ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 		EXPECT_EQ(0, memcmp(buf, "fill", 4));
 	}
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, interrupted_recv_dequeues_nothing)
@@ -403,15 +379,15 @@ TEST_F(q, interrupted_recv_dequeues_nothing)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL) == -EINTR);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 	/* A message sent afterwards is still there for us. */
 	ASSERT_EQ(0, q_send(self, "mine", 0, NULL));
-	EXPECT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(q, fatal_signal_while_blocked)
@@ -427,16 +403,16 @@ TEST_F(q, fatal_signal_while_blocked)
 		q_send(self, "dead", 0, NULL);
 		_exit(1);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	EXPECT_EQ(128 + SIGKILL, kt_wait_exit(pid));
 	/* The dead sender is gone from the queue, its message never queued. */
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(0, info.nr_senders);
 	EXPECT_EQ(CAPACITY, info.depth);
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_HARNESS_MAIN

@@ -18,9 +18,7 @@
 static const struct timespec kt_bound = { .tv_sec = KT_WAIT_MS / 1000 };
 
 FIXTURE(rdv) {
-	int rx_ep, tx_ep;
-	int rx, tx;
-	uint64_t dest;
+	struct kt_qpair q;
 	void *bad;		/* a page no receive can write */
 	pid_t sender, receiver;
 };
@@ -39,28 +37,11 @@ FIXTURE_VARIANT_ADD(rdv, mailbox) {
 
 FIXTURE_SETUP(rdv)
 {
-	uint64_t id;
-
 	self->sender = self->receiver = -1;
 	self->bad = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bad);
-	self->rx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->tx_ep, 0);
-	if (variant->mailbox) {
-		self->rx = kt_mbox(self->rx_ep, NULL, 0, 0600, &id);
-		ASSERT_GE(self->rx, 0);
-		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
-		ASSERT_GE(self->tx, 0);
-		self->dest = 0;
-	} else {
-		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
-		self->rx = self->rx_ep;
-		self->tx = self->tx_ep;
-		self->dest = kt_ep_id(self->rx_ep);
-	}
+	ASSERT_EQ(0, kt_qpair_open(&self->q, variant->mailbox, 0, 0600));
 }
 
 FIXTURE_TEARDOWN(rdv)
@@ -73,12 +54,7 @@ FIXTURE_TEARDOWN(rdv)
 		kill(self->receiver, SIGKILL);
 		kt_wait_exit(self->receiver);
 	}
-	if (self->rx != self->rx_ep)
-		close(self->rx);
-	if (self->tx != self->tx_ep)
-		close(self->tx);
-	close(self->rx_ep);
-	close(self->tx_ep);
+	kt_qpair_close(&self->q);
 	munmap(self->bad, sysconf(_SC_PAGESIZE));
 }
 
@@ -87,7 +63,7 @@ static pid_t start_sender(FIXTURE_DATA(rdv) *self)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "meet", 4, 0, 0, &kt_bound));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "meet", 4, 0, 0, &kt_bound));
 	return pid;
 }
 
@@ -104,7 +80,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 	char buf[8];
 	int status;
 
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(1, info.depth);
 	EXPECT_EQ(1, info.nr_senders)
 		TH_LOG("the sender is no longer waiting for its rendezvous message");
@@ -114,7 +90,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 	if (status != -ETIMEDOUT)
 		self->sender = -1;
 
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "meet", 4));
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_SYNC)
 		TH_LOG("the rendezvous message came back as a buffered one");
@@ -122,7 +98,7 @@ static void check_parked_then_taken(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, kt_wait_exit_ms(self->sender, KT_WAIT_MS));
 		self->sender = -1;
 	}
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
 }
@@ -134,8 +110,8 @@ TEST_F(rdv, faulting_receive_of_a_parked_message_takes_nothing)
 
 	self->sender = start_sender(self);
 	ASSERT_GE(self->sender, 0);
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
-	EXPECT_EQ(-EFAULT, sys_kipc_recv(self->rx, bad, 8, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
+	EXPECT_EQ(-EFAULT, sys_kipc_recv(self->q.rx, bad, 8, NULL, KIPC_NONBLOCK, NULL));
 	check_parked_then_taken(_metadata, self);
 }
 
@@ -152,8 +128,8 @@ TEST_F(rdv, faulting_waiting_receiver_leaves_the_message_parked)
 	self->receiver = fork();
 	ASSERT_GE(self->receiver, 0);
 	if (self->receiver == 0)
-		kt_child_exit(sys_kipc_recv(self->rx, self->bad, 8, NULL, 0, &kt_bound));
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
+		kt_child_exit(sys_kipc_recv(self->q.rx, self->bad, 8, NULL, 0, &kt_bound));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
 	self->sender = start_sender(self);
 	ASSERT_GE(self->sender, 0);
 	status = kt_wait_exit_ms(self->receiver, KT_WAIT_MS);

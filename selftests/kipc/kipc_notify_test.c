@@ -40,9 +40,7 @@ static int take(int sig, siginfo_t *si)
 }
 
 FIXTURE(notify) {
-	int rx_ep, tx_ep;
-	int rx, tx;
-	uint64_t dest, mb;
+	struct kt_qpair q;
 };
 
 FIXTURE_VARIANT(notify) {
@@ -68,49 +66,32 @@ FIXTURE_SETUP(notify)
 	sigaddset(&set, SIGRTMIN);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
 
-	self->rx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->tx_ep, 0);
-	if (variant->mailbox) {
-		self->rx = kt_mbox(self->rx_ep, NULL, 8, 0666, &self->mb);
-		ASSERT_GE(self->rx, 0);
-		self->tx = sys_kipc_mbox_open_id(self->tx_ep, self->mb);
-		ASSERT_GE(self->tx, 0);
-		self->dest = 0;
-	} else {
-		self->rx = self->rx_ep;
-		self->tx = self->tx_ep;
-		self->dest = kt_ep_id(self->rx_ep);
-	}
+	/* The inbox keeps its default capacity. */
+	ASSERT_EQ(0, kt_qpair_open(&self->q, variant->mailbox,
+				   variant->mailbox ? 8 : -1, 0666));
 }
 
 FIXTURE_TEARDOWN(notify)
 {
-	if (self->rx != self->rx_ep)
-		close(self->rx);
-	if (self->tx != self->tx_ep)
-		close(self->tx);
-	close(self->rx_ep);
-	close(self->tx_ep);
+	kt_qpair_close(&self->q);
 }
 
 static int send1(FIXTURE_DATA(notify) *self)
 {
-	return sys_kipc_send(self->tx, self->dest, "n", 1, 0, KIPC_NONBLOCK, NULL);
+	return sys_kipc_send(self->q.tx, self->q.dest, "n", 1, 0, KIPC_NONBLOCK, NULL);
 }
 
 static int recv1(FIXTURE_DATA(notify) *self)
 {
 	char buf[8];
 
-	return sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
+	return sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL);
 }
 
 TEST_F(notify, sigio_with_o_async)
 {
-	ASSERT_EQ(0, fcntl(self->rx, F_SETOWN, getpid()));
-	ASSERT_EQ(0, fcntl(self->rx, F_SETFL, fcntl(self->rx, F_GETFL) | O_ASYNC));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETOWN, getpid()));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETFL, fcntl(self->q.rx, F_GETFL) | O_ASYNC));
 	EXPECT_FALSE(pending(SIGIO));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGIO, NULL));
@@ -123,7 +104,7 @@ TEST_F(notify, sigio_with_o_async)
 	EXPECT_EQ(0, take(SIGIO, NULL));
 	/* Without O_ASYNC, nothing. */
 	ASSERT_EQ(1, recv1(self));
-	ASSERT_EQ(0, fcntl(self->rx, F_SETFL, fcntl(self->rx, F_GETFL) & ~O_ASYNC));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETFL, fcntl(self->q.rx, F_GETFL) & ~O_ASYNC));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_FALSE(pending(SIGIO));
 }
@@ -132,21 +113,21 @@ TEST_F(notify, f_setsig_reports_poll_in_and_the_fd)
 {
 	siginfo_t si;
 
-	ASSERT_EQ(0, fcntl(self->rx, F_SETOWN, getpid()));
-	ASSERT_EQ(0, fcntl(self->rx, F_SETSIG, SIGRTMIN));
-	ASSERT_EQ(0, fcntl(self->rx, F_SETFL, fcntl(self->rx, F_GETFL) | O_ASYNC));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETOWN, getpid()));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETSIG, SIGRTMIN));
+	ASSERT_EQ(0, fcntl(self->q.rx, F_SETFL, fcntl(self->q.rx, F_GETFL) | O_ASYNC));
 	ASSERT_EQ(0, send1(self));
 	memset(&si, 0, sizeof(si));
 	ASSERT_EQ(0, take(SIGRTMIN, &si));
 	EXPECT_EQ(SIGRTMIN, si.si_signo);
 	EXPECT_EQ(POLL_IN, si.si_code);
-	EXPECT_EQ(self->rx, si.si_fd);
+	EXPECT_EQ(self->q.rx, si.si_fd);
 	EXPECT_TRUE(si.si_band & POLLIN);
 }
 
 TEST_F(notify, ioctl_notify_is_persistent)
 {
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, 0));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 	ASSERT_EQ(0, send1(self));
@@ -159,7 +140,7 @@ TEST_F(notify, ioctl_notify_is_persistent)
 
 TEST_F(notify, ioctl_notify_oneshot)
 {
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 	ASSERT_EQ(1, recv1(self));
@@ -167,24 +148,24 @@ TEST_F(notify, ioctl_notify_oneshot)
 	EXPECT_FALSE(pending(SIGUSR1));
 	/* Disarmed: anyone may arm it again. */
 	ASSERT_EQ(1, recv1(self));
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, KIPC_NOTIFY_ONESHOT));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_EQ(0, take(SIGUSR1, NULL));
 }
 
 TEST_F(notify, signo_zero_disarms)
 {
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, 0, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, 0));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, 0, 0));
 	ASSERT_EQ(0, send1(self));
 	EXPECT_FALSE(pending(SIGUSR1));
 }
 
 TEST_F(notify, bad_signal_number)
 {
-	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, _NSIG + 1, 0));
-	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, -1, 0));
-	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->rx, SIGUSR1, 1U << 31));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->q.rx, _NSIG + 1, 0));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->q.rx, -1, 0));
+	EXPECT_EQ(-EINVAL, sys_kipc_notify(self->q.rx, SIGUSR1, 1U << 31));
 }
 
 TEST_F(notify, signal_goes_to_the_registering_process)
@@ -198,7 +179,7 @@ TEST_F(notify, signal_goes_to_the_registering_process)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* Signals stay blocked in the child (inherited mask). */
-		KT_CHILD_CHECK(sys_kipc_notify(self->rx, SIGUSR1, 0) == 0);
+		KT_CHILD_CHECK(sys_kipc_notify(self->q.rx, SIGUSR1, 0) == 0);
 		KT_CHILD_CHECK(write(sync[1], "a", 1) == 1);
 		KT_CHILD_CHECK(take(SIGUSR1, NULL) == 0);
 		_exit(0);
@@ -231,19 +212,19 @@ TEST_F(notify, one_registration_per_queue)
 {
 	if (!variant->mailbox)
 		SKIP(return, "a second process needs its own fd for the queue: mailbox only");
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
-	EXPECT_EQ(EBUSY, arm_elsewhere(self->mb));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, 0));
+	EXPECT_EQ(EBUSY, arm_elsewhere(self->q.mb));
 	/* Re-arming by the holder is fine. */
-	EXPECT_EQ(0, sys_kipc_notify(self->rx, SIGUSR2, 0));
+	EXPECT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR2, 0));
 	/* Disarmed: free. The other process's registration ends with its fd. */
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, 0, 0));
-	EXPECT_EQ(0, arm_elsewhere(self->mb));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, 0, 0));
+	EXPECT_EQ(0, arm_elsewhere(self->q.mb));
 	/* Armed again, then the fd is closed: free again. */
-	ASSERT_EQ(0, sys_kipc_notify(self->rx, SIGUSR1, 0));
-	close(self->rx);
-	self->rx = sys_kipc_mbox_open_id(self->rx_ep, self->mb);
-	ASSERT_GE(self->rx, 0);
-	EXPECT_EQ(0, arm_elsewhere(self->mb));
+	ASSERT_EQ(0, sys_kipc_notify(self->q.rx, SIGUSR1, 0));
+	close(self->q.rx);
+	self->q.rx = sys_kipc_mbox_open_id(self->q.rx_ep, self->q.mb);
+	ASSERT_GE(self->q.rx, 0);
+	EXPECT_EQ(0, arm_elsewhere(self->q.mb));
 }
 
 static void on_notify(int sig)

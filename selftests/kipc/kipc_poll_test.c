@@ -24,9 +24,7 @@ static short poll_now(int fd)
 }
 
 FIXTURE(pollq) {
-	int rx_ep, tx_ep;
-	int rx, tx;
-	uint64_t dest;
+	struct kt_qpair q;
 };
 
 FIXTURE_VARIANT(pollq) {
@@ -43,67 +41,45 @@ FIXTURE_VARIANT_ADD(pollq, mailbox) {
 
 FIXTURE_SETUP(pollq)
 {
-	uint64_t id;
-
-	self->rx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->tx_ep, 0);
-	if (variant->mailbox) {
-		self->rx = kt_mbox(self->rx_ep, NULL, 2, 0600, &id);
-		ASSERT_GE(self->rx, 0);
-		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
-		ASSERT_GE(self->tx, 0);
-		self->dest = 0;
-	} else {
-		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 2, 0, 0));
-		self->rx = self->rx_ep;
-		self->tx = self->tx_ep;
-		self->dest = kt_ep_id(self->rx_ep);
-	}
+	ASSERT_EQ(0, kt_qpair_open(&self->q, variant->mailbox, 2, 0600));
 }
 
 FIXTURE_TEARDOWN(pollq)
 {
-	if (self->rx != self->rx_ep)
-		close(self->rx);
-	if (self->tx != self->tx_ep)
-		close(self->tx);
-	close(self->rx_ep);
-	close(self->tx_ep);
+	kt_qpair_close(&self->q);
 }
 
 TEST_F(pollq, pollin_follows_the_queue)
 {
 	char buf[8];
 
-	EXPECT_FALSE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
-	EXPECT_TRUE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	EXPECT_TRUE(poll_now(self->rx) & POLLIN);
-	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
-	EXPECT_FALSE(poll_now(self->rx) & POLLIN);
-	EXPECT_FALSE(poll_now(self->rx) & (POLLHUP | POLLERR));
+	EXPECT_FALSE(poll_now(self->q.rx) & POLLIN);
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_TRUE(poll_now(self->q.rx) & POLLIN);
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_TRUE(poll_now(self->q.rx) & POLLIN);
+	ASSERT_EQ(1, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_FALSE(poll_now(self->q.rx) & POLLIN);
+	EXPECT_FALSE(poll_now(self->q.rx) & (POLLHUP | POLLERR));
 }
 
 TEST_F(pollq, pollout)
 {
 	/* Fill the receiving queue (capacity 2). */
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
-	ASSERT_EQ(-EAGAIN, sys_kipc_send(self->tx, self->dest, "c", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "a", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "b", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(-EAGAIN, sys_kipc_send(self->q.tx, self->q.dest, "c", 1, 0, KIPC_NONBLOCK, NULL));
 	if (variant->mailbox) {
 		/* A full mailbox has no room: no POLLOUT on any of its fds. */
-		EXPECT_FALSE(poll_now(self->tx) & POLLOUT);
-		EXPECT_FALSE(poll_now(self->rx) & POLLOUT);
-		ASSERT_EQ(1, sys_kipc_recv(self->rx, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
-		EXPECT_TRUE(poll_now(self->tx) & POLLOUT);
+		EXPECT_FALSE(poll_now(self->q.tx) & POLLOUT);
+		EXPECT_FALSE(poll_now(self->q.rx) & POLLOUT);
+		ASSERT_EQ(1, sys_kipc_recv(self->q.rx, (char[4]){ 0 }, 4, NULL, KIPC_NONBLOCK, NULL));
+		EXPECT_TRUE(poll_now(self->q.tx) & POLLOUT);
 	} else {
 		/* Endpoint fds always report POLLOUT, even toward a full inbox. */
-		EXPECT_TRUE(poll_now(self->tx) & POLLOUT);
-		EXPECT_TRUE(poll_now(self->rx) & POLLOUT);
+		EXPECT_TRUE(poll_now(self->q.tx) & POLLOUT);
+		EXPECT_TRUE(poll_now(self->q.rx) & POLLOUT);
 	}
 }
 
@@ -115,14 +91,14 @@ TEST_F(pollq, epoll_wakes_on_arrival)
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(efd, 0);
-	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->rx, &ev));
+	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->q.rx, &ev));
 	EXPECT_EQ(0, epoll_wait(efd, &out, 1, 0));
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		kt_sleep_ms(100);
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "w", 1, 0, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "w", 1, 0, 0, NULL));
 	}
 	ASSERT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	EXPECT_TRUE(out.events & EPOLLIN);
@@ -138,15 +114,15 @@ TEST_F(pollq, edge_triggered_epoll)
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_GE(efd, 0);
-	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->rx, &ev));
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "1", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, epoll_ctl(efd, EPOLL_CTL_ADD, self->q.rx, &ev));
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "1", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
 	/* Reported once... */
 	EXPECT_EQ(0, epoll_wait(efd, &out, 1, 0));
 	/* ...and again for the next arrival. */
-	ASSERT_EQ(0, sys_kipc_send(self->tx, self->dest, "2", 1, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "2", 1, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(1, epoll_wait(efd, &out, 1, KT_WAIT_MS));
-	ASSERT_EQ(1, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	close(efd);
 }
 
@@ -159,9 +135,9 @@ TEST_F(pollq, blocked_poll_wakes_on_arrival)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		kt_sleep_ms(100);
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "p", 1, 0, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "p", 1, 0, 0, NULL));
 	}
-	pfd.fd = self->rx;
+	pfd.fd = self->q.rx;
 	ASSERT_EQ(1, poll(&pfd, 1, KT_WAIT_MS));
 	EXPECT_TRUE(pfd.revents & POLLIN);
 	EXPECT_EQ(0, kt_wait_exit(pid));

@@ -10,9 +10,7 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(rdv) {
-	int rx_ep, tx_ep;
-	int rx, tx;
-	uint64_t dest;
+	struct kt_qpair q;
 };
 
 FIXTURE_VARIANT(rdv) {
@@ -29,34 +27,12 @@ FIXTURE_VARIANT_ADD(rdv, mailbox) {
 
 FIXTURE_SETUP(rdv)
 {
-	uint64_t id;
-
-	self->rx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->rx_ep, 0);
-	self->tx_ep = sys_kipc_open(0);
-	ASSERT_GE(self->tx_ep, 0);
-	if (variant->mailbox) {
-		self->rx = kt_mbox(self->rx_ep, NULL, 0, 0600, &id);
-		ASSERT_GE(self->rx, 0);
-		self->tx = sys_kipc_mbox_open_id(self->tx_ep, id);
-		ASSERT_GE(self->tx, 0);
-		self->dest = 0;
-	} else {
-		ASSERT_EQ(0, sys_kipc_ep_set_limits(self->rx_ep, 0, 0, 0));
-		self->rx = self->rx_ep;
-		self->tx = self->tx_ep;
-		self->dest = kt_ep_id(self->rx_ep);
-	}
+	ASSERT_EQ(0, kt_qpair_open(&self->q, variant->mailbox, 0, 0600));
 }
 
 FIXTURE_TEARDOWN(rdv)
 {
-	if (self->rx != self->rx_ep)
-		close(self->rx);
-	if (self->tx != self->tx_ep)
-		close(self->tx);
-	close(self->rx_ep);
-	close(self->tx_ep);
+	kt_qpair_close(&self->q);
 }
 
 static volatile sig_atomic_t got_signal;
@@ -70,7 +46,7 @@ TEST_F(rdv, reports_zero_capacity)
 {
 	struct kipc_info info;
 
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(0, info.max_msgs);
 }
 
@@ -78,9 +54,9 @@ TEST_F(rdv, nonblocking_send_without_receiver)
 {
 	char buf[8];
 
-	EXPECT_EQ(-EAGAIN, sys_kipc_send(self->tx, self->dest, "x", 1, 0, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_send(self->q.tx, self->q.dest, "x", 1, 0, KIPC_NONBLOCK, NULL));
 	/* Nothing was left behind. */
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, send_completes_when_taken)
@@ -93,26 +69,26 @@ TEST_F(rdv, send_completes_when_taken)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "meet", 4, 3, 0, NULL));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "meet", 4, 3, 0, NULL));
 
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
 	/* While its sender waits, the message is queued and visible. */
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(1, info.depth);
 	EXPECT_EQ(4, info.bytes);
 	EXPECT_EQ(1, info.nr_senders);
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_RECV_PEEK | KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), &hdr, KIPC_RECV_PEEK | KIPC_NONBLOCK, NULL));
 	/* Peeking is not taking: the sender still waits. */
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(1, info.nr_senders);
 
-	ASSERT_EQ(4, sys_kipc_recv(self->rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(4, sys_kipc_recv(self->q.rx, buf, sizeof(buf), &hdr, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "meet", 4));
 	EXPECT_TRUE(hdr.flags & KIPC_MSG_SYNC);
 	EXPECT_EQ(3, hdr.priority);
 	EXPECT_EQ(pid, hdr.sender_pid);
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
 }
@@ -126,12 +102,12 @@ TEST_F(rdv, nonblocking_send_to_a_waiting_receiver)
 	if (pid == 0) {
 		char buf[8];
 
-		KT_CHILD_CHECK(sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, 0, NULL) == 2);
+		KT_CHILD_CHECK(sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, 0, NULL) == 2);
 		KT_CHILD_CHECK(memcmp(buf, "hi", 2) == 0);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 0, 1));
-	EXPECT_EQ(0, sys_kipc_send(self->tx, self->dest, "hi", 2, 0, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 0, 1));
+	EXPECT_EQ(0, sys_kipc_send(self->q.tx, self->q.dest, "hi", 2, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_exit(pid));
 }
 
@@ -143,12 +119,12 @@ TEST_F(rdv, timed_out_send_is_withdrawn)
 	int64_t t0;
 
 	t0 = kt_now_ns();
-	EXPECT_EQ(-ETIMEDOUT, sys_kipc_send(self->tx, self->dest, "gone", 4, 0, 0, &ts));
+	EXPECT_EQ(-ETIMEDOUT, sys_kipc_send(self->q.tx, self->q.dest, "gone", 4, 0, 0, &ts));
 	EXPECT_GE(kt_now_ns() - t0, 190 * 1000000LL);
-	ASSERT_EQ(0, sys_kipc_stat(self->rx, 0, &info));
+	ASSERT_EQ(0, sys_kipc_stat(self->q.rx, 0, &info));
 	EXPECT_EQ(0, info.depth);
 	EXPECT_EQ(0, info.nr_senders);
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, interrupted_send_is_withdrawn)
@@ -160,13 +136,13 @@ TEST_F(rdv, interrupted_send_is_withdrawn)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		KT_CHILD_CHECK(kt_sigaction(SIGUSR1, on_signal, false) == 0);
-		KT_CHILD_CHECK(sys_kipc_send(self->tx, self->dest, "intr", 4, 0, 0, NULL) == -EINTR);
+		KT_CHILD_CHECK(sys_kipc_send(self->q.tx, self->q.dest, "intr", 4, 0, 0, NULL) == -EINTR);
 		_exit(0);
 	}
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->q.rx, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 }
 
 TEST_F(rdv, priority_order_among_waiting_senders)
@@ -177,18 +153,18 @@ TEST_F(rdv, priority_order_among_waiting_senders)
 	low = fork();
 	ASSERT_GE(low, 0);
 	if (low == 0)
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "l", 1, 1, 0, NULL));
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 1, 0));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "l", 1, 1, 0, NULL));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 1, 0));
 	high = fork();
 	ASSERT_GE(high, 0);
 	if (high == 0)
-		kt_child_exit(sys_kipc_send(self->tx, self->dest, "h", 1, 20, 0, NULL));
-	ASSERT_EQ(0, kt_wait_blocked(self->rx, 0, 2, 0));
+		kt_child_exit(sys_kipc_send(self->q.tx, self->q.dest, "h", 1, 20, 0, NULL));
+	ASSERT_EQ(0, kt_wait_blocked(self->q.rx, 0, 2, 0));
 
-	ASSERT_EQ(1, sys_kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->q.rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ('h', c);
 	EXPECT_EQ(0, kt_wait_exit(high));
-	ASSERT_EQ(1, sys_kipc_recv(self->rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
+	ASSERT_EQ(1, sys_kipc_recv(self->q.rx, &c, 1, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ('l', c);
 	EXPECT_EQ(0, kt_wait_exit(low));
 }

@@ -146,6 +146,64 @@ static inline int kt_mbox(int ep, const char *name, unsigned int max_msgs,
 }
 
 /*
+ * Two endpoints and the queue a test sends through between them: the
+ * receiving endpoint's inbox (direct), or a mailbox the receiving endpoint
+ * owns and the sending one opened.
+ */
+struct kt_qpair {
+	int rx_ep, tx_ep;	/* receiving and sending endpoints */
+	int rx, tx;		/* the fds to receive from and send on */
+	uint64_t dest;		/* destination for sys_kipc_send() on tx */
+	uint64_t mb;		/* the mailbox's id; 0 when direct */
+};
+
+static inline void kt_qpair_close(struct kt_qpair *p)
+{
+	if (p->rx >= 0 && p->rx != p->rx_ep)
+		close(p->rx);
+	if (p->tx >= 0 && p->tx != p->tx_ep)
+		close(p->tx);
+	if (p->rx_ep >= 0)
+		close(p->rx_ep);
+	if (p->tx_ep >= 0)
+		close(p->tx_ep);
+	p->rx = p->tx = p->rx_ep = p->tx_ep = -1;
+}
+
+/*
+ * Open @p: a mailbox of capacity @cap and mode @mode (@mailbox), or the
+ * inbox, of capacity @cap unless @cap is negative (the default). 0, or
+ * -errno with nothing left open.
+ */
+static inline int kt_qpair_open(struct kt_qpair *p, bool mailbox, int cap,
+				unsigned int mode)
+{
+	int ret;
+
+	*p = (struct kt_qpair) { .rx = -1, .tx = -1 };
+	p->rx_ep = sys_kipc_open(0);
+	p->tx_ep = p->rx_ep < 0 ? -1 : sys_kipc_open(0);
+	ret = p->tx_ep < 0 ? (p->rx_ep < 0 ? p->rx_ep : p->tx_ep) : 0;
+	if (!ret && mailbox) {
+		ret = p->rx = kt_mbox(p->rx_ep, NULL, cap < 0 ? 0 : cap, mode,
+				      &p->mb);
+		if (ret >= 0)
+			ret = p->tx = sys_kipc_mbox_open_id(p->tx_ep, p->mb);
+	} else if (!ret) {
+		if (cap >= 0)
+			ret = sys_kipc_ep_set_limits(p->rx_ep, cap, 0, 0);
+		p->rx = p->rx_ep;
+		p->tx = p->tx_ep;
+		p->dest = kt_ep_id(p->rx_ep);
+	}
+	if (ret < 0) {
+		kt_qpair_close(p);
+		return ret;
+	}
+	return 0;
+}
+
+/*
  * Poll the queue or ring @id (0: the fd's own) with sys_kipc_stat() until
  * @done says so, or fail with -ETIMEDOUT after KT_WAIT_MS. This is how a
  * test knows another process is really blocked before it acts, without
