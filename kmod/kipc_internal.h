@@ -404,6 +404,9 @@ struct kipc_msg {
 int kipc_msg_cache_init(void);
 void kipc_msg_cache_exit(void);
 size_t kipc_msg_footprint(u32 len);
+struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
+				const struct kipc_charge *charge,
+				const void __user *buf, u32 len, u32 prio);
 struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 			      u32 len, u32 prio);
 void kipc_msg_free(struct kipc_msg *msg);

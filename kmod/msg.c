@@ -103,6 +103,52 @@ static void kipc_msg_release(struct kipc_msg *msg, u32 len)
 }
 
 /**
+ * kipc_msg_build() - allocate a message whose footprint is charged already
+ * @ep:		sending endpoint: the message is stamped with its id
+ * @charge:	the accounts kipc_msg_footprint(@len) was charged to
+ *		(kipc_ep_charge_msg()); the message takes it over on success
+ * @buf:	user payload
+ * @len:	payload length, at most kipc_msg_size_cap()
+ * @prio:	priority, already checked to be <= KIPC_PRIO_MAX
+ *
+ * Stamps the current task's credentials. On failure the charge is still
+ * the caller's to undo.
+ *
+ * Return: the message, or ERR_PTR(-ENOMEM, -EFAULT).
+ */
+struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
+				const struct kipc_charge *charge,
+				const void __user *buf, u32 len, u32 prio)
+{
+	size_t size = struct_size((struct kipc_msg *)NULL, data, len);
+	struct kipc_msg *msg;
+
+	/* kvmalloc() costs more even when it ends in kmalloc(). */
+	if (len <= KIPC_MSG_SMALL)
+		msg = kmem_cache_alloc(kipc_msg_cache, KIPC_GFP_HELD);
+	else if (size <= KMALLOC_MAX_CACHE_SIZE)
+		msg = kmalloc(size, KIPC_GFP_HELD);
+	else
+		msg = kvmalloc(size, KIPC_GFP_HELD);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	memset(msg, 0, sizeof(*msg));
+	if (len && copy_from_user(msg->data, buf, len)) {
+		kipc_msg_release(msg, len);
+		return ERR_PTR(-EFAULT);
+	}
+	INIT_LIST_HEAD(&msg->node);
+	msg->charge = *charge;
+	msg->sender_id = ep->obj.id;
+	msg->pid = get_pid(task_tgid(current));
+	msg->uid = current_euid();
+	msg->gid = current_egid();
+	msg->prio = prio;
+	msg->len = len;
+	return msg;
+}
+
+/**
  * kipc_msg_new() - allocate a message and copy its payload from user space
  * @ep:		sending endpoint: the message is stamped with its id
  * @buf:	user payload
@@ -119,7 +165,6 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 {
 	struct kipc_charge charge;
 	struct kipc_msg *msg;
-	size_t size;
 	int ret;
 
 	if (len > kipc_msg_size_cap())
@@ -127,36 +172,10 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
 	if (ret)
 		return ERR_PTR(ret);
-	size = struct_size(msg, data, len);
-	/* kvmalloc() costs more even when it ends in kmalloc(). */
-	if (len <= KIPC_MSG_SMALL)
-		msg = kmem_cache_alloc(kipc_msg_cache, KIPC_GFP_HELD);
-	else if (size <= KMALLOC_MAX_CACHE_SIZE)
-		msg = kmalloc(size, KIPC_GFP_HELD);
-	else
-		msg = kvmalloc(size, KIPC_GFP_HELD);
-	ret = -ENOMEM;
-	if (!msg)
-		goto uncharge;
-	memset(msg, 0, sizeof(*msg));
-	if (len && copy_from_user(msg->data, buf, len)) {
-		kipc_msg_release(msg, len);
-		ret = -EFAULT;
-		goto uncharge;
-	}
-	INIT_LIST_HEAD(&msg->node);
-	msg->charge = charge;
-	msg->sender_id = ep->obj.id;
-	msg->pid = get_pid(task_tgid(current));
-	msg->uid = current_euid();
-	msg->gid = current_egid();
-	msg->prio = prio;
-	msg->len = len;
+	msg = kipc_msg_build(ep, &charge, buf, len, prio);
+	if (IS_ERR(msg))
+		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
 	return msg;
-
-uncharge:
-	kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
-	return ERR_PTR(ret);
 }
 
 /**

@@ -481,16 +481,26 @@ static void __user *kipc_mmsg_ptr(u64 base, u32 i, u32 stride)
 	return u64_to_user_ptr(base + (u64)i * stride);
 }
 
-/* Build up to KIPC_XFER_CHUNK messages from entries @i...; see *@err. */
-static u32 kipc_xfer_build(struct kipc_ctx *ctx, const struct kipc_xfer *x,
-			   u32 i, struct kipc_msg **msgs, int *err)
-{
-	u32 n = min_t(u32, x->send_count - i, KIPC_XFER_CHUNK), built;
-	struct kipc_mmsg e;
+/* What a send entry asks for, read before anything is built. */
+struct kipc_xfer_ent {
+	u64 buf;
+	u32 len;
+	u32 prio;
+};
 
-	*err = 0;
-	for (built = 0; built < n; built++) {
-		if (copy_from_user(&e, kipc_mmsg_ptr(x->send_msgs, i + built,
+/*
+ * Read up to @n send entries from @i on; returns how many are good, with
+ * *@err the reason the next one is not. @bytes is what they take.
+ */
+static u32 kipc_xfer_read(const struct kipc_xfer *x, u32 i, u32 n,
+			  struct kipc_xfer_ent *ents, size_t *bytes, int *err)
+{
+	struct kipc_mmsg e;
+	u32 k;
+
+	*bytes = 0;
+	for (k = 0; k < n; k++) {
+		if (copy_from_user(&e, kipc_mmsg_ptr(x->send_msgs, i + k,
 						     x->entry_size),
 				   KIPC_MMSG_IN_SIZE)) {
 			*err = -EFAULT;
@@ -500,13 +510,56 @@ static u32 kipc_xfer_build(struct kipc_ctx *ctx, const struct kipc_xfer *x,
 			*err = -EINVAL;
 			break;
 		}
-		msgs[built] = kipc_msg_new(ctx->ep, u64_to_user_ptr(e.buf),
-					   e.len, e.priority);
+		if (e.len > kipc_msg_size_cap()) {
+			*err = -EMSGSIZE;
+			break;
+		}
+		ents[k] = (struct kipc_xfer_ent) {
+			.buf = e.buf, .len = e.len, .prio = e.priority,
+		};
+		*bytes += kipc_msg_footprint(e.len);
+	}
+	return k;
+}
+
+/*
+ * Build up to KIPC_XFER_CHUNK messages from entries @i...; see *@err.
+ * The chunk is charged at once; if it does not fit the quota, one message
+ * at a time, so that those that fit still go.
+ */
+static u32 kipc_xfer_build(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			   u32 i, struct kipc_msg **msgs, int *err)
+{
+	struct kipc_xfer_ent ents[KIPC_XFER_CHUNK];
+	u32 n = min_t(u32, x->send_count - i, KIPC_XFER_CHUNK), built;
+	struct kipc_charge charge;
+	size_t bytes;
+	int ret;
+
+	*err = 0;
+	n = kipc_xfer_read(x, i, n, ents, &bytes, err);
+	ret = n ? kipc_ep_charge_msg(ctx->ep, &charge, bytes) : -EDQUOT;
+	for (built = 0; built < n; built++) {
+		if (ret)
+			msgs[built] = kipc_msg_new(ctx->ep,
+						   u64_to_user_ptr(ents[built].buf),
+						   ents[built].len,
+						   ents[built].prio);
+		else
+			msgs[built] = kipc_msg_build(ctx->ep, &charge,
+						     u64_to_user_ptr(ents[built].buf),
+						     ents[built].len,
+						     ents[built].prio);
 		if (IS_ERR(msgs[built])) {
 			*err = PTR_ERR(msgs[built]);
 			break;
 		}
+		if (!ret)
+			bytes -= kipc_msg_footprint(ents[built].len);
 	}
+	/* What was charged for entries not built goes back. */
+	if (!ret && bytes)
+		kipc_msg_uncharge(&charge, bytes);
 	return built;
 }
 

@@ -462,6 +462,54 @@ TEST_F(quota, empty_messages_are_charged)
 	EXPECT_LE(*n, (int)(TINY_QUOTA / 32));
 }
 
+/*
+ * Fill the quota with one-byte messages, take five back, then send a
+ * batch of 16: the five that fit go (a partial batch, as a short write),
+ * and sending the rest fails with -EDQUOT. A batch is charged as a whole
+ * when it fits, one message at a time when it does not.
+ */
+static void nobody_batches_at_the_quota(void *arg)
+{
+	struct kipc_mmsg m[16] = { 0 };
+	struct shared *sh = arg;
+	struct kipc_xfer x = {
+		.size = sizeof(x), .flags = KIPC_NONBLOCK, .send_msgs = kt_ptr(m),
+		.send_count = 16, .entry_size = sizeof(m[0]),
+	};
+	char c = 'a', buf[4];
+	int ep, mfd, ret, i;
+
+	kt_child_become_nobody();
+	ep = sys_kipc_open(0);
+	KT_CHILD_CHECK(ep >= 0);
+	mfd = kt_mbox(ep, NULL, KIPC_QUEUE_MSGS_MAX, 0600, NULL);
+	KT_CHILD_CHECK(mfd >= 0);
+	while (!(ret = sys_kipc_send(mfd, 0, &c, 1, 0, KIPC_NONBLOCK, NULL)))
+		sh->ret[1]++;
+	KT_CHILD_CHECK(ret == -EDQUOT);
+	for (i = 0; i < 5; i++)
+		KT_CHILD_CHECK(sys_kipc_recv(mfd, buf, sizeof(buf), NULL,
+					     KIPC_NONBLOCK, NULL) == 1);
+	for (i = 0; i < 16; i++) {
+		m[i].buf = kt_ptr(&c);
+		m[i].len = 1;
+	}
+	sh->ret[0] = sys_kipc_ioctl(mfd, KIPC_IOC_XFER, &x);
+	sh->ret[2] = x.sent;
+	x.send_count = 16 - x.sent;
+	sh->ret[3] = sys_kipc_ioctl(mfd, KIPC_IOC_XFER, &x);
+}
+
+TEST_F(quota, batch_at_the_quota_sends_what_fits)
+{
+	ASSERT_EQ(0, kt_param_set("user_bytes_max", TINY_QUOTA));
+	ASSERT_EQ(0, in_child(nobody_batches_at_the_quota, self->sh));
+	EXPECT_EQ(0, self->sh->ret[0]);
+	EXPECT_EQ(5, self->sh->ret[2])
+		TH_LOG("%d messages filled the quota", self->sh->ret[1]);
+	EXPECT_EQ(-EDQUOT, self->sh->ret[3]);
+}
+
 static void nobody_creates_mailboxes(void *arg)
 {
 	struct shared *sh = arg;
