@@ -7,14 +7,15 @@
  * core_wait milliseconds for room and is then dropped, and counted; so
  * are the messages the NATS client itself drops for a slow consumer.
  *
- * JetStream: the route's stream holds the messages; a pull consumer hands
- * them over in batches of at most `fetch`, with at most max_ack_pending
- * unacknowledged. Delivery waits for room in the mailbox as long as it
- * takes (back-pressure: the stream grows instead), and each message is
- * acknowledged only once it is in the mailbox. What was delivered is kept
- * in the ledger (ledger.c), updated in the same system call as the
- * delivery, so a restarted bridge knows the last message it delivered and
- * skips (and acknowledges) what the stream hands it again up to there.
+ * JetStream: the route's stream holds the messages; a pull consumer
+ * (pull.c) hands them over, at most `fetch` per request, with at most
+ * max_ack_pending unacknowledged. Delivery waits for room in the mailbox
+ * as long as it takes (back-pressure: the stream grows instead), and each
+ * message is acknowledged only once it is in the mailbox. What was
+ * delivered is kept in the ledger (ledger.c), updated in the same system
+ * call as the delivery, so a restarted bridge knows the last message it
+ * delivered and skips (and acknowledges) what the stream hands it again
+ * up to there.
  * The stream is a work queue: acknowledged messages leave it, so its
  * limits (stream_max_msgs) bound what waits, and a full stream refuses
  * the importing bridge, whose mailbox then fills: back-pressure end to end.
@@ -236,12 +237,13 @@ static int resume_point(struct kbr_route *r, struct kbr_ledger *l, bool fresh,
 	return 0;
 }
 
-static natsSubscription *pull_subscribe(struct kbr_route *r,
-					const char *durable)
+/* A new durable pull consumer, and the route's end of it (pull.c). */
+static bool pull_subscribe(struct kbr_route *r, const char *durable,
+			   struct kbr_pull *p)
 {
-	natsSubscription *sub = NULL;
+	jsConsumerInfo *ci = NULL;
+	jsConsumerConfig cc;
 	jsErrCode jerr = 0;
-	jsSubOptions so;
 	natsStatus s;
 
 	/*
@@ -254,47 +256,24 @@ static natsSubscription *pull_subscribe(struct kbr_route *r,
 	if (s != NATS_OK && s != NATS_NOT_FOUND)
 		kbr_debug("%s: delete consumer %s: %s", r->name, durable,
 			  natsStatus_GetText(s));
-	jsSubOptions_Init(&so);
-	so.Stream = r->stream;
-	so.ManualAck = true;
-	so.Config.Durable = durable;
-	so.Config.AckPolicy = js_AckExplicit;
-	so.Config.MaxAckPending = r->max_ack_pending;
-	so.Config.FilterSubject = r->subject;
-	so.Config.DeliverPolicy = js_DeliverAll;
-	s = js_PullSubscribe(&sub, kbr.js, r->subject, durable, NULL, &so, &jerr);
+	jsConsumerConfig_Init(&cc);
+	cc.Durable = durable;
+	cc.AckPolicy = js_AckExplicit;
+	cc.MaxAckPending = r->max_ack_pending;
+	cc.FilterSubject = r->subject;
+	cc.DeliverPolicy = js_DeliverAll;
+	s = js_AddConsumer(&ci, kbr.js, r->stream, &cc, NULL, &jerr);
+	jsConsumerInfo_Destroy(ci);
 	if (s != NATS_OK) {
 		kbr_set_state(r, "waiting: consumer %s: %s (%d)", durable,
 			      natsStatus_GetText(s), (int)jerr);
-		return NULL;
+		return false;
 	}
-	return sub;
-}
-
-/*
- * What the stream has, up to @n messages, without waiting; if nothing,
- * wait up to KBR_POLL_MS for one. A plain Fetch of @n waits for all @n or
- * its timeout, which stalls a stream fed slower than the batch fills.
- */
-static natsStatus fetch(natsSubscription *sub, unsigned int n,
-			natsMsgList *list)
-{
-	jsFetchRequest fr;
-	natsStatus s;
-
-	jsFetchRequest_Init(&fr);
-	fr.Batch = n;
-	fr.NoWait = true;
-	fr.Expires = (int64_t)KBR_POLL_MS * 1000000;
-	s = natsSubscription_FetchRequest(list, sub, &fr);
-	if (s == NATS_OK && list->Count > 0)
-		return s;
-	if (s == NATS_OK)
-		natsMsgList_Destroy(list);
-	jsFetchRequest_Init(&fr);
-	fr.Batch = 1;
-	fr.Expires = (int64_t)KBR_POLL_MS * 1000000;
-	return natsSubscription_FetchRequest(list, sub, &fr);
+	if (kbr_pull_open(p, r->stream, durable, r->fetch) < 0) {
+		kbr_set_state(r, "waiting: consumer %s: no subscription", durable);
+		return false;
+	}
+	return true;
 }
 
 /* Deliver one stream message; false only when stopping before it went. */
@@ -359,16 +338,16 @@ static bool deliver_js(struct kbr_route *r, struct local *lc,
 
 static void export_js(struct kbr_route *r, struct local *lc)
 {
-	char durable[2 * KBR_HOST_MAX + 16];
-	natsSubscription *sub = NULL;
+	char durable[2 * KBR_HOST_MAX + 16], why[160];
 	jsStreamInfo *si = NULL;
 	jsMsgMetaData *meta;
 	struct kbr_ledger l;
-	natsMsgList list;
+	struct kbr_pull p;
+	bool fresh, pulling = false;
 	uint64_t d, seq;
-	bool fresh;
 	natsStatus s;
-	int ret, i;
+	natsMsg *m;
+	int ret;
 
 	snprintf(durable, sizeof(durable), "kipc-bridge_%s_%s", kbr.cfg->host,
 		 r->name);
@@ -377,7 +356,7 @@ static void export_js(struct kbr_route *r, struct local *lc)
 		kbr_set_state(r, "error: ledger: %s", kipc_strerror(ret));
 		return;
 	}
-	while (!sub && !kbr_stopping) {
+	while (!pulling && !kbr_stopping) {
 		if (!ensure_stream(r, &si))
 			break;
 		ret = resume_point(r, &l, fresh, si, &d);
@@ -387,48 +366,42 @@ static void export_js(struct kbr_route *r, struct local *lc)
 			break;
 		}
 		fresh = false;
-		sub = pull_subscribe(r, durable);
-		if (!sub && !kbr_nap(1000))
+		pulling = pull_subscribe(r, durable, &p);
+		if (!pulling && !kbr_nap(1000))
 			break;
 	}
-	if (sub) {
+	if (pulling) {
 		kbr_set_state(r, "ok");
 		kbr_log("%s: delivering stream %s after sequence %" PRIu64,
 			r->name, r->stream, d);
 	}
-	while (sub && !kbr_stopping) {
-		s = fetch(sub, r->fetch, &list);
-		if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND)
+	while (pulling && !kbr_stopping) {
+		s = kbr_pull_next(&p, &m, why, sizeof(why));
+		if (s == NATS_TIMEOUT)
 			continue;
 		if (s != NATS_OK) {
-			kbr_set_state(r, "waiting: fetch: %s", natsStatus_GetText(s));
+			kbr_set_state(r, "waiting: %s", why);
 			r->n.retried++;
 			kbr_nap(500);
 			continue;
 		}
-		for (i = 0; i < list.Count; i++) {
-			natsMsg *m = list.Msgs[i];
-
-			if (kbr_stopping)
-				break;
-			if (natsMsg_GetMetaData(&meta, m) != NATS_OK)
-				continue;
-			seq = meta->Sequence.Stream;
-			jsMsgMetaData_Destroy(meta);
-			if (seq <= l.seq) {
-				r->n.duplicates++;
-				natsMsg_Ack(m, NULL);
-				continue;
-			}
-			if (!deliver_js(r, lc, &l, m, seq))
-				break;
-			/* Only for the stream's retention: the ledger is the truth. */
-			natsMsg_Ack(m, NULL);
+		if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
+			natsMsg_Destroy(m);
+			continue;
 		}
-		natsMsgList_Destroy(&list);
+		seq = meta->Sequence.Stream;
+		jsMsgMetaData_Destroy(meta);
+		if (seq <= l.seq) {
+			r->n.duplicates++;
+			kbr_pull_ack(m);
+		} else if (deliver_js(r, lc, &l, m, seq)) {
+			/* Only for the stream's retention: the ledger is the truth. */
+			kbr_pull_ack(m);
+		}
+		natsMsg_Destroy(m);
 	}
-	if (sub)
-		natsSubscription_Destroy(sub);
+	if (pulling)
+		kbr_pull_close(&p);
 	kbr_ledger_close(&l);
 }
 

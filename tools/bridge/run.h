@@ -80,6 +80,27 @@ int kbr_ledger_export_deliver(struct kbr_ledger *l, uint64_t dest,
 int kbr_ledger_export_skip(struct kbr_ledger *l, uint64_t seq);
 void kbr_ledger_close(struct kbr_ledger *l);
 
+/* pull.c: an export route's pull consumer, see there. */
+struct kbr_pull {
+	natsSubscription *sub;		/* on the inbox the answers come to */
+	natsInbox *inbox;
+	char next[2 * KBR_HOST_MAX + 64];	/* the consumer's next-message subject */
+	unsigned int batch;		/* messages asked for per request */
+	unsigned int open;		/* of the open request, still to come */
+	int64_t end;			/* nats_Now() when it is given up */
+};
+int kbr_pull_open(struct kbr_pull *p, const char *stream, const char *durable,
+		  unsigned int batch);
+void kbr_pull_close(struct kbr_pull *p);
+/*
+ * The next stream message, asking for more when needed: NATS_OK with *@m;
+ * NATS_TIMEOUT when none came in KBR_POLL_MS; another status with @why.
+ */
+natsStatus kbr_pull_next(struct kbr_pull *p, natsMsg **m, char *why,
+			 size_t whylen);
+/* Acknowledge a stream message received through kbr_pull_next(). */
+void kbr_pull_ack(natsMsg *m);
+
 /* export.c, import.c: one thread per route. */
 void *kbr_export_run(void *route);
 void *kbr_import_run(void *route);
