@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../run.h"
+#include "check.h"
 
 #define MSGS		40
 #define BATCH		16
@@ -34,15 +35,6 @@
 struct kbr_ctx kbr;
 static pid_t server = -1;
 static char dir[] = "/tmp/kipc-bridge-pull.XXXXXX";
-
-static int failures;
-
-#define EXPECT(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
 
 static const char *server_path(void)
 {

@@ -12,15 +12,7 @@
 
 #include "../bridge.h"
 #include "../kipc_bridge_envelope.h"
-
-static int failures;
-
-#define EXPECT(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
+#include "check.h"
 
 /* Parse and finish @text; 0 or -1 with the message in @err. */
 static int parse(struct kbr_config *cfg, const char *text, char *err, size_t len)
