@@ -450,6 +450,36 @@ static void kipc_high_insert(struct kipc_queue *q, struct kipc_msg *msg)
 }
 
 /*
+ * Put numbered @msg in its place, the inverse of kipc_unlink(): by
+ * priority, and by number within a priority (kipc_find_seq() relies on
+ * that order). A new message has the highest number and goes last at
+ * once; one given back after leaving the queue returns to where it was.
+ */
+static void kipc_link(struct kipc_queue *q, struct kipc_msg *msg)
+{
+	struct kipc_msg *at;
+
+	lockdep_assert_held(&q->lock);
+	if (kipc_is_high(msg)) {
+		kipc_high_insert(q, msg);
+	} else {
+		list_for_each_entry_reverse(at, &q->levels[msg->prio], node)
+			if (at->seq < msg->seq)
+				break;
+		list_add(&msg->node, &at->node);
+		__set_bit(msg->prio, &q->nonempty);
+	}
+	q->depth++;
+	q->bytes += msg->len;
+	if (msg->state & KIPC_MSGS_PARKED) {
+		q->parked++;
+	} else {
+		q->used_msgs++;
+		q->used_bytes += msg->len;
+	}
+}
+
+/*
  * Queue @msg and hand it to a taker or wake receivers (through @wk); a
  * first message arms the signals.
  */
@@ -460,23 +490,10 @@ static void kipc_enqueue(struct kipc_queue *q, struct kipc_msg *msg,
 
 	lockdep_assert_held(&q->lock);
 	msg->seq = ++q->seq;
-	if (kipc_is_high(msg)) {
-		kipc_high_insert(q, msg);
-	} else {
-		list_add_tail(&msg->node, &q->levels[msg->prio]);
-		__set_bit(msg->prio, &q->nonempty);
-	}
-	q->depth++;
-	q->bytes += msg->len;
+	kipc_link(q, msg);
 	/* What msgctl(IPC_STAT) reports: two stores under the lock held. */
 	WRITE_ONCE(q->send_pid, pid_nr(msg->pid));
 	WRITE_ONCE(q->send_time, ktime_get_real_seconds());
-	if (msg->state & KIPC_MSGS_PARKED) {
-		q->parked++;
-	} else {
-		q->used_msgs++;
-		q->used_bytes += msg->len;
-	}
 	trace_kipc_enqueue(q->id, msg->sender_id, msg->len, msg->prio, q->depth,
 			   msg->state & KIPC_MSGS_PARKED);
 	if (q->nr_recv_wait)
@@ -514,30 +531,6 @@ static void kipc_unlink(struct kipc_queue *q, struct kipc_msg *msg)
 	msg->state &= ~KIPC_MSGS_DELIVERING;
 }
 
-/*
- * Put a message handed to a receiver back where it was: by its number
- * among those of its priority (kipc_find_seq() relies on that order).
- */
-static void kipc_requeue(struct kipc_queue *q, struct kipc_msg *msg)
-{
-	struct kipc_msg *at;
-
-	lockdep_assert_held(&q->lock);
-	if (kipc_is_high(msg)) {
-		kipc_high_insert(q, msg);
-	} else {
-		list_for_each_entry(at, &q->levels[msg->prio], node)
-			if (at->seq > msg->seq)
-				break;
-		list_add_tail(&msg->node, &at->node);
-		__set_bit(msg->prio, &q->nonempty);
-	}
-	q->depth++;
-	q->bytes += msg->len;
-	q->used_msgs++;
-	q->used_bytes += msg->len;
-}
-
 /* What msgctl(IPC_STAT) reports of the last receive. */
 static void kipc_taken_by(struct kipc_queue *q, struct task_struct *task)
 {
@@ -551,7 +544,8 @@ static void kipc_taken_by(struct kipc_queue *q, struct task_struct *task)
  */
 static bool kipc_msg_plain(const struct kipc_msg *msg)
 {
-	return !(msg->state & KIPC_MSGS_PARKED) && !msg->sync && !msg->txn;
+	/* A synchronous sender's message is a parked one. */
+	return !(msg->state & KIPC_MSGS_PARKED) && !msg->txn;
 }
 
 /* A receiver claims @msg: others skip it until it is taken or released. */
@@ -846,7 +840,7 @@ static void kipc_recv_give_back(struct kipc_recv_op *op,
 	op->msg = NULL;
 	if (op->handed) {
 		op->handed = false;
-		kipc_requeue(op->q, msg);
+		kipc_link(op->q, msg);
 	} else {
 		kipc_unclaim(op->q, msg);
 	}
