@@ -325,11 +325,12 @@ static void kipc_ep_cache(struct kipc_endpoint *ep,
 }
 
 /**
- * kipc_ep_charge() - charge accounts for a message sent through @ep
- * @ep:		the sending endpoint, which caches the last sender's accounts
- * @c:		output: the current task's accounts, with references
+ * kipc_ep_charge() - the accounts a call through @ep is charged to
+ * @ep:		the calling endpoint, which caches the last sender's accounts
+ * @c:		output: the current task's accounts, with references (a
+ *		transaction holds them; messages use kipc_ep_charge_msg())
  *
- * A stream of sends from one task finds the accounts cached, without a
+ * A stream of calls from one task finds the accounts cached, without a
  * lookup or an allocation.
  *
  * Return: 0 or -ENOMEM.

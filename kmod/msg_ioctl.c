@@ -532,33 +532,30 @@ static u32 kipc_xfer_build(struct kipc_ctx *ctx, const struct kipc_xfer *x,
 {
 	struct kipc_xfer_ent ents[KIPC_XFER_CHUNK];
 	u32 n = min_t(u32, x->send_count - i, KIPC_XFER_CHUNK), built;
+	const struct kipc_xfer_ent *e;
 	struct kipc_charge charge;
+	bool charged;
 	size_t bytes;
-	int ret;
 
 	*err = 0;
 	n = kipc_xfer_read(x, i, n, ents, &bytes, err);
-	ret = n ? kipc_ep_charge_msg(ctx->ep, &charge, bytes) : -EDQUOT;
+	charged = n && !kipc_ep_charge_msg(ctx->ep, &charge, bytes);
 	for (built = 0; built < n; built++) {
-		if (ret)
-			msgs[built] = kipc_msg_new(ctx->ep,
-						   u64_to_user_ptr(ents[built].buf),
-						   ents[built].len,
-						   ents[built].prio);
-		else
-			msgs[built] = kipc_msg_build(ctx->ep, &charge,
-						     u64_to_user_ptr(ents[built].buf),
-						     ents[built].len,
-						     ents[built].prio);
+		e = &ents[built];
+		msgs[built] = charged ?
+			kipc_msg_build(ctx->ep, &charge, u64_to_user_ptr(e->buf),
+				       e->len, e->prio) :
+			kipc_msg_new(ctx->ep, u64_to_user_ptr(e->buf), e->len,
+				     e->prio);
 		if (IS_ERR(msgs[built])) {
 			*err = PTR_ERR(msgs[built]);
 			break;
 		}
-		if (!ret)
-			bytes -= kipc_msg_footprint(ents[built].len);
+		if (charged)
+			bytes -= kipc_msg_footprint(e->len);
 	}
 	/* What was charged for entries not built goes back. */
-	if (!ret && bytes)
+	if (charged && bytes)
 		kipc_msg_uncharge(&charge, bytes);
 	return built;
 }

@@ -20,11 +20,11 @@
 #include <linux/uaccess.h>
 #include "kipc_internal.h"
 
+/* No flags, no timeout: only the fd's O_NONBLOCK says whether to wait. */
 static void kipc_rw_deadline(struct file *file, struct kipc_deadline *dl)
 {
-	*dl = (struct kipc_deadline) {
-		.nonblock = file->f_flags & O_NONBLOCK,
-	};
+	kipc_deadline_init(dl, file->f_flags & O_NONBLOCK ? KIPC_NONBLOCK : 0,
+			   NULL);
 }
 
 /**
