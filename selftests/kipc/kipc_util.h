@@ -180,16 +180,16 @@ static inline int kt_qpair_open(struct kt_qpair *p, bool mailbox, int cap,
 {
 	int ret;
 
-	*p = (struct kt_qpair) { .rx = -1, .tx = -1 };
-	p->rx_ep = sys_kipc_open(0);
-	p->tx_ep = p->rx_ep < 0 ? -1 : sys_kipc_open(0);
-	ret = p->tx_ep < 0 ? (p->rx_ep < 0 ? p->rx_ep : p->tx_ep) : 0;
-	if (!ret && mailbox) {
+	*p = (struct kt_qpair) { .rx = -1, .tx = -1, .tx_ep = -1 };
+	ret = p->rx_ep = sys_kipc_open(0);
+	if (ret >= 0)
+		ret = p->tx_ep = sys_kipc_open(0);
+	if (ret >= 0 && mailbox) {
 		ret = p->rx = kt_mbox(p->rx_ep, NULL, cap < 0 ? 0 : cap, mode,
 				      &p->mb);
 		if (ret >= 0)
 			ret = p->tx = sys_kipc_mbox_open_id(p->tx_ep, p->mb);
-	} else if (!ret) {
+	} else if (ret >= 0) {
 		if (cap >= 0)
 			ret = sys_kipc_ep_set_limits(p->rx_ep, cap, 0, 0);
 		p->rx = p->rx_ep;
