@@ -76,7 +76,7 @@ static const struct kipc_ioc kipc_iocs[] = {
 	IOC(KIPC_IOC_USAGE, kipc_ioc_usage, struct kipc_usage,
 	    KIPC_USAGE_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_XFER, kipc_ioc_xfer, struct kipc_xfer,
-	    KIPC_XFER_SIZE_VER0, KIPC_EP_OR_MBOX, false),
+	    KIPC_XFER_SIZE_VER0, KIPC_EP_OR_MBOX, true),
 	IOC(KIPC_IOC_SENDRECV, kipc_ioc_sendrecv, struct kipc_sendrecv,
 	    KIPC_SENDRECV_SIZE_VER0, KIPC_EP_OR_MBOX, false),
 	IOC(KIPC_IOC_REPLY_RECV, kipc_ioc_reply_recv, struct kipc_reply_recv,
@@ -305,23 +305,27 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  * -EIOCBQUEUED and completes later through io_uring_cmd_done(), when a
  * sender hands it a message, its timeout fires, its queue dies, or
  * io_uring cancels it (ring exit, task exit: the IO_URING_F_CANCEL issue
- * below). No thread waits for it. A CALL sends its request without
- * waiting and parks its wait for the reply the same way (uring_call.c).
+ * below). No thread waits for it. An XFER whose first receive finds
+ * nothing parks that receive the same way, after its sends. A CALL sends
+ * its request without waiting and parks its wait for the reply the same
+ * way (uring_call.c).
  * IORING_OP_ASYNC_CANCEL never reaches them: io_uring does not route it
  * to drivers' cancel hooks.
  *
- * Every other command that must wait (SEND, a CALL whose request cannot
- * be queued at once, and on kernels without the hook RECV and every CALL,
- * which then answers -EAGAIN before doing anything) returns -EAGAIN:
- * nothing has happened then (no
- * message sent, dequeued or requested), so io_uring's retry from one of
- * its io-wq workers, without IO_URING_F_NONBLOCK, is the whole operation;
+ * Every other command that must wait returns -EAGAIN with nothing done
+ * (no message sent, dequeued or requested): SEND, an XFER whose first
+ * send must wait, a CALL whose request cannot be queued at once, and on
+ * kernels without the hook a RECV, a receiving XFER and every CALL (the
+ * CALL, and an XFER that sends too, before doing anything). io_uring's
+ * retry from one of its io-wq workers, without IO_URING_F_NONBLOCK, is
+ * then the whole operation;
  * there it sleeps in the ordinary wait code until it completes. A
  * relative timeout counts from the retry. Cancelling a command that io-wq
  * is running (ASYNC_CANCEL, ring close, process exit) interrupts the
  * worker's sleep as a signal would; the command then ends with -ECANCELED
  * and, like an interrupted ioctl, has sent or dequeued nothing (an
- * interrupted CALL is abandoned, not parked). Deleting a mailbox or
+ * interrupted CALL is abandoned, not parked; an XFER's sends stand, as
+ * its counts say). Deleting a mailbox or
  * closing an endpoint wakes the worker with the ioctl's error. The cost is
  * one io-wq worker per blocked command; io_uring bounds these
  * (IORING_REGISTER_IOWQ_MAX_WORKERS).
@@ -337,8 +341,8 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  *		sleep; IO_URING_F_CANCEL: io_uring cancels a parked command
  *
  * Return: the ioctl's result; -EAGAIN (with IO_URING_F_NONBLOCK only) to
- * have io_uring retry from io-wq; -EIOCBQUEUED for a parked RECV, which
- * completes later; -ECANCELED when the command was cancelled while
+ * have io_uring retry from io-wq; -EIOCBQUEUED for a parked RECV, XFER
+ * or CALL, which completes later; -ECANCELED when the command was cancelled while
  * waiting; -ENOTTY for a command io_uring may not issue; -EINVAL for a
  * non-zero reserved field; 0 for a cancellation.
  */

@@ -583,8 +583,9 @@ enum kipc_sel {
  * @ep:		receiving endpoint (requests are attached to it)
  *
  * A parked io_uring receive keeps its own copy of @out and moves every
- * pointer into it (kipc_uring_park_recv()): a field added here that
- * points into @out must be moved there too.
+ * pointer into it (kipc_uring_park_recv(); an XFER's is rebuilt there by
+ * kipc_xfer_rx()): a field added here that points into @out must be
+ * moved there too.
  */
 struct kipc_rx {
 	u64 buf;
@@ -630,16 +631,35 @@ struct kipc_upark_pdu {
 };
 
 /**
- * struct kipc_upark - an io_uring RECV parked on a queue, with no thread
+ * struct kipc_upark_xfer - what a parked io_uring XFER keeps
+ * @x:		kernel copy of the argument
+ * @ux:		the argument in user space, where @sent and the number
+ *		received are written at completion
+ * @ent:	kernel copy of its first receive entry; the hand-off's
+ *		outputs land here and are copied back to the entry
+ * @sent:	what its send phase sent before it parked
+ */
+struct kipc_upark_xfer {
+	struct kipc_xfer x;
+	struct kipc_xfer __user *ux;
+	struct kipc_mmsg_seq ent;
+	u32 sent;
+};
+
+/**
+ * struct kipc_upark - an io_uring RECV, or an XFER's first receive,
+ *	parked on a queue, with no thread
  * @node:	in @q->uparked while parked, under @q->lock; after leaving it,
  *		on a list of records whose completion is to be scheduled
  * @q:		the queue; the request's file reference keeps it alive
  * @ioucmd:	the command; its pdu (struct kipc_upark_pdu) holds the state
  * @msg:	the message claimed for it (state HANDOFF), under @q->lock
  * @err:	state DEAD: what the dying queue completes it with
- * @karg:	kernel copy of the RECV argument; the outputs are filled in
- *		and copied back at completion
- * @rx:		what it asked for, pointing into @karg
+ * @karg:	RECV: kernel copy of the argument; the outputs are filled
+ *		in and copied back at completion
+ * @xfer:	XFER: what it keeps (@is_xfer)
+ * @is_xfer:	an XFER, completed by kipc_xfer_parked_done()
+ * @rx:		what it asked for, pointing into @karg or @xfer.ent
  * @timed:	@timer runs until @expires (CLOCK_MONOTONIC)
  * @expires:	the deadline
  * @timer:	moves PARKED to TIMEDOUT; hard irq context, so it only
@@ -656,7 +676,11 @@ struct kipc_upark {
 	struct io_uring_cmd *ioucmd;
 	struct kipc_msg *msg;
 	int err;
-	struct kipc_recv karg;
+	union {
+		struct kipc_recv karg;
+		struct kipc_upark_xfer xfer;
+	};
+	bool is_xfer;
 	struct kipc_rx rx;
 	bool timed;
 	ktime_t expires;
@@ -855,6 +879,9 @@ int kipc_ioc_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_call(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_reply(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_xfer(struct kipc_ctx *ctx, void *karg);
+int kipc_xfer_rx(const struct kipc_xfer *x, u32 i, struct kipc_endpoint *ep,
+		 struct kipc_mmsg_seq *e, struct kipc_rx *rx);
+int kipc_xfer_parked_done(struct kipc_upark *rec, int ret, bool dead);
 int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *karg);
 int kipc_ioc_notify(struct kipc_ctx *ctx, void *karg);
@@ -901,6 +928,8 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 			 const struct kipc_recv *karg,
 			 const struct kipc_rx *rx,
 			 const struct kipc_deadline *dl);
+int kipc_uring_park_xfer(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			 u32 sent, const struct kipc_deadline *dl);
 struct kipc_upark_pdu *kipc_upark_pdu(struct io_uring_cmd *ioucmd);
 bool kipc_uwait_take(struct io_uring_cmd *ioucmd, enum kipc_upark_state to);
 bool kipc_upark_take(struct kipc_upark *rec, enum kipc_upark_state to);

@@ -590,49 +590,100 @@ static int kipc_xfer_send(struct kipc_ctx *ctx, const struct kipc_xfer *x,
 	return ret;
 }
 
-static int kipc_xfer_recv(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+/**
+ * kipc_xfer_rx() - read a receive entry of an XFER and describe it
+ * @x:		the XFER, checked
+ * @i:		the entry, below @x->recv_count
+ * @ep:		the receiving endpoint
+ * @e:		out: the entry's kernel copy, where the receive's outputs land
+ * @rx:		out: the receive, pointing into @e; its delivery writes @e
+ *		back to the entry
+ *
+ * Return: 0 or -EFAULT.
+ */
+int kipc_xfer_rx(const struct kipc_xfer *x, u32 i, struct kipc_endpoint *ep,
+		 struct kipc_mmsg_seq *e, struct kipc_rx *rx)
+{
+	void __user *ue = kipc_mmsg_ptr(x->recv_msgs, i, x->entry_size);
+	bool by_seq = x->flags & KIPC_RECV_SEQ;
+
+	memset(e, 0, sizeof(*e));
+	if (copy_from_user(&e->m, ue, KIPC_MMSG_IN_SIZE) ||
+	    (by_seq && get_user(e->seq, (u64 __user *)(ue +
+				offsetof(struct kipc_mmsg_seq, seq)))))
+		return -EFAULT;
+	e->m.len = 0;
+	*rx = (struct kipc_rx) {
+		.buf = e->m.buf,
+		.buf_len = e->m.buf_len,
+		.hdr = &e->m.hdr,
+		.len = &e->m.len,
+		.out = e,
+		.uout = ue,
+		/* Entries of the caller's size, up to what the kernel knows. */
+		.out_size = min_t(size_t, x->entry_size, sizeof(*e)),
+		.seq_out = &e->seq,
+		.from = x->from,
+		.seq = e->seq,
+		.by_seq = by_seq,
+		.ep = ep,
+	};
+	return 0;
+}
+
+/*
+ * Receive into entries @i... of @x from @q: the first as @dl allows, the
+ * others only while messages are queued. *@got: the entry after the last
+ * one filled.
+ */
+static int kipc_xfer_recv(struct kipc_queue *q, struct kipc_endpoint *ep,
+			  const struct kipc_xfer *x, u32 i,
 			  const struct kipc_deadline *dl, u32 *got)
 {
 	const struct kipc_deadline nb = { .nonblock = true };
-	struct kipc_queue *q = kipc_ctx_queue(ctx);
-	/* Entries of the caller's size, up to what the kernel knows. */
-	size_t esize = min_t(size_t, x->entry_size, sizeof(struct kipc_mmsg_seq));
-	bool by_seq = x->flags & KIPC_RECV_SEQ;
+	const u32 first = i;
 	struct kipc_mmsg_seq e;
 	struct kipc_rx rx;
-	void __user *ue;
 	int ret = 0;
-	u32 i;
 
-	for (i = 0; i < x->recv_count; i++) {
-		ue = kipc_mmsg_ptr(x->recv_msgs, i, x->entry_size);
-		memset(&e, 0, sizeof(e));
-		if (copy_from_user(&e.m, ue, KIPC_MMSG_IN_SIZE) ||
-		    (by_seq && get_user(e.seq, (u64 __user *)(ue +
-				offsetof(struct kipc_mmsg_seq, seq))))) {
-			ret = -EFAULT;
-			break;
-		}
-		e.m.len = 0;
-		rx = (struct kipc_rx) {
-			.buf = e.m.buf,
-			.buf_len = e.m.buf_len,
-			.hdr = &e.m.hdr,
-			.len = &e.m.len,
-			.out = &e,
-			.uout = ue,
-			.out_size = esize,
-			.seq_out = &e.seq,
-			.from = x->from,
-			.seq = e.seq,
-			.by_seq = by_seq,
-			.ep = ctx->ep,
-		};
-		ret = kipc_queue_recv(q, &rx, i ? &nb : dl);
+	for (; i < x->recv_count; i++) {
+		ret = kipc_xfer_rx(x, i, ep, &e, &rx) ?:
+		      kipc_queue_recv(q, &rx, i == first ? dl : &nb);
 		if (ret)
 			break;
 	}
 	*got = i;
+	return ret;
+}
+
+/**
+ * kipc_xfer_parked_done() - finish an io_uring XFER whose receive parked
+ * @rec:	its record; @ret is the outcome of its first receive
+ * @ret:	0 (entry 0 filled), or the error that ended the wait
+ * @dead:	the submitter is exiting or the ring is going away: user
+ *		memory is not to be touched
+ *
+ * Runs in the submitter's task, as the rest of the call would have: takes
+ * what else is queued into the following entries without waiting, and
+ * writes the counts back.
+ *
+ * Return: the XFER's result.
+ */
+int kipc_xfer_parked_done(struct kipc_upark *rec, int ret, bool dead)
+{
+	const struct kipc_deadline nb = { .nonblock = true };
+	const struct kipc_xfer *x = &rec->xfer.x;
+	struct kipc_xfer __user *ux = rec->xfer.ux;
+	u32 got = 0;
+
+	if (dead)
+		return ret;
+	/* Entry 0 is filled: the rest only while messages are queued. */
+	if (!ret)
+		kipc_xfer_recv(rec->q, rec->rx.ep, x, 1, &nb, &got);
+	if ((put_user(rec->xfer.sent, &ux->sent) ||
+	     put_user(got, &ux->received)) && !rec->xfer.sent && !got)
+		return -EFAULT;
 	return ret;
 }
 
@@ -665,11 +716,12 @@ static int kipc_xfer_check(const struct kipc_xfer *x)
 
 /**
  * kipc_ioc_xfer() - KIPC_IOC_XFER
- * @ctx:	endpoint or mailbox fd (not an io_uring command)
+ * @ctx:	endpoint or mailbox fd, or an io_uring command on one
  * @arg:	struct kipc_xfer
  *
  * Return: 0 or a negative errno as documented in the uapi header; @sent
- * and @received are written back unless the argument was rejected.
+ * and @received are written back unless the argument was rejected;
+ * -EIOCBQUEUED for an io_uring XFER whose receive parked.
  */
 int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 {
@@ -677,11 +729,19 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 	struct kipc_xfer *x = arg;
 	struct kipc_deadline dl;
 	u32 sent = 0, got = 0;
+	bool may_park;
 	int ret;
 
 	ret = kipc_xfer_check(x);
 	if (ret)
 		return ret;
+	/*
+	 * An io_uring receive that must wait and cannot park waits in
+	 * io-wq, which retries only a command that has done nothing: sends
+	 * and receives together go there at once.
+	 */
+	if (ctx->nowait && !ctx->park && x->send_count && x->recv_count)
+		return -EAGAIN;
 	ret = kipc_ctx_deadline(ctx, &dl, x->flags, &x->timeout);
 	if (ret)
 		return ret;
@@ -700,7 +760,16 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 		}
 	}
 	if (x->recv_count) {
-		ret = kipc_xfer_recv(ctx, x, &dl, &got);
+		/* As a RECV: an io_uring receive that would wait parks. */
+		may_park = ctx->park &&
+			   !(x->flags & (KIPC_NONBLOCK | KIPC_RECV_SEQ)) &&
+			   !(ctx->file->f_flags & O_NONBLOCK);
+		if (may_park)
+			dl.nonblock = true;
+		ret = kipc_xfer_recv(kipc_ctx_queue(ctx), ctx->ep, x, 0, &dl,
+				     &got);
+		if (ret == -EAGAIN && !got && may_park)
+			return kipc_uring_park_xfer(ctx, x, sent, &dl);
 		if (got)
 			ret = 0;
 		/* Restarting now would send the messages a second time. */

@@ -2,7 +2,9 @@
 /*
  * io_uring receives that wait as requests, not threads.
  *
- * A RECV issued as IORING_OP_URING_CMD that finds no message parks: a
+ * A RECV issued as IORING_OP_URING_CMD that finds no message parks (and
+ * so does an XFER's first receive, whose completion then takes what
+ * else is queued into its next entries without waiting): a
  * small record (struct kipc_upark: a kernel copy of what the receiver
  * asked for, and its deadline) joins its queue's list of parked receives,
  * the command is marked cancelable and ->uring_cmd returns -EIOCBQUEUED.
@@ -94,8 +96,13 @@ static void kipc_upark_complete(struct io_uring_cmd *ioucmd,
 {
 	struct kipc_upark_pdu *pdu = kipc_upark_pdu(ioucmd);
 	struct kipc_upark *rec = pdu->rec;
+	/*
+	 * A task being killed or exiting runs its task work before it is
+	 * marked exiting (io_uring's cancellation runs first in do_exit()):
+	 * it will never see a message, so it does not take one.
+	 */
+	bool dead = kipc_uring_task_dead(issue_flags) || kipc_current_dying();
 	LIST_HEAD(handed);
-	bool dead;
 	int ret;
 
 	/* A fired timer may still be running its callback. */
@@ -103,14 +110,6 @@ static void kipc_upark_complete(struct io_uring_cmd *ioucmd,
 		hrtimer_cancel(&rec->timer);
 	switch (atomic_read(&pdu->state)) {
 	case KIPC_UPARK_HANDOFF:
-		/*
-		 * A task being killed or exiting runs its task work before
-		 * it is marked exiting (io_uring's cancellation runs first
-		 * in do_exit()): it will never see the message, so it does
-		 * not take it.
-		 */
-		dead = kipc_uring_task_dead(issue_flags) ||
-		       kipc_current_dying();
 		ret = kipc_queue_upark_finish(rec, dead, &handed);
 		kipc_upark_schedule(&handed);
 		if (ret == -EIOCBQUEUED)
@@ -124,6 +123,8 @@ static void kipc_upark_complete(struct io_uring_cmd *ioucmd,
 		ret = rec->err;
 		break;
 	}
+	if (rec->is_xfer)
+		ret = kipc_xfer_parked_done(rec, ret, dead);
 	kfree(rec);
 	kipc_uring_done(ioucmd, ret, issue_flags);
 }
@@ -155,6 +156,41 @@ void kipc_upark_schedule(struct list_head *handed)
 	}
 }
 
+/* A new record for @ctx's command on @q, until @dl; NULL: -ENOMEM. */
+static struct kipc_upark *kipc_upark_alloc(struct kipc_ctx *ctx,
+					   struct kipc_queue *q,
+					   const struct kipc_deadline *dl)
+{
+	struct kipc_upark *rec = kzalloc(sizeof(*rec), GFP_KERNEL_ACCOUNT);
+
+	if (!rec)
+		return NULL;
+	INIT_LIST_HEAD(&rec->node);
+	rec->q = q;
+	rec->ioucmd = ctx->ioucmd;
+	rec->timed = dl->timed;
+	rec->expires = dl->expires;
+	hrtimer_init(&rec->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	rec->timer.function = kipc_upark_timeout;
+	return rec;
+}
+
+/* Park @rec, filled in: from here on others may complete it. */
+static int kipc_upark_start(struct kipc_ctx *ctx, struct kipc_upark *rec)
+{
+	struct kipc_upark_pdu *pdu = kipc_upark_pdu(ctx->ioucmd);
+	LIST_HEAD(handed);
+
+	pdu->rec = rec;
+	pdu->call = false;
+	atomic_set(&pdu->state, KIPC_UPARK_NEW);
+	/* Before anyone can complete it: io_uring_cmd_done() unmarks it. */
+	kipc_uring_mark_cancelable(ctx->ioucmd, ctx->issue_flags);
+	kipc_queue_park(rec->q, rec, &handed);
+	kipc_upark_schedule(&handed);
+	return -EIOCBQUEUED;
+}
+
 /**
  * kipc_uring_park_recv() - park an io_uring RECV that found no message
  * @ctx:	the command (@ctx->park set)
@@ -172,18 +208,13 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 			 const struct kipc_rx *rx,
 			 const struct kipc_deadline *dl)
 {
-	struct kipc_upark_pdu *pdu = kipc_upark_pdu(ctx->ioucmd);
 	struct kipc_upark *rec;
-	LIST_HEAD(handed);
 
 	if (dl->timed && ktime_compare(ktime_get(), dl->expires) >= 0)
 		return -ETIMEDOUT;
-	rec = kzalloc(sizeof(*rec), GFP_KERNEL_ACCOUNT);
+	rec = kipc_upark_alloc(ctx, q, dl);
 	if (!rec)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&rec->node);
-	rec->q = q;
-	rec->ioucmd = ctx->ioucmd;
 	rec->karg = *karg;
 	/* Every pointer of @rx into the argument moves to our copy. */
 	rec->rx = *rx;
@@ -192,19 +223,49 @@ int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 	rec->rx.type = rx->type ? &rec->karg.type : NULL;
 	rec->rx.seq_out = rx->seq_out ? &rec->karg.seq : NULL;
 	rec->rx.out = &rec->karg;
-	rec->timed = dl->timed;
-	rec->expires = dl->expires;
-	hrtimer_init(&rec->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	rec->timer.function = kipc_upark_timeout;
+	return kipc_upark_start(ctx, rec);
+}
 
-	pdu->rec = rec;
-	pdu->call = false;
-	atomic_set(&pdu->state, KIPC_UPARK_NEW);
-	/* Before anyone can complete it: io_uring_cmd_done() unmarks it. */
-	kipc_uring_mark_cancelable(ctx->ioucmd, ctx->issue_flags);
-	kipc_queue_park(q, rec, &handed);
-	kipc_upark_schedule(&handed);
-	return -EIOCBQUEUED;
+/**
+ * kipc_uring_park_xfer() - park an io_uring XFER whose first receive
+ *	found no message
+ * @ctx:	the command (@ctx->park set)
+ * @x:		its argument, checked
+ * @sent:	what its send phase sent (all it asked for)
+ * @dl:		its deadline; not non-blocking by the caller's choice
+ *
+ * The first receive entry parks as a RECV would; its completion takes
+ * what else is queued into the next entries (kipc_xfer_parked_done()).
+ *
+ * Return: -EIOCBQUEUED once parked; otherwise, with nothing parked, the
+ * XFER's error (-ETIMEDOUT, -ENOMEM, -EFAULT), its counts written back.
+ */
+int kipc_uring_park_xfer(struct kipc_ctx *ctx, const struct kipc_xfer *x,
+			 u32 sent, const struct kipc_deadline *dl)
+{
+	struct kipc_xfer __user *ux = ctx->uarg;
+	struct kipc_upark *rec;
+	int ret = -ETIMEDOUT;
+
+	if (dl->timed && ktime_compare(ktime_get(), dl->expires) >= 0)
+		goto fail;
+	ret = -ENOMEM;
+	rec = kipc_upark_alloc(ctx, kipc_ctx_queue(ctx), dl);
+	if (!rec)
+		goto fail;
+	rec->is_xfer = true;
+	rec->xfer.x = *x;
+	rec->xfer.ux = ux;
+	rec->xfer.sent = sent;
+	ret = kipc_xfer_rx(&rec->xfer.x, 0, ctx->ep, &rec->xfer.ent, &rec->rx);
+	if (!ret)
+		return kipc_upark_start(ctx, rec);
+	kfree(rec);
+fail:
+	/* As the ioctl: the counts say what moved. */
+	if (put_user(sent, &ux->sent) && !sent)
+		ret = -EFAULT;
+	return ret;
 }
 
 /**

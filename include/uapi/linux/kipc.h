@@ -1045,7 +1045,7 @@ struct kipc_usage {
  * Errors: those of SEND and RECV, and EINVAL (counts above KIPC_XFER_MAX,
  * both counts 0, bad entry_size, KIPC_SEND_SYNC or KIPC_RECV_PEEK given;
  * a priority above KIPC_PRIO_MAX stops the send phase at that entry).
- * Not available as an io_uring command (submit one SQE per message).
+ * Also an io_uring command: a batch in one SQE (see the end of this file).
  */
 #define KIPC_IOC_XFER		_IOWR(KIPC_IOC_MAGIC, 0x20, struct kipc_xfer)
 
@@ -1547,25 +1547,31 @@ struct kipc_mutex_lock {
 
 /*
  * io_uring: endpoint and mailbox fds accept IORING_OP_URING_CMD for SEND,
- * RECV, CALL and REPLY; semaphore fds for SEM_WAIT, mutex fds for
+ * RECV, CALL, REPLY and XFER; semaphore fds for SEM_WAIT, mutex fds for
  * MUTEX_LOCK (the owner is the submitting process). sqe->cmd_op is the ioctl number (KIPC_IOC_SEND,
  * ...) and the SQE's command area (sqe->cmd, 16 bytes; plain 64-byte SQEs
  * suffice) holds a struct kipc_uring_cmd pointing at the same argument
  * struct as the ioctl. Semantics, flags, errors and the kernel-stamped
  * headers are those of the ioctl; the CQE's res is the ioctl's return
- * value (0) or -errno, and the outputs (hdr, len, reply_hdr, reply_len)
- * are in the argument struct, which must stay valid until the CQE.
+ * value (0) or -errno, and the outputs (hdr, len, reply_hdr, reply_len;
+ * an XFER's sent, received and entries) are in the argument struct (and
+ * the XFER's vectors), which must stay valid until the CQE.
  *
  * A command that would block (RECV on an empty queue, SEND to a full
- * one, every CALL) never blocks the submitting task: io_uring completes it
- * later, when a message or reply arrives, the timeout expires (-ETIMEDOUT)
- * or the mailbox is deleted (-EIDRM). KIPC_NONBLOCK and O_NONBLOCK give
+ * one, every CALL, an XFER's first send or first receive) never blocks
+ * the submitting task: io_uring completes it later, when a message or
+ * reply arrives, the timeout expires (-ETIMEDOUT) or the mailbox is
+ * deleted (-EIDRM). An XFER whose first receive waited fills its first
+ * entry with the message that ended the wait and the following ones with
+ * what is queued by the time it completes. KIPC_NONBLOCK and O_NONBLOCK give
  * -EAGAIN as with the ioctls. A pending command keeps its fd open (like
  * any io_uring request); it ends with -ECANCELED when cancelled (closing
  * the ring, the submitting process's exit; IORING_OP_ASYNC_CANCEL only
- * where it waits in an io-wq worker: a RECV or CALL parked without a
- * thread, on kernels whose io_uring can cancel driver commands, is not
- * reached by it). Other cmd_op values give -ENOTTY.
+ * where it waits in an io-wq worker: a RECV, XFER or CALL parked without
+ * a thread, on kernels whose io_uring can cancel driver commands, is not
+ * reached by it). A cancelled command has received nothing; an XFER's
+ * sends, made before it waited to receive, stand. Other cmd_op values
+ * give -ENOTTY.
  */
 
 /**
