@@ -18,6 +18,7 @@
 #ifndef LIBKIPC_URING_H
 #define LIBKIPC_URING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -167,6 +168,62 @@ static inline void kipc_uring_prep_reply(struct io_uring_sqe *sqe, int fd,
 					 struct kipc_reply *arg)
 {
 	kipc_uring__prep(sqe, fd, KIPC_IOC_REPLY, arg);
+}
+
+/*
+ * Fill a struct kipc_xfer for a batch as kipc_send_batch() (@send true:
+ * @msgs[0 .. count) to @dest) or kipc_recv_batch() (@dest ignored) would
+ * pass it. @flags: KIPC_NONBLOCK, KIPC_ABSTIME, KIPC_SEND_MAILBOX; @timeout
+ * NULL = none. Returns 0 or -EINVAL (count 0 or above KIPC_XFER_MAX).
+ */
+static inline int kipc_uring_batch_args(struct kipc_xfer *x, bool send,
+					uint64_t dest, struct kipc_mmsg *msgs,
+					unsigned int count, unsigned int flags,
+					const struct timespec *timeout)
+{
+	memset(x, 0, sizeof(*x));
+	x->size = sizeof(*x);
+	x->entry_size = sizeof(struct kipc_mmsg);
+	if (!count || count > KIPC_XFER_MAX)
+		return -EINVAL;
+	if (send) {
+		x->dest = dest;
+		x->send_msgs = (uint64_t)(uintptr_t)msgs;
+		x->send_count = count;
+	} else {
+		x->recv_msgs = (uint64_t)(uintptr_t)msgs;
+		x->recv_count = count;
+	}
+	return kipc_uring__flags(&x->flags, &x->timeout, flags, timeout);
+}
+
+/*
+ * KIPC_IOC_XFER of @arg on @fd: a batch of sends, then of receives, in one
+ * SQE. Zero size and entry_size are filled in, as kipc_xfer() does.
+ */
+static inline void kipc_uring_prep_xfer(struct io_uring_sqe *sqe, int fd,
+					struct kipc_xfer *arg)
+{
+	if (!arg->size)
+		arg->size = sizeof(*arg);
+	if (!arg->entry_size)
+		arg->entry_size = sizeof(struct kipc_mmsg);
+	arg->sent = 0;
+	arg->received = 0;
+	kipc_uring__prep(sqe, fd, KIPC_IOC_XFER, arg);
+}
+
+/*
+ * Result of a completed XFER: -errno; otherwise, as kipc_recv_batch() and
+ * kipc_send_batch() return it, the messages received (if it asked for
+ * receives) or sent. arg->sent and arg->received say each.
+ */
+static inline int kipc_uring_xfer_result(const struct io_uring_cqe *cqe,
+					 const struct kipc_xfer *arg)
+{
+	if (cqe->res < 0)
+		return cqe->res;
+	return (int)(arg->recv_count ? arg->received : arg->sent);
 }
 
 /*
