@@ -28,7 +28,7 @@ vm=("$top/tools/testing/vm/run" --icount --kernel 6.12 --timeout 540
 # Independent pairs need a CPU per process and wall-clock time: two vCPUs,
 # no icount. Their figures follow the host's load.
 vm_smp=("$top/tools/testing/vm/run" --smp 2 --kernel 6.12 --timeout 300)
-kipc_transports=kipc-direct,kipc-mbox,kipc-mbox-rw,kipc-mbox-batch,kipc-mbox-sendrecv,kipc-rendezvous,kipc-call,kipc-uring-b16,kipc-uring-b64,kipc-uring-sqpoll,ring-spsc,ring-spsc-zc,ring-mpsc,ring-mpsc-zc
+kipc_transports=kipc-direct,kipc-mbox,kipc-mbox-rw,kipc-mbox-batch,kipc-mbox-sendrecv,kipc-rendezvous,kipc-call,kipc-uring-b16,kipc-uring-b64,kipc-uring-x64,kipc-uring-sqpoll,ring-spsc,ring-spsc-zc,ring-mpsc,ring-mpsc-zc
 export LD_LIBRARY_PATH=$top/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
 # The guest's console: JSON lines are the figures, the rest is its log.

@@ -2,7 +2,8 @@
 /*
  * kipc mailbox through io_uring (IORING_OP_URING_CMD, <kipc_uring.h>): the
  * producer submits sends and the consumer submits receives in batches of
- * 16 or 64 commands per io_uring_enter, with and without SQPOLL.
+ * 16 or 64 commands per io_uring_enter, with and without SQPOLL; or one
+ * command per batch of 64 (XFER, kipc-uring-x64, at the end).
  *
  * Order: io_uring does not keep independent requests in order once one
  * of them has to wait (a send to a full mailbox, a receive from an empty
@@ -419,6 +420,167 @@ static void uring_teardown(void *chan)
 	close(c->ep);
 	free(c);
 }
+
+/*
+ * kipc-uring-x64: the same stream with a batch in one command: the
+ * producer's 64 messages are one XFER SQE of 64 sends, the consumer's one
+ * XFER SQE of up to 64 receives (kipc_uring_prep_xfer). An XFER keeps its
+ * messages in order itself, so no chain; a send batch that went only in
+ * part (the mailbox filled) is submitted again from the first message
+ * that did not go.
+ */
+struct uxfer_side {
+	struct io_uring *ring;
+	struct kipc_mmsg mm[BATCH_MAX];
+	struct kipc_xfer x;
+	unsigned int batch;	/* messages per command, at most */
+	unsigned int n;		/* prepared (producer) or held (consumer) */
+	unsigned int next;	/* consumer: next held message to hand out */
+	char *bufs;		/* a buffer of @size bytes per message */
+	size_t bufs_len;
+	uint64_t helper0;
+	int failed;
+};
+
+static int x64_setup(void **chan, size_t size, const char **why)
+{
+	return uring_make(chan, size, why, BATCH_MAX, 0);
+}
+
+static int uxfer_open(struct side *s)
+{
+	struct uring_chan *c = s->chan;
+	struct uxfer_side *u;
+
+	if (!s->count)
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->batch = s->count < c->batch ? (unsigned int)s->count : c->batch;
+	u->bufs_len = s->size * u->batch;
+	u->bufs = msg_alloc(u->bufs_len);
+	u->ring = ring_get(c->setup_flags);
+	if (!u->bufs || !u->ring) {
+		if (u->bufs)
+			msg_free(u->bufs, u->bufs_len);
+		free(u);
+		return -ENOMEM;
+	}
+	s->priv = u;
+	return 0;
+}
+
+/* Submit the prepared XFER and take its completion's result. */
+static int uxfer_run(struct uxfer_side *u, struct side *s, int fd)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	kipc_uring_prep_xfer(io_uring_get_sqe(u->ring), fd, &u->x);
+	ret = uq_submit_wait(u->ring, 1, &s->calls);
+	if (ret)
+		return ret;
+	if (io_uring_peek_cqe(u->ring, &cqe))
+		return -EPROTO;
+	ret = kipc_uring_xfer_result(cqe, &u->x);
+	io_uring_cqe_seen(u->ring, cqe);
+	return ret;
+}
+
+static int uxfer_send(struct side *s, uint64_t seq, const void *buf,
+		      size_t len)
+{
+	struct uring_chan *c = s->chan;
+	struct uxfer_side *u = s->priv;
+	unsigned int done = 0;
+	char *slot;
+	int ret = 0;
+
+	(void)buf;
+	if (u->failed)
+		return -EPROTO;
+	if (!seq)
+		u->helper0 = helper_cpu_ns();
+	slot = u->bufs + (size_t)u->n * s->size;
+	msg_stamp(slot, seq, len);
+	u->mm[u->n] = (struct kipc_mmsg){ .buf = (uintptr_t)slot,
+					  .len = (uint32_t)len };
+	if (++u->n < u->batch && seq + 1 < s->count)
+		return 0;
+	while (done < u->n && ret >= 0) {
+		ret = kipc_uring_batch_args(&u->x, true, 0, u->mm + done,
+					    u->n - done, 0, NULL);
+		if (!ret)
+			ret = uxfer_run(u, s, c->mb);
+		if (ret > 0)
+			done += (unsigned int)ret;
+	}
+	u->n = 0;
+	if (seq + 1 == s->count)
+		s->helper_cpu_ns = helper_cpu_ns() - u->helper0;
+	u->failed = ret < 0;
+	return ret < 0 ? ret : 0;
+}
+
+static int uxfer_recv(struct side *s, uint64_t seq, void *buf, size_t len)
+{
+	struct uring_chan *c = s->chan;
+	struct uxfer_side *u = s->priv;
+	uint64_t left = s->count - seq;
+	unsigned int i, want;
+	int ret;
+
+	(void)buf;
+	if (u->failed)
+		return -EPROTO;
+	if (u->next == u->n) {
+		if (!seq)
+			u->helper0 = helper_cpu_ns();
+		want = left < u->batch ? (unsigned int)left : u->batch;
+		for (i = 0; i < want; i++)
+			u->mm[i] = (struct kipc_mmsg){
+				.buf = (uintptr_t)(u->bufs + (size_t)i * s->size),
+				.buf_len = (uint32_t)s->size,
+			};
+		ret = kipc_uring_batch_args(&u->x, false, 0, u->mm, want, 0,
+					    NULL);
+		if (!ret)
+			ret = uxfer_run(u, s, c->mb);
+		if (ret <= 0) {
+			u->failed = 1;
+			return ret ? ret : -EPROTO;
+		}
+		u->n = (unsigned int)ret;
+		u->next = 0;
+	}
+	i = u->next++;
+	if (seq + 1 == s->count)
+		s->helper_cpu_ns = helper_cpu_ns() - u->helper0;
+	return msg_check((const void *)(uintptr_t)u->mm[i].buf, u->mm[i].len,
+			 seq, len);
+}
+
+static void uxfer_close(struct side *s)
+{
+	struct uxfer_side *u = s->priv;
+
+	ring_put(u->ring, u->failed);
+	msg_free(u->bufs, u->bufs_len);
+	free(u);
+	s->priv = NULL;
+}
+
+const struct transport transport_kipc_uring_x64 = {
+	.name = "kipc-uring-x64",
+	.flags = T_KIPC | T_STREAM_ONLY,
+	.setup = x64_setup,
+	.open = uxfer_open,
+	.send = uxfer_send,
+	.recv = uxfer_recv,
+	.close = uxfer_close,
+	.teardown = uring_teardown,
+};
 
 #define URING_TRANSPORT(var, tname, setup_fn)		\
 	const struct transport var = {			\
