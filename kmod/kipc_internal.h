@@ -697,6 +697,10 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 			 const struct kipc_deadline *dl, u32 *sent);
 int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		    const struct kipc_deadline *dl);
+u32 kipc_queue_take_many(struct kipc_queue *q, const struct kipc_rx *rx,
+			 const u32 *room, u32 n, struct kipc_msg **msgs);
+void kipc_queue_put_back(struct kipc_queue *q, struct kipc_msg **msgs, u32 n);
+int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg);
 void kipc_queue_set_limits(struct kipc_queue *q, const struct kipc_limits *l);
 void kipc_queue_info(struct kipc_queue *q, struct kipc_info *info);
 void kipc_queue_park(struct kipc_queue *q, struct kipc_upark *rec,

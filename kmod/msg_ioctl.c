@@ -632,25 +632,96 @@ int kipc_xfer_rx(const struct kipc_xfer *x, u32 i, struct kipc_endpoint *ep,
 }
 
 /*
+ * Fill entries @i... of @x with a run of queued messages taken at once
+ * (kipc_queue_take_many()); *@took says how many were delivered. A
+ * message that cannot be copied out goes back with those after it, and
+ * its error is returned, as its one-at-a-time receive would return it.
+ */
+static int kipc_xfer_take(struct kipc_queue *q, struct kipc_endpoint *ep,
+			  const struct kipc_xfer *x, u32 i, u32 *took)
+{
+	const size_t esize = min_t(size_t, x->entry_size,
+				   sizeof(struct kipc_mmsg_seq));
+	u32 n = min_t(u32, x->recv_count - i, KIPC_XFER_CHUNK), got, k;
+	struct kipc_msg *msgs[KIPC_XFER_CHUNK];
+	struct kipc_mmsg in[KIPC_XFER_CHUNK];
+	const struct kipc_rx sel = { .from = x->from };
+	u32 room[KIPC_XFER_CHUNK];
+	struct kipc_mmsg_seq e;
+	struct kipc_rx rx;
+	int ret = 0;
+
+	*took = 0;
+	/* An entry that cannot be read ends the run: its receive says so. */
+	for (k = 0; k < n; k++) {
+		if (copy_from_user(&in[k], kipc_mmsg_ptr(x->recv_msgs, i + k,
+							 x->entry_size),
+				   KIPC_MMSG_IN_SIZE))
+			break;
+		room[k] = in[k].buf_len;
+	}
+	got = k ? kipc_queue_take_many(q, &sel, room, k, msgs) : 0;
+	for (k = 0; k < got; k++) {
+		memset(&e, 0, sizeof(e));
+		memcpy(&e.m, &in[k], KIPC_MMSG_IN_SIZE);
+		e.m.len = 0;
+		rx = (struct kipc_rx) {
+			.buf = e.m.buf,
+			.buf_len = e.m.buf_len,
+			.hdr = &e.m.hdr,
+			.len = &e.m.len,
+			.out = &e,
+			.uout = kipc_mmsg_ptr(x->recv_msgs, i + k,
+					      x->entry_size),
+			.out_size = esize,
+			.seq_out = &e.seq,
+			.ep = ep,
+		};
+		ret = kipc_deliver(&rx, msgs[k]);
+		trace_kipc_recv(ep->obj.id, q->id, msgs[k]->sender_id,
+				msgs[k]->len, msgs[k]->prio, false, ret);
+		if (ret)
+			break;
+	}
+	if (k < got)
+		kipc_queue_put_back(q, msgs + k, got - k);
+	*took = k;
+	while (k)
+		kipc_msg_free(msgs[--k]);
+	return ret;
+}
+
+/*
  * Receive into entries @i... of @x from @q: the first as @dl allows, the
  * others only while messages are queued. *@got: the entry after the last
- * one filled.
+ * one filled. Runs of queued messages are taken at once; the one-at-a-
+ * time receive takes the rest (a wait, a message someone waits on, one
+ * too large for its buffer, a receive by number).
  */
 static int kipc_xfer_recv(struct kipc_queue *q, struct kipc_endpoint *ep,
 			  const struct kipc_xfer *x, u32 i,
 			  const struct kipc_deadline *dl, u32 *got)
 {
 	const struct kipc_deadline nb = { .nonblock = true };
+	const bool runs = !(x->flags & KIPC_RECV_SEQ);
 	const u32 first = i;
 	struct kipc_mmsg_seq e;
 	struct kipc_rx rx;
+	u32 took;
 	int ret = 0;
 
-	for (; i < x->recv_count; i++) {
+	while (i < x->recv_count) {
+		if (runs) {
+			ret = kipc_xfer_take(q, ep, x, i, &took);
+			i += took;
+			if (ret || i == x->recv_count)
+				break;
+		}
 		ret = kipc_xfer_rx(x, i, ep, &e, &rx) ?:
 		      kipc_queue_recv(q, &rx, i == first ? dl : &nb);
 		if (ret)
 			break;
+		i++;
 	}
 	*got = i;
 	return ret;

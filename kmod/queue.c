@@ -801,12 +801,19 @@ int kipc_queue_send_many(struct kipc_queue *q, struct kipc_msg **msgs, u32 n,
 	return ret;
 }
 
-/*
- * Copy @msg to the receiver: header and length into rx->out, payload to
- * the user buffer, then rx->out back to user space. No lock is held. A
- * plain read() wants neither header nor struct (no rx->hdr, no rx->uout).
+/**
+ * kipc_deliver() - copy a message out to its receiver
+ * @rx:		the receive: header and length go into rx->out, the payload
+ *		to the user buffer, then rx->out back to user space (a plain
+ *		read() wants neither header nor struct: no rx->hdr, rx->uout)
+ * @msg:	the message, claimed or taken by the caller
+ *
+ * No lock is held: the copies may fault.
+ *
+ * Return: 0, -EMSGSIZE (the header and struct are still written) or
+ * -EFAULT.
  */
-static int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
+int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 {
 	if (rx->hdr)
 		kipc_fill_hdr(rx->hdr, msg);
@@ -1075,6 +1082,85 @@ int kipc_queue_recv(struct kipc_queue *q, struct kipc_rx *rx,
 		kipc_msg_free(done);
 		if (!retry || ret == -EINTR)
 			return ret;
+	}
+}
+
+/**
+ * kipc_queue_take_many() - dequeue the next queued messages in one go
+ * @q:		source
+ * @rx:		the selection they must match (sender; any type)
+ * @room:	the buffer size of each receive, in order: a message that does
+ *		not fit stops the take, for its receive to report
+ * @n:		at most this many
+ * @msgs:	out: the messages, in receive order
+ *
+ * The batched path of a receive vector: one permission check and one
+ * lock hold for a run of messages, instead of a claim and a settling
+ * pass each. Only plain messages are taken (kipc_msg_plain(): nobody
+ * waits on their fate), and only those already queued; the run stops at
+ * the first other one, which the one-at-a-time path then receives. They
+ * leave the queue now and are the caller's, who copies them out with
+ * kipc_deliver() and frees them, or returns those it could not deliver
+ * with kipc_queue_put_back().
+ *
+ * Return: how many were taken, 0 also when the receiver may not read or
+ * is dying.
+ */
+u32 kipc_queue_take_many(struct kipc_queue *q, const struct kipc_rx *rx,
+			 const u32 *room, u32 n, struct kipc_msg **msgs)
+{
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
+	struct kipc_msg *msg;
+	u32 k;
+
+	if (kipc_queue_perm(q, MAY_READ) || kipc_current_dying())
+		return 0;
+	spin_lock(&q->lock);
+	for (k = 0; k < n && !q->dead; k++) {
+		msg = kipc_find(q, rx);
+		if (!msg || !kipc_msg_plain(msg) || msg->len > room[k])
+			break;
+		kipc_unlink(q, msg);
+		msgs[k] = msg;
+	}
+	if (k) {
+		kipc_taken_by(q, current);
+		if (q->nr_send_wait)
+			trace_kipc_wake(q->id, false, q->nr_send_wait);
+		wk.send = true;
+	}
+	spin_unlock(&q->lock);
+	kipc_wakes_flush(q, &wk);
+	return k;
+}
+
+/**
+ * kipc_queue_put_back() - return messages taken but not delivered
+ * @q:		their queue
+ * @msgs:	@n messages from kipc_queue_take_many(), not delivered
+ * @n:		how many
+ *
+ * Each goes back to its place (its number keeps it there) and is offered
+ * to the receivers waiting; into a queue that died meanwhile they are
+ * dropped with it.
+ */
+void kipc_queue_put_back(struct kipc_queue *q, struct kipc_msg **msgs, u32 n)
+{
+	struct kipc_wakes wk = KIPC_WAKES_INIT(wk);
+	bool dead;
+	u32 k;
+
+	spin_lock(&q->lock);
+	dead = q->dead;
+	for (k = 0; k < n && !dead; k++) {
+		kipc_link(q, msgs[k]);
+		kipc_dispatch(q, msgs[k], &wk);
+	}
+	spin_unlock(&q->lock);
+	kipc_wakes_flush(q, &wk);
+	for (k = 0; k < n && dead; k++) {
+		trace_kipc_drop(q->id, msgs[k]->sender_id, msgs[k]->len, dead);
+		kipc_msg_free(msgs[k]);
 	}
 }
 
