@@ -179,6 +179,31 @@ TEST_F(xfer, bad_receive_buffer_leaves_the_message)
 	EXPECT_STREQ("message 1", self->rbuf[1]);
 }
 
+TEST_F(xfer, fault_mid_batch_puts_the_rest_back_in_order)
+{
+	int i;
+
+	/* Two priorities, so the put-back must find each one's place. */
+	self->out[0].priority = 1;
+	self->out[3].priority = 1;
+	ASSERT_EQ(4, sys_kipc_send_batch(self->mb, 0, self->out, 4, 0, NULL));
+	/* Receive order: message 0, 3 (priority 1), then 1, 2. */
+	self->in[1].buf = 8;
+	EXPECT_EQ(1, sys_kipc_recv_batch(self->mb, self->in, 4, 0, NULL));
+	EXPECT_STREQ("message 0", self->rbuf[0]);
+	EXPECT_EQ(3, depth(self->mb));
+	self->in[1].buf = (uintptr_t)self->rbuf[1];
+	memset(self->rbuf, 0, sizeof(self->rbuf));
+	ASSERT_EQ(3, sys_kipc_recv_batch(self->mb, self->in, 4, KIPC_NONBLOCK,
+					 NULL));
+	EXPECT_STREQ("message 3", self->rbuf[0]);
+	EXPECT_STREQ("message 1", self->rbuf[1]);
+	EXPECT_STREQ("message 2", self->rbuf[2]);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(strlen(self->rbuf[i]) + 1, self->in[i].len);
+	EXPECT_EQ(0, depth(self->mb));
+}
+
 TEST_F(xfer, invalid_arguments)
 {
 	struct kipc_xfer x;
