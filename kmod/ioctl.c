@@ -316,7 +316,8 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  * (no message sent, dequeued or requested): SEND, an XFER whose first
  * send must wait, a CALL whose request cannot be queued at once, and on
  * kernels without the hook a RECV, a receiving XFER and every CALL (the
- * CALL, and an XFER that sends too, before doing anything). io_uring's
+ * CALL, and an XFER that sends and then receives without parking, before
+ * doing anything: a retry after a send would send again). io_uring's
  * retry from one of its io-wq workers, without IO_URING_F_NONBLOCK, is
  * then the whole operation;
  * there it sleeps in the ordinary wait code until it completes. A

@@ -806,12 +806,16 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_xfer_check(x);
 	if (ret)
 		return ret;
+	/* As a RECV: an io_uring receive that would wait parks. */
+	may_park = ctx->park && !(x->flags & (KIPC_NONBLOCK | KIPC_RECV_SEQ)) &&
+		   !(ctx->file->f_flags & O_NONBLOCK);
 	/*
-	 * An io_uring receive that must wait and cannot park waits in
-	 * io-wq, which retries only a command that has done nothing: sends
-	 * and receives together go there at once.
+	 * io_uring retries a command whose inline attempt answers -EAGAIN
+	 * from io-wq, from the start: after a send that must not happen.
+	 * Sends followed by receives that cannot park (and so may answer
+	 * -EAGAIN, or must wait in io-wq) go there before doing anything.
 	 */
-	if (ctx->nowait && !ctx->park && x->send_count && x->recv_count)
+	if (ctx->nowait && x->send_count && x->recv_count && !may_park)
 		return -EAGAIN;
 	ret = kipc_ctx_deadline(ctx, &dl, x->flags, &x->timeout);
 	if (ret)
@@ -831,10 +835,6 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 		}
 	}
 	if (x->recv_count) {
-		/* As a RECV: an io_uring receive that would wait parks. */
-		may_park = ctx->park &&
-			   !(x->flags & (KIPC_NONBLOCK | KIPC_RECV_SEQ)) &&
-			   !(ctx->file->f_flags & O_NONBLOCK);
 		if (may_park)
 			dl.nonblock = true;
 		ret = kipc_xfer_recv(kipc_ctx_queue(ctx), ctx->ep, x, 0, &dl,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * io_uring: SEND, RECV, CALL and REPLY as IORING_OP_URING_CMD on endpoint
- * and mailbox fds (the errors of the ioctls, waiting without blocking the
+ * and mailbox fds (the errors of the ioctls, an XFER that sends once, waiting without blocking the
  * submitter, many receives outstanding, cancellation on ring close, fd
  * close, IORING_OP_ASYNC_CANCEL and process death, mailbox deletion), and
  * IORING_OP_POLL_ADD, single and multishot, on both kinds of fd.
@@ -434,6 +434,47 @@ TEST_F(uring, eagain)
 				  0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(-EAGAIN, u_send(&self->ring, self->a, self->b_id, "x", 1,
 				  0, KIPC_NONBLOCK | KIPC_SEND_SYNC, NULL));
+}
+
+/*
+ * io_uring retries a command from the start when its first attempt says
+ * -EAGAIN: an XFER that sent and then could not receive without waiting
+ * must not be retried, or its messages would go twice.
+ */
+TEST_F(uring, xfer_sends_once_when_its_receive_cannot_wait)
+{
+	char out[] = "once", in[16];
+	struct kipc_mmsg sm = { .buf = (uintptr_t)out, .len = sizeof(out) };
+	struct kipc_mmsg rm = { .buf = (uintptr_t)in, .buf_len = sizeof(in) };
+	struct kipc_info info;
+	struct kipc_xfer x;
+	int i, nb;
+
+	nb = sys_kipc_open(O_NONBLOCK);
+	ASSERT_GE(nb, 0);
+	for (i = 0; i < 2; i++) {
+		/* KIPC_NONBLOCK, then an O_NONBLOCK endpoint fd. */
+		memset(&x, 0, sizeof(x));
+		x.size = sizeof(x);
+		x.entry_size = sizeof(struct kipc_mmsg);
+		x.flags = i ? 0 : KIPC_NONBLOCK;
+		x.dest = self->b_id;
+		x.send_msgs = (uintptr_t)&sm;
+		x.send_count = 1;
+		x.recv_msgs = (uintptr_t)&rm;
+		x.recv_count = 1;
+		kt_uring_prep_cmd(kt_uring_get_sqe(&self->ring), i ? nb : self->a,
+				  KIPC_IOC_XFER, &x);
+		EXPECT_EQ(-EAGAIN, ring_wait(&self->ring, NULL));
+		EXPECT_EQ(1, x.sent);
+		EXPECT_EQ(0, x.received);
+		ASSERT_EQ(0, sys_kipc_stat(self->b, 0, &info));
+		EXPECT_EQ(1, info.depth);
+		ASSERT_EQ(sizeof(out), sys_kipc_recv(self->b, in, sizeof(in),
+						     NULL, KIPC_NONBLOCK, NULL));
+		EXPECT_STREQ("once", in);
+	}
+	close(nb);
 }
 
 TEST_F(uring, timeouts)
