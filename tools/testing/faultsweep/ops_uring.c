@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * io_uring: a RECV submitted on an empty queue, a CALL nobody has
- * answered yet. Where the kernel parks them (the uring_cmd cancel hook,
+ * io_uring: a RECV and a receiving XFER submitted on an empty queue, a
+ * CALL nobody has answered yet. Where the kernel parks them (the uring_cmd cancel hook,
  * 6.7+), the submitting io_uring_enter() copies the argument in and
  * allocates the park record (and a CALL its transaction and request):
  * those are their sites; a failure completes the command at once with the
@@ -27,6 +27,7 @@
 #define URING_ENTRIES	4
 #define URING_TAG	23
 #define URING_WAIT_MS	10000
+#define URING_XFER	4	/* receives of the XFER */
 
 static struct {
 	int fd;
@@ -38,6 +39,9 @@ static struct {
 	struct kipc_recv arg;
 	struct kipc_call call;
 	char req[SWEEP_PAYLOAD];
+	struct kipc_xfer x;
+	struct kipc_mmsg mm[URING_XFER];
+	char rbuf[URING_XFER][SWEEP_PAYLOAD];
 } ur = { .fd = -1 };
 
 /* Close the ring, if there is one; any command still pending is cancelled. */
@@ -243,6 +247,67 @@ static int check_uring_call(struct fixture *fx, long ret, char *why, size_t len)
 	return 0;
 }
 
+/* An XFER of URING_XFER receives on fx->ep's empty inbox. */
+static long run_uring_xfer(struct fixture *fx)
+{
+	unsigned int i;
+
+	memset(&ur.x, 0, sizeof(ur.x));
+	memset(ur.mm, 0, sizeof(ur.mm));
+	for (i = 0; i < URING_XFER; i++) {
+		ur.mm[i].buf = (uintptr_t)ur.rbuf[i];
+		ur.mm[i].buf_len = SWEEP_PAYLOAD;
+	}
+	ur.x.size = sizeof(ur.x);
+	ur.x.entry_size = sizeof(struct kipc_mmsg);
+	ur.x.recv_msgs = (uintptr_t)ur.mm;
+	ur.x.recv_count = URING_XFER;
+	return uring_submit(fx->ep, KIPC_IOC_XFER, &ur.x);
+}
+
+/*
+ * Three messages sent in one batch complete the pending XFER: the first
+ * handed to it, the others taken as its completion finds them queued.
+ */
+static int check_uring_xfer(struct fixture *fx, long ret, char *why, size_t len)
+{
+	char out[URING_XFER - 1][SWEEP_PAYLOAD];
+	struct kipc_mmsg sm[URING_XFER - 1];
+	struct kipc_xfer x = {
+		.size = sizeof(x),
+		.dest = fx->ep_id,
+		.send_msgs = (uintptr_t)sm,
+		.send_count = URING_XFER - 1,
+		.entry_size = sizeof(struct kipc_mmsg),
+	};
+	unsigned int i;
+	int res;
+
+	(void)ret;
+	memset(sm, 0, sizeof(sm));
+	for (i = 0; i < URING_XFER - 1; i++) {
+		fill_payload(out[i], URING_TAG + 3 + i);
+		sm[i].buf = (uintptr_t)out[i];
+		sm[i].len = SWEEP_PAYLOAD;
+	}
+	ret = sys_ioctl(fx->peer, KIPC_IOC_XFER, &x);
+	if (ret < 0 || x.sent != URING_XFER - 1)
+		return FAIL("XFER to the waiting XFER: %s, %u sent",
+			    strerror((int)-ret), x.sent);
+	res = uring_wait();
+	if (res)
+		return FAIL("the pending XFER completed with %s", strerror(-res));
+	if (ur.x.received != URING_XFER - 1)
+		return FAIL("the pending XFER received %u of %u", ur.x.received,
+			    URING_XFER - 1);
+	for (i = 0; i < URING_XFER - 1; i++)
+		if (ur.mm[i].len != SWEEP_PAYLOAD ||
+		    memcmp(ur.rbuf[i], out[i], SWEEP_PAYLOAD))
+			return FAIL("entry %u holds %u bytes, not message %u",
+				    i, ur.mm[i].len, i);
+	return 0;
+}
+
 const struct sweep_op sweep_uring_ops[] = {
 	{ .name = "uring_recv_park", .needs = NEEDS_NOTHING,
 	  .prepare = prepare_uring, .run = run_uring_recv,
@@ -250,6 +315,9 @@ const struct sweep_op sweep_uring_ops[] = {
 	{ .name = "uring_call_park", .needs = NEEDS_NOTHING,
 	  .prepare = prepare_uring, .run = run_uring_call,
 	  .check = check_uring_call },
+	{ .name = "uring_xfer_park", .needs = NEEDS_NOTHING,
+	  .prepare = prepare_uring, .run = run_uring_xfer,
+	  .check = check_uring_xfer },
 };
 const unsigned int sweep_nr_uring_ops = sizeof(sweep_uring_ops) /
 					sizeof(sweep_uring_ops[0]);
