@@ -928,6 +928,21 @@ static inline bool kipc_current_dying(void)
 	       (READ_ONCE(current->signal->flags) & SIGNAL_GROUP_EXIT);
 }
 
+/**
+ * kipc_let_woken_run() - between the two halves of a one-call round trip
+ *
+ * The first half (a send, a reply) may have woken the peer that will
+ * answer. If the scheduler wants it to run before us, let it now, as the
+ * return to user space between two calls would: the answer then finds
+ * us runnable and queues without a wake-up, where we would otherwise be
+ * asleep in the second half and have to be woken. A cheap test when
+ * nothing waits to run; nothing where the wake-up preempted us already.
+ */
+static inline void kipc_let_woken_run(void)
+{
+	cond_resched();
+}
+
 int kipc_uring_park_recv(struct kipc_ctx *ctx, struct kipc_queue *q,
 			 const struct kipc_recv *karg,
 			 const struct kipc_rx *rx,

@@ -838,6 +838,8 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 		}
 	}
 	if (x->recv_count) {
+		if (sent && !ctx->uring)
+			kipc_let_woken_run();
 		if (may_park)
 			dl.nonblock = true;
 		ret = kipc_xfer_recv(kipc_ctx_queue(ctx), ctx->ep, x, 0, &dl,

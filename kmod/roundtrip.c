@@ -105,6 +105,7 @@ int kipc_ioc_sendrecv(struct kipc_ctx *ctx, void *arg)
 		goto out;
 
 	k->sent = 1;
+	kipc_let_woken_run();
 	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
 	/* The receive wrote the struct back (also on -EMSGSIZE). */
 	if (!ret || ret == -EMSGSIZE)
@@ -164,6 +165,7 @@ int kipc_ioc_reply_recv(struct kipc_ctx *ctx, void *arg)
 		}
 		trace_kipc_reply(ctx->ep->obj.id, k->token, k->len,
 				 k->reply_ret);
+		kipc_let_woken_run();
 	}
 
 	ret = kipc_queue_recv(kipc_ctx_queue(ctx), &rx, &dl);
