@@ -477,6 +477,56 @@ TEST_F(uring, xfer_sends_once_when_its_receive_cannot_wait)
 	close(nb);
 }
 
+/*
+ * An XFER whose send must wait goes to io-wq with nothing done; once it
+ * has sent, its receive waits (parked where the kernel can, else in the
+ * worker) and completes with the message that comes.
+ */
+TEST_F(uring, xfer_send_waits_then_receives)
+{
+	char out[] = "request", filler[] = "filler", in[16];
+	struct kipc_mmsg sm = { .buf = (uintptr_t)out, .len = sizeof(out) };
+	struct kipc_mmsg rm = { .buf = (uintptr_t)in, .buf_len = sizeof(in) };
+	struct kipc_info info;
+	struct kipc_xfer x;
+	uint64_t full_id;
+	int full;
+
+	full = kt_mbox(self->a, NULL, 1, 0600, &full_id);
+	ASSERT_GE(full, 0);
+	ASSERT_EQ(0, sys_kipc_send(full, 0, filler, sizeof(filler), 0,
+				   KIPC_NONBLOCK, NULL));
+	memset(&x, 0, sizeof(x));
+	x.size = sizeof(x);
+	x.entry_size = sizeof(struct kipc_mmsg);
+	x.flags = KIPC_SEND_MAILBOX;
+	x.dest = full_id;
+	x.send_msgs = (uintptr_t)&sm;
+	x.send_count = 1;
+	x.recv_msgs = (uintptr_t)&rm;
+	x.recv_count = 1;
+	kt_uring_prep_cmd(kt_uring_get_sqe(&self->ring), self->mb,
+			  KIPC_IOC_XFER, &x);
+	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 100, NULL, NULL));
+	/* Room: the send goes, then the receive waits. */
+	ASSERT_EQ(sizeof(filler), sys_kipc_recv(full, in, sizeof(in), NULL,
+						KIPC_NONBLOCK, NULL));
+	EXPECT_EQ(0, kt_wait_depth(full, 0, 1));
+	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 100, NULL, NULL));
+	ASSERT_EQ(0, sys_kipc_stat(full, 0, &info));
+	EXPECT_EQ(1, info.depth);
+	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "answer", 7, 0, 0, NULL));
+	ASSERT_EQ(0, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
+	EXPECT_EQ(1, x.sent);
+	EXPECT_EQ(1, x.received);
+	EXPECT_EQ(7, rm.len);
+	EXPECT_STREQ("answer", in);
+	ASSERT_EQ(sizeof(out), sys_kipc_recv(full, in, sizeof(in), NULL,
+					     KIPC_NONBLOCK, NULL));
+	EXPECT_STREQ("request", in);
+	close(full);
+}
+
 TEST_F(uring, timeouts)
 {
 	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
