@@ -203,31 +203,45 @@ static void uring_free(struct uring_side *u)
 	free(u);
 }
 
-static int uring_open(struct side *s)
+/*
+ * A side's batch (at most the channel's, at most the stream) and its
+ * buffers, one of @size bytes per message of a batch.
+ */
+static int side_bufs(struct side *s, unsigned int *batch, char **bufs,
+		     size_t *bufs_len)
 {
 	struct uring_chan *c = s->chan;
-	struct uring_side *u;
 
 	/* A batch needs to know where the stream ends: no round trips. */
 	if (!s->count)
 		return -EINVAL;
+	*batch = s->count < c->batch ? (unsigned int)s->count : c->batch;
+	*bufs_len = s->size * *batch;
+	*bufs = msg_alloc(*bufs_len);
+	return *bufs ? 0 : -ENOMEM;
+}
+
+static int uring_open(struct side *s)
+{
+	struct uring_chan *c = s->chan;
+	struct uring_side *u;
+	int ret;
+
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	u->batch = s->count < c->batch ? (unsigned int)s->count : c->batch;
-	u->bufs_len = s->size * u->batch;
-	u->bufs = msg_alloc(u->bufs_len);
+	ret = side_bufs(s, &u->batch, &u->bufs, &u->bufs_len);
+	if (ret) {
+		free(u);
+		return ret;
+	}
 	if (s->role == ROLE_SENDER)
 		u->sa = calloc(u->batch, sizeof(*u->sa));
 	else
 		u->ra = calloc(u->batch, sizeof(*u->ra));
 	u->res = calloc(u->batch, sizeof(*u->res));
-	if (!u->bufs || !(u->sa || u->ra) || !u->res) {
-		uring_free(u);
-		return -ENOMEM;
-	}
 	u->ring = ring_get(c->setup_flags);
-	if (!u->ring) {
+	if (!(u->sa || u->ra) || !u->res || !u->ring) {
 		uring_free(u);
 		return -ENOMEM;
 	}
@@ -451,19 +465,19 @@ static int uxfer_open(struct side *s)
 {
 	struct uring_chan *c = s->chan;
 	struct uxfer_side *u;
+	int ret;
 
-	if (!s->count)
-		return -EINVAL;
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	u->batch = s->count < c->batch ? (unsigned int)s->count : c->batch;
-	u->bufs_len = s->size * u->batch;
-	u->bufs = msg_alloc(u->bufs_len);
+	ret = side_bufs(s, &u->batch, &u->bufs, &u->bufs_len);
+	if (ret) {
+		free(u);
+		return ret;
+	}
 	u->ring = ring_get(c->setup_flags);
-	if (!u->bufs || !u->ring) {
-		if (u->bufs)
-			msg_free(u->bufs, u->bufs_len);
+	if (!u->ring) {
+		msg_free(u->bufs, u->bufs_len);
 		free(u);
 		return -ENOMEM;
 	}
