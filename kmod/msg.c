@@ -102,6 +102,41 @@ static void kipc_msg_release(struct kipc_msg *msg, u32 len)
 		kvfree(msg);
 }
 
+/* A message of @len payload bytes, its header zeroed; NULL: -ENOMEM. */
+static struct kipc_msg *kipc_msg_alloc(u32 len)
+{
+	size_t size = struct_size((struct kipc_msg *)NULL, data, len);
+	struct kipc_msg *msg;
+
+	/* kvmalloc() costs more even when it ends in kmalloc(). */
+	if (len <= KIPC_MSG_SMALL)
+		msg = kmem_cache_alloc(kipc_msg_cache, KIPC_GFP_HELD);
+	else if (size <= KMALLOC_MAX_CACHE_SIZE)
+		msg = kmalloc(size, KIPC_GFP_HELD);
+	else
+		msg = kvmalloc(size, KIPC_GFP_HELD);
+	if (msg)
+		memset(msg, 0, sizeof(*msg));
+	return msg;
+}
+
+/* Stamp a message whose payload is in: sender, credentials, its charge. */
+static struct kipc_msg *kipc_msg_stamp(struct kipc_msg *msg,
+				       struct kipc_endpoint *ep,
+				       const struct kipc_charge *charge,
+				       u32 len, u32 prio)
+{
+	INIT_LIST_HEAD(&msg->node);
+	msg->charge = *charge;
+	msg->sender_id = ep->obj.id;
+	msg->pid = get_pid(task_tgid(current));
+	msg->uid = current_euid();
+	msg->gid = current_egid();
+	msg->prio = prio;
+	msg->len = len;
+	return msg;
+}
+
 /**
  * kipc_msg_build() - allocate a message whose footprint is charged already
  * @ep:		sending endpoint: the message is stamped with its id
@@ -120,32 +155,15 @@ struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
 				const struct kipc_charge *charge,
 				const void __user *buf, u32 len, u32 prio)
 {
-	size_t size = struct_size((struct kipc_msg *)NULL, data, len);
-	struct kipc_msg *msg;
+	struct kipc_msg *msg = kipc_msg_alloc(len);
 
-	/* kvmalloc() costs more even when it ends in kmalloc(). */
-	if (len <= KIPC_MSG_SMALL)
-		msg = kmem_cache_alloc(kipc_msg_cache, KIPC_GFP_HELD);
-	else if (size <= KMALLOC_MAX_CACHE_SIZE)
-		msg = kmalloc(size, KIPC_GFP_HELD);
-	else
-		msg = kvmalloc(size, KIPC_GFP_HELD);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	memset(msg, 0, sizeof(*msg));
 	if (len && copy_from_user(msg->data, buf, len)) {
 		kipc_msg_release(msg, len);
 		return ERR_PTR(-EFAULT);
 	}
-	INIT_LIST_HEAD(&msg->node);
-	msg->charge = *charge;
-	msg->sender_id = ep->obj.id;
-	msg->pid = get_pid(task_tgid(current));
-	msg->uid = current_euid();
-	msg->gid = current_egid();
-	msg->prio = prio;
-	msg->len = len;
-	return msg;
+	return kipc_msg_stamp(msg, ep, charge, len, prio);
 }
 
 /**
@@ -176,6 +194,43 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 	if (IS_ERR(msg))
 		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
 	return msg;
+}
+
+/**
+ * kipc_msg_new_iter() - kipc_msg_new() with the payload in an iov_iter
+ * @ep:		sending endpoint
+ * @from:	the payload: all of what is left in it
+ * @prio:	priority, already checked to be <= KIPC_PRIO_MAX
+ *
+ * Return: the message, or ERR_PTR(-EMSGSIZE, -EDQUOT, -ENOMEM, -EFAULT).
+ */
+struct kipc_msg *kipc_msg_new_iter(struct kipc_endpoint *ep,
+				   struct iov_iter *from, u32 prio)
+{
+	size_t count = iov_iter_count(from);
+	struct kipc_charge charge;
+	struct kipc_msg *msg;
+	u32 len;
+	int ret;
+
+	if (count > kipc_msg_size_cap())
+		return ERR_PTR(-EMSGSIZE);
+	len = count;
+	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
+	if (ret)
+		return ERR_PTR(ret);
+	msg = kipc_msg_alloc(len);
+	if (!msg) {
+		ret = -ENOMEM;
+	} else if (len && !copy_from_iter_full(msg->data, len, from)) {
+		kipc_msg_release(msg, len);
+		ret = -EFAULT;
+	}
+	if (ret) {
+		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
+		return ERR_PTR(ret);
+	}
+	return kipc_msg_stamp(msg, ep, &charge, len, prio);
 }
 
 /**
