@@ -101,7 +101,11 @@ static int kipc_ep_open(struct inode *inode, struct file *file)
 	}
 	kipc_ns_file_open(ep->obj.ns);
 	file->private_data = ep;
-	/* A stream of messages: read() has no position, pread() -ESPIPE. */
+	/*
+	 * A stream of messages: read() has no position, pread() -ESPIPE.
+	 * Reads honour IOCB_NOWAIT (io_uring tries without waiting).
+	 */
+	file->f_mode |= FMODE_NOWAIT;
 	return stream_open(inode, file);
 }
 
@@ -159,6 +163,13 @@ static ssize_t kipc_ep_read(struct file *file, char __user *buf,
 	return kipc_file_read(file, ep, &ep->inbox, buf, count);
 }
 
+static ssize_t kipc_ep_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct kipc_endpoint *ep = iocb->ki_filp->private_data;
+
+	return kipc_file_read_iter(iocb, ep, &ep->inbox, to);
+}
+
 static int kipc_ep_uring_cmd(struct io_uring_cmd *ioucmd,
 			     unsigned int issue_flags)
 {
@@ -176,6 +187,7 @@ const struct file_operations kipc_ep_fops = {
 	.flush		= kipc_ep_flush,
 	.release	= kipc_ep_release,
 	.read		= kipc_ep_read,
+	.read_iter	= kipc_ep_read_iter,
 	.poll		= kipc_ep_poll,
 	.fasync		= kipc_ep_fasync,
 	.unlocked_ioctl	= kipc_ep_ioctl,

@@ -39,6 +39,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -409,6 +410,8 @@ struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
 				const void __user *buf, u32 len, u32 prio);
 struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 			      u32 len, u32 prio);
+struct kipc_msg *kipc_msg_new_iter(struct kipc_endpoint *ep,
+				   struct iov_iter *from, u32 prio);
 void kipc_msg_free(struct kipc_msg *msg);
 void kipc_fill_hdr(struct kipc_msg_hdr *hdr, const struct kipc_msg *msg);
 
@@ -561,7 +564,10 @@ enum kipc_sel {
 
 /**
  * struct kipc_rx - what a receiver asked for and where it goes
- * @buf:	user payload buffer
+ * @buf:	user payload buffer, unless @iter
+ * @iter:	or the payload's destination as an iov_iter (read_iter)
+ * @iter_done:	bytes an earlier delivery attempt advanced @iter by, taken
+ *		back before the next one
  * @buf_len:	its size
  * @hdr:	kernel copy of the header to fill (inside @out), or NULL for
  *		none (read(2))
@@ -589,6 +595,8 @@ enum kipc_sel {
  */
 struct kipc_rx {
 	u64 buf;
+	struct iov_iter *iter;
+	size_t iter_done;
 	u32 buf_len;
 	struct kipc_msg_hdr *hdr;
 	u32 *len;
@@ -717,6 +725,10 @@ ssize_t kipc_file_write(struct file *file, struct kipc_endpoint *ep,
 			size_t count);
 ssize_t kipc_file_read(struct file *file, struct kipc_endpoint *ep,
 		       struct kipc_queue *q, char __user *buf, size_t count);
+ssize_t kipc_file_write_iter(struct kiocb *iocb, struct kipc_endpoint *ep,
+			     struct kipc_queue *q, struct iov_iter *from);
+ssize_t kipc_file_read_iter(struct kiocb *iocb, struct kipc_endpoint *ep,
+			    struct kipc_queue *q, struct iov_iter *to);
 
 /* notify.c, on a queue */
 int kipc_notify_arm(struct kipc_queue *q, struct file *file,

@@ -180,6 +180,20 @@ static ssize_t kipc_mbox_write(struct file *file, const char __user *buf,
 	return kipc_file_write(file, mf->ep, &mf->mb->q, buf, count);
 }
 
+static ssize_t kipc_mbox_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct kipc_mbox_file *mf = iocb->ki_filp->private_data;
+
+	return kipc_file_read_iter(iocb, mf->ep, &mf->mb->q, to);
+}
+
+static ssize_t kipc_mbox_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct kipc_mbox_file *mf = iocb->ki_filp->private_data;
+
+	return kipc_file_write_iter(iocb, mf->ep, &mf->mb->q, from);
+}
+
 static int kipc_mbox_uring_cmd(struct io_uring_cmd *ioucmd,
 			       unsigned int issue_flags)
 {
@@ -199,6 +213,8 @@ static const struct file_operations kipc_mbox_fops = {
 	.release	= kipc_mbox_release,
 	.read		= kipc_mbox_read,
 	.write		= kipc_mbox_write,
+	.read_iter	= kipc_mbox_read_iter,
+	.write_iter	= kipc_mbox_write_iter,
 	.poll		= kipc_mbox_poll,
 	.fasync		= kipc_mbox_fasync,
 	.unlocked_ioctl	= kipc_mbox_ioctl,
@@ -229,8 +245,13 @@ static struct file *kipc_mbox_getfile(struct kipc_ctx *ctx,
 		kfree(mf);
 		return file;
 	}
-	/* A stream of messages: read() has no position, pread() -ESPIPE. */
+	/*
+	 * A stream of messages: read() has no position, pread() -ESPIPE.
+	 * Reads and writes honour IOCB_NOWAIT (io_uring tries without
+	 * waiting).
+	 */
 	stream_open(file_inode(file), file);
+	file->f_mode |= FMODE_NOWAIT;
 	return file;
 }
 

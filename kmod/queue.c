@@ -827,9 +827,16 @@ int kipc_deliver(struct kipc_rx *rx, const struct kipc_msg *msg)
 			return -EFAULT;
 		return -EMSGSIZE;
 	}
-	if (msg->len &&
-	    copy_to_user(u64_to_user_ptr(rx->buf), msg->data, msg->len))
+	if (rx->iter && msg->len) {
+		/* A retry (the message was withdrawn) starts again. */
+		iov_iter_revert(rx->iter, rx->iter_done);
+		rx->iter_done = copy_to_iter(msg->data, msg->len, rx->iter);
+		if (rx->iter_done != msg->len)
+			return -EFAULT;
+	} else if (msg->len &&
+		   copy_to_user(u64_to_user_ptr(rx->buf), msg->data, msg->len)) {
 		return -EFAULT;
+	}
 	if (rx->uout && copy_to_user(rx->uout, rx->out, rx->out_size))
 		return -EFAULT;
 	return 0;
