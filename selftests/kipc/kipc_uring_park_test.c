@@ -11,72 +11,12 @@
  * receives with its error; closing the kipc fd does not. A CALL waits
  * for its reply without a thread as well.
  */
-#include "kipc_util.h"
-
-#include <dirent.h>
-#include "io_uring_raw.h"
+#include "kipc_uring_util.h"
 
 #include "../kselftest_harness.h"
 
 #define RING_ENTRIES	1024
 #define NPARK		512
-
-static void prep_cmd(struct kt_uring *ring, int fd, unsigned int op,
-		     void *arg, uint64_t data)
-{
-	struct io_uring_sqe *sqe = kt_uring_get_sqe(ring);
-	struct kipc_uring_cmd *cmd = (struct kipc_uring_cmd *)sqe->cmd;
-
-	kt_uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	cmd->arg = (uint64_t)(uintptr_t)arg;
-	cmd->reserved = 0;
-	kt_uring_sqe_set_data64(sqe, data);
-}
-
-/* Submit what is queued, then one CQE within KT_WAIT_MS: its res. */
-static int reap(struct kt_uring *ring, uint64_t *data)
-{
-	struct __kernel_timespec ts = { .tv_sec = KT_WAIT_MS / 1000 };
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	kt_uring_submit(ring);
-	ret = kt_uring_wait_cqe_timeout(ring, &cqe, &ts);
-	if (ret == -ETIME)
-		return -ETIMEDOUT;
-	if (ret < 0)
-		return ret;
-	if (data)
-		*data = kt_uring_cqe_get_data64(cqe);
-	ret = cqe->res;
-	kt_uring_cqe_seen(ring, cqe);
-	return ret;
-}
-
-static bool ring_idle(struct kt_uring *ring)
-{
-	struct io_uring_cqe *cqe;
-
-	kt_uring_submit(ring);
-	return kt_uring_peek_cqe(ring, &cqe) == -EAGAIN;
-}
-
-/* Threads of this process: entries of /proc/self/task. */
-static int count_threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 /* Send the sequence number @seq (as the payload) to mailbox fd @mb. */
 static int send_seq(int mb, uint32_t seq)
@@ -146,7 +86,7 @@ static int reap_seqs(struct kt_uring *ring, int n, bool in_order)
 
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n; i++) {
-		res = reap(ring, &data);
+		res = kt_uring_reap(ring, &data);
 		if (res)
 			return res < 0 ? res : -EPROTO;
 		if (data >= (uint64_t)n || r[data].len != sizeof(seq))
@@ -169,7 +109,7 @@ static void park_recvs(struct kt_uring *ring, int fd, int n)
 	memset(bufs, 0, sizeof(bufs));
 	for (i = 0; i < n; i++) {
 		kt_recv_args(&r[i], 0, bufs[i], sizeof(bufs[i]), 0, NULL);
-		prep_cmd(ring, fd, KIPC_IOC_RECV, &r[i], i);
+		kt_uring_queue_cmd(ring, fd, KIPC_IOC_RECV, &r[i], i);
 	}
 }
 
@@ -183,20 +123,20 @@ TEST_F(park, hundreds_without_threads)
 
 	if (!kt_uring_has_cmd_cancel())
 		SKIP(return, "no uring_cmd cancel hook: waiting RECVs run in io-wq threads here");
-	threads = count_threads();
+	threads = kt_count_threads();
 	ASSERT_GT(threads, 0);
 	park_recvs(&self->ring, self->mb, NPARK);
 	ASSERT_EQ(NPARK, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, NPARK));
-	EXPECT_EQ(threads, count_threads());
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_EQ(threads, kt_count_threads());
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	for (i = 0; i < NPARK; i++)
 		ASSERT_EQ(0, send_seq(self->mb, i));
 	EXPECT_EQ(0, reap_seqs(&self->ring, NPARK, true));
-	EXPECT_EQ(threads, count_threads());
+	EXPECT_EQ(threads, kt_count_threads());
 	EXPECT_EQ(-EAGAIN, sys_kipc_recv(self->mb, bufs[0], 16, NULL,
 					 KIPC_NONBLOCK, NULL));
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 }
 
 /*
@@ -229,9 +169,9 @@ TEST_F(park, selection)
 	memset(bufs, 0, sizeof(bufs));
 	kt_recv_args(&r[0], 0, bufs[0], 16, KIPC_RECV_TYPE, NULL);
 	r[0].type_sel = 5;
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
 	kt_recv_args(&r[1], self->b_id, bufs[1], 16, 0, NULL);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[1], 1);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[1], 1);
 	ASSERT_EQ(2, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 2));
 	/* From a, type 7: neither wants it. */
@@ -242,7 +182,7 @@ TEST_F(park, selection)
 	kt_send_args(&s, self->mb_id, "b7", 2, 0, KIPC_SEND_MAILBOX, NULL);
 	s.type = 7;
 	ASSERT_EQ(0, sys_kipc_ioctl(self->b, KIPC_IOC_SEND, &s));
-	ASSERT_EQ(0, reap(&self->ring, &data));
+	ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 	ASSERT_EQ(1, data);
 	EXPECT_EQ(0, memcmp(bufs[1], "b7", 2));
 	EXPECT_EQ(self->b_id, r[1].hdr.sender_id);
@@ -250,7 +190,7 @@ TEST_F(park, selection)
 	kt_send_args(&s, 0, "a5", 2, 0, 0, NULL);
 	s.type = 5;
 	ASSERT_EQ(0, sys_kipc_ioctl(self->mb, KIPC_IOC_SEND, &s));
-	ret = reap(&self->ring, &data);
+	ret = kt_uring_reap(&self->ring, &data);
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, data);
 	EXPECT_EQ(0, memcmp(bufs[0], "a5", 2));
@@ -267,11 +207,11 @@ TEST_F(park, emsgsize_keeps_message)
 	char small[2], buf[16];
 
 	kt_recv_args(&r[0], 0, small, sizeof(small), 0, NULL);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "too long", 8, 0, 0, NULL));
-	EXPECT_EQ(-EMSGSIZE, reap(&self->ring, NULL));
+	EXPECT_EQ(-EMSGSIZE, kt_uring_reap(&self->ring, NULL));
 	EXPECT_EQ(8, r[0].len);
 	EXPECT_EQ(8, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL,
 				   KIPC_NONBLOCK, NULL));
@@ -291,19 +231,19 @@ TEST_F(park, passed_on_in_order)
 		SKIP(return, "no uring_cmd cancel hook: waiting io-wq workers race for each message");
 	memset(bufs, 0, sizeof(bufs));
 	kt_recv_args(&r[0], 0, small, sizeof(small), 0, NULL);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
 	kt_recv_args(&r[1], 0, bufs[1], 16, KIPC_RECV_PEEK, NULL);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[1], 1);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[1], 1);
 	kt_recv_args(&r[2], 0, bufs[2], 16, 0, NULL);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[2], 2);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[2], 2);
 	ASSERT_EQ(3, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 3));
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "message", 7, 0, 0, NULL));
-	ASSERT_EQ(-EMSGSIZE, reap(&self->ring, &data));
+	ASSERT_EQ(-EMSGSIZE, kt_uring_reap(&self->ring, &data));
 	EXPECT_EQ(0, data);
-	ASSERT_EQ(0, reap(&self->ring, &data));
+	ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 	EXPECT_EQ(1, data);
-	ASSERT_EQ(0, reap(&self->ring, &data));
+	ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 	EXPECT_EQ(2, data);
 	EXPECT_EQ(0, memcmp(bufs[1], "message", 7));
 	EXPECT_EQ(0, memcmp(bufs[2], "message", 7));
@@ -320,12 +260,12 @@ TEST_F(park, timeout)
 
 	memset(bufs, 0, sizeof(bufs));
 	kt_recv_args(&r[0], 0, bufs[0], 16, 0, &rel);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
 	kt_recv_args(&r[1], 0, bufs[1], 16, KIPC_ABSTIME, &abs);
-	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r[1], 1);
+	kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r[1], 1);
 	ASSERT_EQ(2, kt_uring_submit(&self->ring));
-	EXPECT_EQ(-ETIMEDOUT, reap(&self->ring, NULL));
-	EXPECT_EQ(-ETIMEDOUT, reap(&self->ring, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap(&self->ring, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap(&self->ring, NULL));
 	EXPECT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 0));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, send_seq(self->mb, i));
@@ -337,11 +277,11 @@ TEST_F(park, timeout)
 	/* A timed receive that a message reaches first. */
 	rel = kt_ms(KT_WAIT_MS);
 	kt_recv_args(&r[2], 0, bufs[2], 16, 0, &rel);
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[2], 2);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[2], 2);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
 	ASSERT_EQ(0, send_seq(self->mb, 7));
-	EXPECT_EQ(0, reap(&self->ring, NULL));
+	EXPECT_EQ(0, kt_uring_reap(&self->ring, NULL));
 	EXPECT_EQ(7, bufs[2][0]);
 }
 
@@ -453,10 +393,10 @@ TEST_F(park, revoked_permission_takes_nothing)
 		KT_CHILD_CHECK(mb >= 0);
 		KT_CHILD_CHECK(kt_uring_init_workers(RING_ENTRIES, &ring) == 0);
 		kt_recv_args(&r[0], 0, got, sizeof(got), 0, NULL);
-		prep_cmd(&ring, mb, KIPC_IOC_RECV, &r[0], 0);
+		kt_uring_queue_cmd(&ring, mb, KIPC_IOC_RECV, &r[0], 0);
 		KT_CHILD_CHECK(kt_uring_submit(&ring) == 1);
 		shared[0] = 1;
-		KT_CHILD_CHECK(reap(&ring, NULL) == -EACCES);
+		KT_CHILD_CHECK(kt_uring_reap(&ring, NULL) == -EACCES);
 		_exit(0);
 	}
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
@@ -485,7 +425,7 @@ TEST_F(park, reports_the_number)
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked_exact(self->mb, 0, 0, 1));
 	ASSERT_EQ(0, send_seq(self->mb, 2));
-	ASSERT_EQ(0, reap(&self->ring, NULL));
+	ASSERT_EQ(0, kt_uring_reap(&self->ring, NULL));
 	EXPECT_EQ(2, bufs[0][0]);
 	EXPECT_EQ(plain.seq + 1, r[0].seq);
 }
@@ -501,8 +441,8 @@ TEST_F(park, by_number_never_parks)
 
 	kt_recv_args(&r[0], 0, buf, sizeof(buf), KIPC_RECV_SEQ, NULL);
 	r[0].seq = 1000000;
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
-	EXPECT_EQ(-ENOMSG, reap(&self->ring, NULL));
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[0], 0);
+	EXPECT_EQ(-ENOMSG, kt_uring_reap(&self->ring, NULL));
 	ASSERT_EQ(0, send_seq(self->mb, 5));
 	EXPECT_EQ(4, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL,
 				   KIPC_NONBLOCK, NULL));
@@ -525,8 +465,8 @@ TEST_F(park, mailbox_delete)
 				     kt_uring_has_cmd_cancel() ? 8 : 1));
 	ASSERT_EQ(0, sys_kipc_mbox_delete(mb2, 0));
 	for (i = 0; i < 8; i++)
-		EXPECT_EQ(-EIDRM, reap(&self->ring, NULL));
-	EXPECT_TRUE(ring_idle(&self->ring));
+		EXPECT_EQ(-EIDRM, kt_uring_reap(&self->ring, NULL));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	close(mb2);
 }
 
@@ -548,11 +488,11 @@ TEST_F(park, fd_close_keeps_them)
 	ASSERT_EQ(0, kt_wait_blocked(ep, 0, 0,
 				     kt_uring_has_cmd_cancel() ? 2 : 1));
 	close(ep);
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, send_seq_ep(self->a, id, i));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, reap(&self->ring, &data));
+		ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 		ASSERT_LT(data, 2);
 		ASSERT_LT(bufs[data][0], 2);
 		got[bufs[data][0]] = true;
@@ -578,17 +518,17 @@ TEST_F(park, async_cancel)
 	kt_uring_prep_cancel64(sqe, 0, 0);
 	kt_uring_sqe_set_data64(sqe, 100);
 	if (kt_uring_has_cmd_cancel()) {
-		ASSERT_EQ(-ENOENT, reap(&self->ring, &data));
+		ASSERT_EQ(-ENOENT, kt_uring_reap(&self->ring, &data));
 		EXPECT_EQ(100, data);
-		EXPECT_TRUE(ring_idle(&self->ring));
+		EXPECT_TRUE(kt_uring_idle(&self->ring));
 		ASSERT_EQ(0, send_seq(self->mb, 3));
-		ASSERT_EQ(0, reap(&self->ring, &data));
+		ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 		EXPECT_EQ(0, data);
 		EXPECT_EQ(3, bufs[0][0]);
 		return;
 	}
 	for (i = 0; i < 2; i++) {
-		res = reap(&self->ring, &data);
+		res = kt_uring_reap(&self->ring, &data);
 		if (data == 100) {
 			EXPECT_TRUE(res == 0 || res == -EALREADY);
 		} else {
@@ -619,19 +559,19 @@ TEST_F(park, calls_without_threads)
 
 	if (!kt_uring_has_cmd_cancel())
 		SKIP(return, "no uring_cmd cancel hook: waiting CALLs run in io-wq threads here");
-	threads = count_threads();
+	threads = kt_count_threads();
 	ASSERT_GT(threads, 0);
 	for (i = 0; i < NCALL; i++) {
 		reqs[i] = i;
 		kt_call_args(&c[i], self->b_id, &reqs[i], sizeof(reqs[i]), 0,
 			     replies[i], sizeof(replies[i]), 0, NULL);
-		prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[i], i);
+		kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[i], i);
 	}
 	ASSERT_EQ(NCALL, kt_uring_submit(&self->ring));
 	/* Every request is queued already, and no thread waits for a reply. */
 	ASSERT_EQ(0, kt_wait_depth(self->b, 0, NCALL));
-	EXPECT_EQ(threads, count_threads());
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_EQ(threads, kt_count_threads());
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	/* Answer them in reverse order, each with its request's number. */
 	for (i = 0; i < NCALL; i++) {
 		ASSERT_EQ(4, sys_kipc_recv(self->b, &req, sizeof(req), &hdr,
@@ -647,7 +587,7 @@ TEST_F(park, calls_without_threads)
 			       (unsigned long long)tokens[i]);
 	}
 	for (i = 0; i < NCALL; i++) {
-		ASSERT_EQ(0, reap(&self->ring, &data));
+		ASSERT_EQ(0, kt_uring_reap(&self->ring, &data));
 		ASSERT_LT(data, NCALL);
 		ASSERT_FALSE(seen[data]);
 		seen[data] = true;
@@ -657,22 +597,22 @@ TEST_F(park, calls_without_threads)
 		EXPECT_EQ(tokens[data], c[data].reply_hdr.token);
 		EXPECT_EQ(self->b_id, c[data].reply_hdr.sender_id);
 	}
-	EXPECT_EQ(threads, count_threads());
+	EXPECT_EQ(threads, kt_count_threads());
 	/* A timed CALL nobody answers: -ETIMEDOUT, then its REPLY fails. */
 	kt_call_args(&c[0], self->b_id, "t", 1, 0, replies[0], 16, 0, &t);
-	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
-	EXPECT_EQ(-ETIMEDOUT, reap(&self->ring, NULL));
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap(&self->ring, NULL));
 	ASSERT_EQ(1, sys_kipc_recv(self->b, replies[1], 16, &hdr,
 				   KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(-ENOENT, sys_kipc_reply(self->b, hdr.token, "r", 1));
 	/* The server closes with a CALL waiting: -ECONNRESET. */
 	kt_call_args(&c[0], self->b_id, "c", 1, 0, replies[0], 16, 0, NULL);
-	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c[0], 0);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_depth(self->b, 0, 1));
 	close(self->b);
 	self->b = -1;
-	EXPECT_EQ(-ECONNRESET, reap(&self->ring, NULL));
+	EXPECT_EQ(-ECONNRESET, kt_uring_reap(&self->ring, NULL));
 }
 
 /*
@@ -691,16 +631,16 @@ TEST_F(park, call_sent_from_io_wq)
 				   NULL));
 	kt_call_args(&c, self->b_id, "req", 3, 0, reply, sizeof(reply), 0,
 		     NULL);
-	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 5);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 5);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 1, 0));
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	ASSERT_EQ(4, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
 	ASSERT_EQ(3, sys_kipc_recv(self->b, buf, sizeof(buf), &hdr, 0, NULL));
 	EXPECT_EQ(KIPC_MSG_REQUEST, hdr.flags);
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	ASSERT_EQ(0, sys_kipc_reply(self->b, hdr.token, "answer", 6));
-	EXPECT_EQ(0, reap(&self->ring, NULL));
+	EXPECT_EQ(0, kt_uring_reap(&self->ring, NULL));
 	EXPECT_EQ(6, c.reply_len);
 	EXPECT_EQ(0, memcmp(reply, "answer", 6));
 }

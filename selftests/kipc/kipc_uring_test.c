@@ -6,48 +6,11 @@
  * close, IORING_OP_ASYNC_CANCEL and process death, mailbox deletion), and
  * IORING_OP_POLL_ADD, single and multishot, on both kinds of fd.
  */
-#include "kipc_util.h"
+#include "kipc_uring_util.h"
 
 #include <poll.h>
-#include "io_uring_raw.h"
 
 #include "../kselftest_harness.h"
-
-/* kipc command @op (KIPC_IOC_SEND, ...) on @fd for the argument struct @arg. */
-static void kt_uring_prep_cmd(struct io_uring_sqe *sqe, int fd,
-			      unsigned int op, void *arg)
-{
-	struct kipc_uring_cmd *cmd = (struct kipc_uring_cmd *)sqe->cmd;
-
-	kt_uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	cmd->arg = (uint64_t)(uintptr_t)arg;
-	cmd->reserved = 0;
-}
-
-static void kt_uring_prep_send(struct io_uring_sqe *sqe, int fd,
-			       struct kipc_send *arg)
-{
-	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_SEND, arg);
-}
-
-static void kt_uring_prep_recv(struct io_uring_sqe *sqe, int fd,
-			       struct kipc_recv *arg)
-{
-	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_RECV, arg);
-}
-
-static void kt_uring_prep_call(struct io_uring_sqe *sqe, int fd,
-			       struct kipc_call *arg)
-{
-	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_CALL, arg);
-}
-
-static void kt_uring_prep_reply(struct io_uring_sqe *sqe, int fd,
-				struct kipc_reply *arg)
-{
-	kt_uring_prep_cmd(sqe, fd, KIPC_IOC_REPLY, arg);
-}
 
 /*
  * A completed RECV as sys_kipc_recv() returns it: the length or -errno;
@@ -120,32 +83,6 @@ static int ring_wait_ms(struct kt_uring *ring, long ms, uint64_t *data,
 	return ret;
 }
 
-static bool ring_idle(struct kt_uring *ring)
-{
-	struct io_uring_cqe *cqe;
-
-	kt_uring_submit(ring);
-	return kt_uring_peek_cqe(ring, &cqe) == -EAGAIN;
-}
-
-static void prep_cmd(struct kt_uring *ring, int fd, unsigned int op,
-		     void *arg, uint64_t data)
-{
-	struct io_uring_sqe *sqe = kt_uring_get_sqe(ring);
-
-	if (op == KIPC_IOC_SEND)
-		kt_uring_prep_send(sqe, fd, arg);
-	else if (op == KIPC_IOC_RECV)
-		kt_uring_prep_recv(sqe, fd, arg);
-	else if (op == KIPC_IOC_CALL)
-		kt_uring_prep_call(sqe, fd, arg);
-	else if (op == KIPC_IOC_REPLY)
-		kt_uring_prep_reply(sqe, fd, arg);
-	else
-		kt_uring_prep_cmd(sqe, fd, op, arg);
-	kt_uring_sqe_set_data64(sqe, data);
-}
-
 static int u_send(struct kt_uring *ring, int fd, uint64_t dest,
 		  const void *buf, size_t len, unsigned int prio,
 		  unsigned int flags, const struct timespec *timeout)
@@ -156,7 +93,7 @@ static int u_send(struct kt_uring *ring, int fd, uint64_t dest,
 
 	if (ret)
 		return ret;
-	prep_cmd(ring, fd, KIPC_IOC_SEND, &a, 1);
+	kt_uring_queue_cmd(ring, fd, KIPC_IOC_SEND, &a, 1);
 	return ring_wait(ring, NULL);
 }
 
@@ -170,7 +107,7 @@ static int u_recv(struct kt_uring *ring, int fd, void *buf, size_t len,
 
 	if (ret)
 		return ret;
-	prep_cmd(ring, fd, KIPC_IOC_RECV, &a, 2);
+	kt_uring_queue_cmd(ring, fd, KIPC_IOC_RECV, &a, 2);
 	cqe.res = ring_wait(ring, NULL);
 	return kt_uring_recv_result(&cqe, &a, hdr);
 }
@@ -185,7 +122,7 @@ static int u_call(struct kt_uring *ring, int fd, uint64_t dest,
 
 	if (ret)
 		return ret;
-	prep_cmd(ring, fd, KIPC_IOC_CALL, &a, 3);
+	kt_uring_queue_cmd(ring, fd, KIPC_IOC_CALL, &a, 3);
 	return ring_wait(ring, NULL);
 }
 
@@ -324,12 +261,12 @@ TEST_F(uring, peek_and_from)
 	/* From a sender that sent nothing: would block. */
 	ASSERT_EQ(0, kt_recv_args(&r, self->b_id, buf, sizeof(buf),
 					  KIPC_NONBLOCK, NULL));
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
 	cqe.res = ring_wait(&self->ring, NULL);
 	EXPECT_EQ(-EAGAIN, kt_uring_recv_result(&cqe, &r, NULL));
 	ASSERT_EQ(0, kt_recv_args(&r, self->a_id, buf, sizeof(buf),
 					  0, NULL));
-	prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
+	kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r, 0);
 	cqe.res = ring_wait(&self->ring, NULL);
 	EXPECT_EQ(1, kt_uring_recv_result(&cqe, &r, NULL));
 }
@@ -373,26 +310,26 @@ TEST_F(uring, bad_arguments)
 	/* Unknown flag, size below VER0, bad pointers. */
 	kt_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
 	s.flags = 1U << 20;
-	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
 	kt_recv_args(&r, 0, buf, sizeof(buf), KIPC_NONBLOCK, NULL);
 	r.size = KIPC_RECV_SIZE_VER0 - 8;
-	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 0);
+	kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 0);
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
-	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, (void *)8, 0);
+	kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_RECV, (void *)8, 0);
 	EXPECT_EQ(-EFAULT, ring_wait(&self->ring, NULL));
 	kt_send_args(&s, self->b_id, (void *)8, 1, 0, 0, NULL);
-	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 0);
 	EXPECT_EQ(-EFAULT, ring_wait(&self->ring, NULL));
 	/* Reserved word of the command area, and commands kipc lacks. */
 	kt_send_args(&s, self->b_id, "x", 1, 0, 0, NULL);
 	sqe = kt_uring_get_sqe(&self->ring);
-	kt_uring_prep_send(sqe, self->a, &s);
+	kt_uring_prep_cmd(sqe, self->a, KIPC_IOC_SEND, &s);
 	((struct kipc_uring_cmd *)sqe->cmd)->reserved = 1;
 	EXPECT_EQ(-EINVAL, ring_wait(&self->ring, NULL));
 	memset(&st, 0, sizeof(st));
 	st.size = sizeof(st);
-	prep_cmd(&self->ring, self->a, KIPC_IOC_STAT, &st, 0);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_STAT, &st, 0);
 	EXPECT_EQ(-ENOTTY, ring_wait(&self->ring, NULL));
 	/* CALL: KIPC_NONBLOCK and KIPC_SEND_SYNC are invalid. */
 	EXPECT_EQ(-EINVAL, u_call(&self->ring, self->a, self->b_id,
@@ -578,12 +515,12 @@ TEST_F(uring, recv_waits_without_blocking)
 	int64_t t0;
 
 	ASSERT_EQ(0, kt_recv_args(&r, 0, buf, sizeof(buf), 0, NULL));
-	prep_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 42);
+	kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_RECV, &r, 42);
 	t0 = kt_now_ns();
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	EXPECT_LT(kt_now_ns() - t0, 1000000000LL);
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 0, 1));
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	/* A synchronous send is handed straight to the waiting receive. */
 	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "late", 4, 3,
 			       KIPC_SEND_SYNC, NULL));
@@ -603,10 +540,10 @@ TEST_F(uring, rendezvous_send)
 	ASSERT_EQ(0, sys_kipc_ep_set_limits(self->b, 0, 0, 0));
 	ASSERT_EQ(0, kt_send_args(&s, self->b_id, "rv", 2, 0, 0,
 					  NULL));
-	prep_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 7);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_SEND, &s, 7);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 1, 0));
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	ASSERT_EQ(2, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
 	EXPECT_EQ(0, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
 }
@@ -629,7 +566,7 @@ TEST_F(uring, many_receives_in_order)
 	for (i = 0; i < NRECV; i++) {
 		ASSERT_EQ(0, kt_recv_args(&r[i], 0, bufs[i], 16, 0,
 						  NULL));
-		prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
+		kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
 	}
 	ASSERT_EQ(NRECV, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 1));
@@ -651,7 +588,7 @@ TEST_F(uring, many_receives_in_order)
 	for (i = 0; i < NRECV; i++) {
 		ASSERT_EQ(0, kt_recv_args(&r[i], 0, bufs[i], 16, 0,
 						  NULL));
-		prep_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
+		kt_uring_queue_cmd(&self->ring, self->mb, KIPC_IOC_RECV, &r[i], i);
 	}
 	ASSERT_EQ(NRECV, kt_uring_submit(&self->ring));
 	for (i = 0; i < NRECV; i++) {
@@ -670,7 +607,7 @@ TEST_F(uring, many_receives_in_order)
 		ASSERT_FALSE(seen[n]);
 		seen[n] = true;
 	}
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 }
 
 /* CALL and REPLY through io_uring, to an endpoint and through a mailbox. */
@@ -691,7 +628,7 @@ TEST_F(uring, call_and_reply)
 						  reply, sizeof(reply),
 						  pass ? KIPC_SEND_MAILBOX : 0,
 						  NULL));
-		prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 100);
+		kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 100);
 		ASSERT_EQ(1, kt_uring_submit(&self->ring));
 		/* The server receives the request through io_uring too. */
 		ASSERT_EQ(4, u_recv(&self->ring, srv, buf, sizeof(buf), &hdr, 0,
@@ -702,10 +639,10 @@ TEST_F(uring, call_and_reply)
 		EXPECT_EQ(self->a_id, hdr.sender_id);
 		/* Too long a reply, then a good one, then a second one. */
 		kt_reply_args(&rep, hdr.token, buf, sizeof(reply) + 1);
-		prep_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
+		kt_uring_queue_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
 		EXPECT_EQ(-EMSGSIZE, ring_wait(&self->ring, NULL));
 		kt_reply_args(&rep, hdr.token, "pong!", 5);
-		prep_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
+		kt_uring_queue_cmd(&self->ring, srv, KIPC_IOC_REPLY, &rep, 200);
 		/* The REPLY's and the CALL's completions, in either order. */
 		kt_uring_submit(&self->ring);
 		for (int i = 0; i < 2; i++) {
@@ -739,7 +676,7 @@ TEST_F(uring, call_server_closes)
 
 	ASSERT_EQ(0, kt_call_args(&c, self->b_id, "q", 1, 0, reply,
 					  sizeof(reply), 0, NULL));
-	prep_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 1);
+	kt_uring_queue_cmd(&self->ring, self->a, KIPC_IOC_CALL, &c, 1);
 	ASSERT_EQ(1, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_depth(self->b, 0, 1));
 	close(self->b);
@@ -760,7 +697,7 @@ TEST_F(uring, mailbox_delete_eidrm)
 	ASSERT_GE(rx, 0);
 	for (i = 0; i < 3; i++) {
 		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
-		prep_cmd(&self->ring, i ? rx : self->mb, KIPC_IOC_RECV, &r[i],
+		kt_uring_queue_cmd(&self->ring, i ? rx : self->mb, KIPC_IOC_RECV, &r[i],
 			 i);
 	}
 	ASSERT_EQ(3, kt_uring_submit(&self->ring));
@@ -784,7 +721,7 @@ TEST_F(uring, mailbox_delete_eidrm)
 		ASSERT_GE(mb2, 0);
 		kt_call_args(&c, id, "q", 1, 0, reply, sizeof(reply),
 				     KIPC_SEND_MAILBOX, NULL);
-		prep_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
+		kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
 		ASSERT_EQ(1, kt_uring_submit(&self->ring));
 		ASSERT_EQ(0, kt_wait_depth(mb2, 0, 1));
 		ASSERT_EQ(0, sys_kipc_mbox_delete(mb2, 0));
@@ -860,12 +797,12 @@ TEST_F(uring, cancel_on_ring_close)
 
 	for (i = 0; i < 4; i++) {
 		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
-		prep_cmd(&self->ring, i & 1 ? self->b : self->mb, KIPC_IOC_RECV,
+		kt_uring_queue_cmd(&self->ring, i & 1 ? self->b : self->mb, KIPC_IOC_RECV,
 			 &r[i], i);
 	}
 	kt_call_args(&c, self->a_id, "q", 1, 0, reply, sizeof(reply),
 			     0, NULL);
-	prep_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
+	kt_uring_queue_cmd(&self->ring, self->b, KIPC_IOC_CALL, &c, 9);
 	ASSERT_EQ(5, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 2));
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 0, 2));
@@ -911,7 +848,7 @@ TEST_F(uring, async_cancel_and_fd_close)
 	id = kt_ep_id(ep);
 	for (i = 0; i < 3; i++) {
 		kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
-		prep_cmd(&self->ring, ep, KIPC_IOC_RECV, &r[i], i);
+		kt_uring_queue_cmd(&self->ring, ep, KIPC_IOC_RECV, &r[i], i);
 	}
 	ASSERT_EQ(3, kt_uring_submit(&self->ring));
 	ASSERT_EQ(0, kt_wait_blocked(ep, 0, 0, 3));
@@ -947,7 +884,7 @@ TEST_F(uring, async_cancel_and_fd_close)
 	/* A pending command keeps the fd's endpoint until cancelled. */
 	close(ep);
 	EXPECT_EQ(0, sys_kipc_stat(self->a, id, &(struct kipc_info){ 0 }));
-	EXPECT_TRUE(ring_idle(&self->ring));
+	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	kt_uring_exit(&self->ring);
 	EXPECT_EQ(0, wait_gone(self->a, id));
 	KT_URING_INIT(&self->ring, RING_ENTRIES);
@@ -979,16 +916,16 @@ TEST_F(uring, cancel_on_process_kill)
 		KT_CHILD_CHECK(ep >= 0);
 		for (i = 0; i < 4; i++) {
 			kt_recv_args(&r[i], 0, bufs[i], 8, 0, NULL);
-			prep_cmd(&ring, i & 1 ? ep : self->mb, KIPC_IOC_RECV,
+			kt_uring_queue_cmd(&ring, i & 1 ? ep : self->mb, KIPC_IOC_RECV,
 				 &r[i], i);
 		}
 		kt_call_args(&c, self->b_id, "q", 1, 0, reply,
 				     sizeof(reply), 0, NULL);
-		prep_cmd(&ring, ep, KIPC_IOC_CALL, &c, 8);
+		kt_uring_queue_cmd(&ring, ep, KIPC_IOC_CALL, &c, 8);
 		/* A SYNC send nobody takes. */
 		kt_send_args(&s, self->a_id, "s", 1, 0,
 				     KIPC_SEND_SYNC, NULL);
-		prep_cmd(&ring, ep, KIPC_IOC_SEND, &s, 9);
+		kt_uring_queue_cmd(&ring, ep, KIPC_IOC_SEND, &s, 9);
 		KT_CHILD_CHECK(kt_uring_submit(&ring) == 6);
 		shared[0] = kt_ep_id(ep);
 		for (;;)
