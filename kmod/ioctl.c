@@ -378,7 +378,20 @@ int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 	 */
 	if (ctx->nowait && !ctx->park && ioc->fn == kipc_ioc_call)
 		return -EAGAIN;
+	ctx->eagain_final = false;
 	ret = kipc_dispatch(ctx, ioc, uarg);
+	/*
+	 * An -EAGAIN that is the answer (KIPC_NONBLOCK, O_NONBLOCK, an XFER
+	 * that sent) completes here: returned, it would send the command to
+	 * an io-wq worker only to get the same answer there, or repeat its
+	 * sends. Where io_uring lacks the cancel hook, kipc does not call
+	 * io_uring_cmd_done() from the issue path: the worker gives the
+	 * answer (an XFER that sends goes there before sending).
+	 */
+	if (ret == -EAGAIN && ctx->nowait && ctx->eagain_final && ctx->park) {
+		kipc_uring_done(ioucmd, ret, issue_flags);
+		return -EIOCBQUEUED;
+	}
 	/*
 	 * Only a cancellation interrupts an io-wq worker: io_uring never
 	 * delivers the process's signals to it, and the inline attempt does

@@ -830,6 +830,9 @@ void kipc_ep_kill_owned(struct kipc_endpoint *ep);
  * @usize:	bytes of it to copy back: min(its size, the kernel's)
  * @nowait:	an io_uring command issued with IO_URING_F_NONBLOCK: it must
  *		not sleep (-EAGAIN makes io_uring retry from io-wq)
+ * @eagain_final: with @nowait: an -EAGAIN is the command's answer (its
+ *		caller asked not to wait, or a retry would repeat what it
+ *		did), to complete with rather than retry from io-wq
  * @uring:	an io_uring command: an interruption is a cancellation, and
  *		nothing restarts it
  * @park:	an io_uring command on a kernel with the uring_cmd cancel
@@ -846,6 +849,7 @@ struct kipc_ctx {
 	void __user *uarg;
 	size_t usize;
 	bool nowait;
+	bool eagain_final;
 	bool uring;
 	bool park;
 	struct io_uring_cmd *ioucmd;

@@ -94,7 +94,11 @@ int kipc_ctx_deadline(struct kipc_ctx *ctx, struct kipc_deadline *dl,
 {
 	int ret = kipc_deadline_init(dl, flags, ts);
 
-	if ((ctx->file->f_flags & O_NONBLOCK) || ctx->nowait)
+	if (ctx->file->f_flags & O_NONBLOCK)
+		dl->nonblock = true;
+	/* The caller's own choice: its -EAGAIN is the answer. */
+	ctx->eagain_final = dl->nonblock;
+	if (ctx->nowait)
 		dl->nonblock = true;
 	return ret;
 }
@@ -815,10 +819,11 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 	/*
 	 * io_uring retries a command whose inline attempt answers -EAGAIN
 	 * from io-wq, from the start: after a send that must not happen.
-	 * Sends followed by receives that cannot park (and so may answer
-	 * -EAGAIN, or must wait in io-wq) go there before doing anything.
+	 * Where the receive can neither park nor answer -EAGAIN without
+	 * that retry (no cancel hook: kipc_uring_cmd()), sends and receives
+	 * together go there before doing anything.
 	 */
-	if (ctx->nowait && x->send_count && x->recv_count && !may_park)
+	if (ctx->nowait && !ctx->park && x->send_count && x->recv_count)
 		return -EAGAIN;
 	ret = kipc_ctx_deadline(ctx, &dl, x->flags, &x->timeout);
 	if (ret)
@@ -851,6 +856,9 @@ int kipc_ioc_xfer(struct kipc_ctx *ctx, void *arg)
 		/* Restarting now would send the messages a second time. */
 		else if (ret == -ERESTARTSYS && sent)
 			ret = -EINTR;
+		/* Nor may io_uring retry it from io-wq. */
+		if (ret == -EAGAIN && sent)
+			ctx->eagain_final = true;
 	}
 out:
 	x->sent = sent;

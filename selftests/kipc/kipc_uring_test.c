@@ -341,6 +341,40 @@ TEST_F(uring, bad_arguments)
 				     KIPC_NONBLOCK, NULL));
 }
 
+/*
+ * A receive, send or batch that was told not to wait answers -EAGAIN
+ * from the submitting task: no io-wq worker is started to say it again.
+ */
+TEST_F(uring, eagain_needs_no_worker)
+{
+	char buf[8] = "", out[] = "x";
+	struct kipc_mmsg rm = { .buf = (uintptr_t)buf, .buf_len = sizeof(buf) };
+	struct kipc_mmsg sm = { .buf = (uintptr_t)out, .len = sizeof(out) };
+	struct kipc_xfer x;
+	int threads = kt_count_threads();
+
+	if (!kt_uring_has_cmd_cancel())
+		SKIP(return, "io_uring without the uring_cmd cancel hook "
+			     "(Linux < 6.7) answers from an io-wq worker");
+	ASSERT_GT(threads, 0);
+	EXPECT_EQ(-EAGAIN, u_recv(&self->ring, self->mb, buf, sizeof(buf),
+				  NULL, KIPC_NONBLOCK, NULL));
+	memset(&x, 0, sizeof(x));
+	x.size = sizeof(x);
+	x.entry_size = sizeof(struct kipc_mmsg);
+	x.flags = KIPC_NONBLOCK;
+	x.dest = self->b_id;
+	x.send_msgs = (uintptr_t)&sm;
+	x.send_count = 1;
+	x.recv_msgs = (uintptr_t)&rm;
+	x.recv_count = 1;
+	kt_uring_prep_cmd(kt_uring_get_sqe(&self->ring), self->a,
+			  KIPC_IOC_XFER, &x);
+	EXPECT_EQ(-EAGAIN, ring_wait(&self->ring, NULL));
+	EXPECT_EQ(1, x.sent);
+	EXPECT_EQ(threads, kt_count_threads());
+}
+
 TEST_F(uring, eagain)
 {
 	struct kt_mbox_attr attr = { .flags = KIPC_MBOX_OWNED,
