@@ -326,8 +326,8 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  * worker's sleep as a signal would; the command then ends with -ECANCELED
  * and, like an interrupted ioctl, has sent or dequeued nothing (an
  * interrupted CALL is abandoned, not parked; an XFER's sends stand, as
- * its counts say). Deleting a mailbox or
- * closing an endpoint wakes the worker with the ioctl's error. The cost is
+ * its counts say). Deleting a mailbox or closing an endpoint wakes the
+ * worker with the ioctl's error. The cost is
  * one io-wq worker per blocked command; io_uring bounds these
  * (IORING_REGISTER_IOWQ_MAX_WORKERS).
  */
@@ -343,9 +343,10 @@ long kipc_ioctl(struct kipc_ctx *ctx, unsigned int cmd, unsigned long arg)
  *
  * Return: the ioctl's result; -EAGAIN (with IO_URING_F_NONBLOCK only) to
  * have io_uring retry from io-wq; -EIOCBQUEUED for a parked RECV, XFER
- * or CALL, which completes later; -ECANCELED when the command was cancelled while
- * waiting; -ENOTTY for a command io_uring may not issue; -EINVAL for a
- * non-zero reserved field; 0 for a cancellation.
+ * or CALL, which completes later, and for an -EAGAIN answer completed
+ * at once; -ECANCELED when the command was cancelled while waiting;
+ * -ENOTTY for a command io_uring may not issue; -EINVAL for a non-zero
+ * reserved field; 0 for a cancellation.
  */
 int kipc_uring_cmd(struct kipc_ctx *ctx, struct io_uring_cmd *ioucmd,
 		   unsigned int issue_flags)
