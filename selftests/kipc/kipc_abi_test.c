@@ -69,14 +69,6 @@ static struct kipc_recv mk_recv(void *buf, unsigned int len)
 }
 
 /* Depth of the fd's own queue. */
-static int depth(int fd)
-{
-	struct kipc_info info;
-	int ret = sys_kipc_stat(fd, 0, &info);
-
-	return ret < 0 ? ret : (int)info.depth;
-}
-
 TEST_F(abi, sizes_match_the_header)
 {
 	EXPECT_EQ(KIPC_SEND_SIZE_VER1, sizeof(struct kipc_send));
@@ -126,7 +118,7 @@ TEST_F(abi, bad_payload_pointers_are_efault)
 	/* Partly mapped: the first 16 bytes are fine, the rest is a hole. */
 	s = mk_send(self->ep_id, self->edge, 32);
 	EXPECT_EQ(-EFAULT, kt_ioctl(self->ep, KIPC_IOC_SEND, &s));
-	EXPECT_EQ(0, depth(self->ep));
+	EXPECT_EQ(0, kt_depth(self->ep));
 
 	/* A receive into a bad buffer leaves the message queued. */
 	ASSERT_EQ(0, sys_kipc_send(self->ep, self->ep_id, "keep me here, please", 20, 0,
@@ -135,7 +127,7 @@ TEST_F(abi, bad_payload_pointers_are_efault)
 	EXPECT_EQ(-EFAULT, kt_ioctl(self->ep, KIPC_IOC_RECV, &r));
 	r = mk_recv(self->edge, 32);
 	EXPECT_EQ(-EFAULT, kt_ioctl(self->ep, KIPC_IOC_RECV, &r));
-	EXPECT_EQ(1, depth(self->ep));
+	EXPECT_EQ(1, kt_depth(self->ep));
 	ASSERT_EQ(20, sys_kipc_recv(self->ep, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "keep me here, please", 20));
 }
@@ -153,7 +145,7 @@ TEST_F(abi, call_with_bad_pointers)
 	c.reply_buf = (uintptr_t)reply;
 	c.reply_buf_len = sizeof(reply);
 	EXPECT_EQ(-EFAULT, kt_ioctl(self->ep, KIPC_IOC_CALL, &c));
-	EXPECT_EQ(0, depth(self->ep));
+	EXPECT_EQ(0, kt_depth(self->ep));
 }
 
 TEST_F(abi, list_and_recv_into_read_only_memory)
@@ -176,7 +168,7 @@ TEST_F(abi, list_and_recv_into_read_only_memory)
 	ASSERT_EQ(0, sys_kipc_send(self->ep, self->ep_id, "ro", 2, 0, KIPC_NONBLOCK, NULL));
 	r = mk_recv(ro, 16);
 	EXPECT_EQ(-EFAULT, kt_ioctl(self->ep, KIPC_IOC_RECV, &r));
-	EXPECT_EQ(1, depth(self->ep));
+	EXPECT_EQ(1, kt_depth(self->ep));
 	munmap(ro, pg);
 }
 
@@ -224,7 +216,7 @@ TEST_F(abi, unknown_flags_are_einval)
 		r.flags = KIPC_NONBLOCK | (1U << bit);
 		EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_RECV, &r)) TH_LOG("recv bit %u", bit);
 	}
-	EXPECT_EQ(0, depth(self->ep));
+	EXPECT_EQ(0, kt_depth(self->ep));
 
 	memset(&rp, 0, sizeof(rp));
 	rp.size = sizeof(rp);
@@ -357,7 +349,7 @@ TEST_F(abi, size_below_ver0_is_einval)
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_SEND, &s));
 	s.size = 4;
 	EXPECT_EQ(-EINVAL, kt_ioctl(self->ep, KIPC_IOC_SEND, &s));
-	EXPECT_EQ(0, depth(self->ep));
+	EXPECT_EQ(0, kt_depth(self->ep));
 
 	memset(&st, 0, sizeof(st));
 	st.size = KIPC_STAT_SIZE_VER0 - 8;
@@ -379,7 +371,7 @@ TEST_F(abi, larger_size_with_zero_tail_is_accepted)
 	big.s = mk_send(self->ep_id, "big", 3);
 	big.s.size = sizeof(big);
 	EXPECT_EQ(0, kt_ioctl(self->ep, KIPC_IOC_SEND, &big));
-	EXPECT_EQ(1, depth(self->ep));
+	EXPECT_EQ(1, kt_depth(self->ep));
 
 	/* Output is copied up to the kernel's size: the tail stays as it was. */
 	memset(&bst, 0, sizeof(bst));
@@ -401,7 +393,7 @@ TEST_F(abi, larger_size_with_nonzero_tail_is_e2big)
 	big.s.size = sizeof(big);
 	big.tail[63] = 1;
 	EXPECT_EQ(-E2BIG, kt_ioctl(self->ep, KIPC_IOC_SEND, &big));
-	EXPECT_EQ(0, depth(self->ep));
+	EXPECT_EQ(0, kt_depth(self->ep));
 }
 
 TEST_F(abi, ioctl_size_bits_are_ignored)
@@ -416,7 +408,7 @@ TEST_F(abi, ioctl_size_bits_are_ignored)
 	big.s = mk_send(self->ep_id, "sz", 2);
 	big.s.size = sizeof(big);
 	EXPECT_EQ(0, kt_ioctl(self->ep, cmd, &big));
-	EXPECT_EQ(1, depth(self->ep));
+	EXPECT_EQ(1, kt_depth(self->ep));
 }
 
 TEST_F(abi, oversized_send_is_emsgsize_and_queues_nothing)
@@ -426,7 +418,7 @@ TEST_F(abi, oversized_send_is_emsgsize_and_queues_nothing)
 
 	ASSERT_EQ(0, sys_kipc_send(self->mfd, 0, "first", 5, 0, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(-EMSGSIZE, sys_kipc_send(self->mfd, 0, big, sizeof(big), 0, KIPC_NONBLOCK, NULL));
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 	ASSERT_EQ(5, sys_kipc_recv(self->mfd, buf, sizeof(buf), NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "first", 5));
 }
@@ -450,7 +442,7 @@ TEST_F(abi, short_receive_buffer_is_emsgsize_and_keeps_the_message)
 	EXPECT_EQ(16, r.len);
 	EXPECT_EQ(16, r.hdr.len);
 	EXPECT_EQ(self->mb, r.hdr.mailbox_id);
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 
 	ASSERT_EQ(16, sys_kipc_recv(self->mfd, buf, 16, NULL, KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, memcmp(buf, "0123456789abcdef", 16));

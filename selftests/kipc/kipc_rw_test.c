@@ -40,14 +40,6 @@ FIXTURE_TEARDOWN(rw)
 	close(self->ep);
 }
 
-static int depth(int fd)
-{
-	struct kipc_info info;
-	int ret = sys_kipc_stat(fd, 0, &info);
-
-	return ret < 0 ? ret : (int)info.depth;
-}
-
 /* write(2) past the compiler's view of the buffer (bad pointers, sizes). */
 static ssize_t raw_write(int fd, const void *buf, size_t len)
 {
@@ -70,13 +62,13 @@ TEST_F(rw, each_write_is_one_message)
 
 	ASSERT_EQ(3, write(self->mfd, "abc", 3));
 	ASSERT_EQ(5, write(self->mfd, "defgh", 5));
-	ASSERT_EQ(2, depth(self->mfd));
+	ASSERT_EQ(2, kt_depth(self->mfd));
 	/* Never merged, even into a buffer with room for both. */
 	ASSERT_EQ(3, read(self->mfd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	ASSERT_EQ(5, read(self->mfd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, "defgh", 5));
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 TEST_F(rw, empty_message_reads_as_zero)
@@ -85,9 +77,9 @@ TEST_F(rw, empty_message_reads_as_zero)
 
 	/* An empty message, not end of file: a mailbox has none. */
 	ASSERT_EQ(0, write(self->mfd, buf, 0));
-	ASSERT_EQ(1, depth(self->mfd));
+	ASSERT_EQ(1, kt_depth(self->mfd));
 	EXPECT_EQ(0, read(self->mfd, buf, sizeof(buf)));
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 TEST_F(rw, short_buffer_leaves_the_message)
@@ -97,7 +89,7 @@ TEST_F(rw, short_buffer_leaves_the_message)
 	ASSERT_EQ(8, write(self->mfd, "12345678", 8));
 	EXPECT_EQ(-1, read(self->mfd, buf, 7));
 	EXPECT_EQ(EMSGSIZE, errno);
-	ASSERT_EQ(1, depth(self->mfd));
+	ASSERT_EQ(1, kt_depth(self->mfd));
 	ASSERT_EQ(8, read(self->mfd, buf, 8));
 	EXPECT_EQ(0, memcmp(buf, "12345678", 8));
 }
@@ -111,7 +103,7 @@ TEST_F(rw, write_larger_than_msg_max_fails)
 	/* A size past what the kernel's length field holds. */
 	EXPECT_EQ(-1, raw_write(self->mfd, big, (size_t)UINT32_MAX + 2));
 	EXPECT_EQ(EMSGSIZE, errno);
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 TEST_F(rw, write_is_priority_zero_from_this_endpoint)
@@ -143,7 +135,7 @@ TEST_F(rw, nonblocking_fd_fails_with_eagain)
 		ASSERT_EQ(1, write(self->mfd, "x", 1));
 	EXPECT_EQ(-1, write(self->mfd, "y", 1));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(4, depth(self->mfd));
+	EXPECT_EQ(4, kt_depth(self->mfd));
 }
 
 TEST_F(rw, blocked_read_takes_a_later_write)
@@ -162,7 +154,7 @@ TEST_F(rw, blocked_read_takes_a_later_write)
 	ASSERT_EQ(0, kt_wait_blocked(self->mfd, 0, 0, 1));
 	ASSERT_EQ(5, write(self->mfd, "later", 5));
 	EXPECT_EQ(0, kt_wait_exit(pid));
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 TEST_F(rw, blocked_write_goes_once_there_is_room)
@@ -216,11 +208,11 @@ TEST_F(rw, faulting_buffers_lose_nothing)
 	ASSERT_NE(MAP_FAILED, hole);
 	EXPECT_EQ(-1, raw_write(self->mfd, hole, 4));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 	ASSERT_EQ(4, write(self->mfd, "keep", 4));
 	EXPECT_EQ(-1, raw_read(self->mfd, hole, sizeof(buf)));
 	EXPECT_EQ(EFAULT, errno);
-	ASSERT_EQ(1, depth(self->mfd));
+	ASSERT_EQ(1, kt_depth(self->mfd));
 	ASSERT_EQ(4, read(self->mfd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, "keep", 4));
 	munmap(hole, 4096);
@@ -239,7 +231,7 @@ TEST_F(rw, no_position)
 	EXPECT_EQ(ESPIPE, errno);
 	EXPECT_EQ(-1, pread(self->ep, buf, sizeof(buf), 0));
 	EXPECT_EQ(ESPIPE, errno);
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 }
 
 TEST_F(rw, epoll_then_read)
@@ -331,7 +323,7 @@ TEST_F(rw, permission_at_each_call)
 	ASSERT_EQ(1, write(sync[1], &c, 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 	close(sync[1]);
 }
 

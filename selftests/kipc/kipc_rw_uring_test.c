@@ -59,33 +59,6 @@ FIXTURE_TEARDOWN(rwu)
 	close(self->ep);
 }
 
-static int depth(int fd)
-{
-	struct kipc_info info;
-	int ret = sys_kipc_stat(fd, 0, &info);
-
-	return ret < 0 ? ret : (int)info.depth;
-}
-
-/* The next CQE within KT_WAIT_MS: its res, and its flags to @flags. */
-static int reap_flags(struct kt_uring *ring, unsigned int *flags)
-{
-	struct __kernel_timespec ts = { .tv_sec = KT_WAIT_MS / 1000 };
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	kt_uring_submit(ring);
-	ret = kt_uring_wait_cqe_timeout(ring, &cqe, &ts);
-	if (ret == -ETIME)
-		return -ETIMEDOUT;
-	if (ret < 0)
-		return ret;
-	*flags = cqe->flags;
-	ret = cqe->res;
-	kt_uring_cqe_seen(ring, cqe);
-	return ret;
-}
-
 TEST_F(rwu, writev_gathers_readv_scatters)
 {
 	char a[] = "ab", b[] = "cd", c[] = "ef", x[4] = "", y[4] = "";
@@ -95,11 +68,11 @@ TEST_F(rwu, writev_gathers_readv_scatters)
 	struct iovec in[2] = { { x, 3 }, { y, 3 } };
 
 	ASSERT_EQ(6, writev(self->mfd, out, 3));
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 	ASSERT_EQ(6, readv(self->mfd, in, 2));
 	EXPECT_STREQ("abc", x);
 	EXPECT_STREQ("def", y);
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 TEST_F(rwu, readv_too_small_leaves_the_message)
@@ -110,7 +83,7 @@ TEST_F(rwu, readv_too_small_leaves_the_message)
 	ASSERT_EQ(6, write(self->mfd, "hello", 6));
 	EXPECT_EQ(-1, readv(self->mfd, in, 2));
 	EXPECT_EQ(EMSGSIZE, errno);
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 	ASSERT_EQ(6, read(self->mfd, buf, sizeof(buf)));
 	EXPECT_STREQ("hello", buf);
 }
@@ -129,7 +102,7 @@ TEST_F(rwu, rwf_nowait_never_waits)
 	v.iov_len = 1;
 	EXPECT_EQ(-1, pwritev2(self->mfd, &v, 1, -1, RWF_NOWAIT));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(CAP, depth(self->mfd));
+	EXPECT_EQ(CAP, kt_depth(self->mfd));
 }
 
 /*
@@ -151,7 +124,7 @@ TEST_F(rwu, uring_read_waits_without_a_thread)
 	ASSERT_EQ(6, write(self->mfd, "hello", 6));
 	EXPECT_EQ(6, kt_uring_reap(&self->ring, NULL));
 	EXPECT_STREQ("hello", buf);
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 }
 
 /* A READ whose buffer is too small fails and leaves the message. */
@@ -163,7 +136,7 @@ TEST_F(rwu, uring_read_too_small)
 	kt_uring_prep_read(kt_uring_get_sqe(&self->ring), self->mfd, buf,
 			   sizeof(buf), (uint64_t)-1);
 	EXPECT_EQ(-EMSGSIZE, kt_uring_reap(&self->ring, NULL));
-	EXPECT_EQ(1, depth(self->mfd));
+	EXPECT_EQ(1, kt_depth(self->mfd));
 }
 
 /* A WRITE to a full mailbox waits without a thread for room. */
@@ -185,7 +158,7 @@ TEST_F(rwu, uring_write_waits_for_room)
 	ASSERT_EQ(1, read(self->mfd, buf, sizeof(buf)));
 	EXPECT_EQ('0', buf[0]);
 	EXPECT_EQ(1, kt_uring_reap(&self->ring, NULL));
-	EXPECT_EQ(CAP, depth(self->mfd));
+	EXPECT_EQ(CAP, kt_depth(self->mfd));
 	for (i = 1; i <= CAP; i++) {
 		ASSERT_EQ(1, read(self->mfd, buf, sizeof(buf)));
 		EXPECT_EQ(i < CAP ? '0' + i : 'w', buf[0]);
@@ -231,7 +204,7 @@ TEST_F(rwu, multishot_read_one_completion_per_message)
 	kt_uring_sqe_set_data64(sqe, MSHOT);
 	kt_uring_submit(&self->ring);
 	if (!kt_uring_idle(&self->ring)) {
-		ret = reap_flags(&self->ring, &flags);
+		ret = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, &flags);
 		if (ret == -EINVAL)
 			SKIP(return, "no IORING_OP_READ_MULTISHOT (Linux 6.7+)");
 		ASSERT_EQ(0, ret) TH_LOG("the multishot read ended at once");
@@ -242,7 +215,7 @@ TEST_F(rwu, multishot_read_one_completion_per_message)
 	}
 	for (i = 0; i < CAP; i++) {
 		snprintf(msg, sizeof(msg), "message %d", i);
-		ret = reap_flags(&self->ring, &flags);
+		ret = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, &flags);
 		ASSERT_EQ(strlen(msg) + 1, ret);
 		EXPECT_TRUE(flags & IORING_CQE_F_MORE);
 		ASSERT_TRUE(flags & IORING_CQE_F_BUFFER);
@@ -250,7 +223,7 @@ TEST_F(rwu, multishot_read_one_completion_per_message)
 		ASSERT_LT(bid, NBUF);
 		EXPECT_STREQ(msg, self->bufs[bid]);
 	}
-	EXPECT_EQ(0, depth(self->mfd));
+	EXPECT_EQ(0, kt_depth(self->mfd));
 	EXPECT_TRUE(kt_uring_idle(&self->ring));
 }
 

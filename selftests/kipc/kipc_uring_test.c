@@ -59,30 +59,6 @@ static int ring_wait(struct kt_uring *ring, uint64_t *data)
 	return ret;
 }
 
-/* Like ring_wait(), but fail with -ETIMEDOUT after @ms. */
-static int ring_wait_ms(struct kt_uring *ring, long ms, uint64_t *data,
-			unsigned int *cflags)
-{
-	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
-					.tv_nsec = (ms % 1000) * 1000000L };
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	kt_uring_submit(ring);
-	ret = kt_uring_wait_cqe_timeout(ring, &cqe, &ts);
-	if (ret == -ETIME)
-		return -ETIMEDOUT;
-	if (ret < 0)
-		return ret;
-	if (data)
-		*data = kt_uring_cqe_get_data64(cqe);
-	if (cflags)
-		*cflags = cqe->flags;
-	ret = cqe->res;
-	kt_uring_cqe_seen(ring, cqe);
-	return ret;
-}
-
 static int u_send(struct kt_uring *ring, int fd, uint64_t dest,
 		  const void *buf, size_t len, unsigned int prio,
 		  unsigned int flags, const struct timespec *timeout)
@@ -478,16 +454,16 @@ TEST_F(uring, xfer_send_waits_then_receives)
 	x.recv_count = 1;
 	kt_uring_prep_cmd(kt_uring_get_sqe(&self->ring), self->mb,
 			  KIPC_IOC_XFER, &x);
-	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 100, NULL, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap_ms(&self->ring, 100, NULL, NULL));
 	/* Room: the send goes, then the receive waits. */
 	ASSERT_EQ(sizeof(filler), sys_kipc_recv(full, in, sizeof(in), NULL,
 						KIPC_NONBLOCK, NULL));
 	EXPECT_EQ(0, kt_wait_depth(full, 0, 1));
-	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 100, NULL, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap_ms(&self->ring, 100, NULL, NULL));
 	ASSERT_EQ(0, sys_kipc_stat(full, 0, &info));
 	EXPECT_EQ(1, info.depth);
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "answer", 7, 0, 0, NULL));
-	ASSERT_EQ(0, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
+	ASSERT_EQ(0, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
 	EXPECT_EQ(1, x.sent);
 	EXPECT_EQ(1, x.received);
 	EXPECT_EQ(7, rm.len);
@@ -558,7 +534,7 @@ TEST_F(uring, recv_waits_without_blocking)
 	/* A synchronous send is handed straight to the waiting receive. */
 	ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "late", 4, 3,
 			       KIPC_SEND_SYNC, NULL));
-	cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL);
+	cqe.res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, NULL);
 	ASSERT_EQ(4, kt_uring_recv_result(&cqe, &r, &hdr));
 	EXPECT_EQ(0, memcmp(buf, "late", 4));
 	EXPECT_EQ(self->a_id, hdr.sender_id);
@@ -579,7 +555,7 @@ TEST_F(uring, rendezvous_send)
 	ASSERT_EQ(0, kt_wait_blocked(self->b, 0, 1, 0));
 	EXPECT_TRUE(kt_uring_idle(&self->ring));
 	ASSERT_EQ(2, sys_kipc_recv(self->b, buf, sizeof(buf), NULL, 0, NULL));
-	EXPECT_EQ(0, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
+	EXPECT_EQ(0, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, NULL));
 }
 
 #define NRECV	32
@@ -608,7 +584,7 @@ TEST_F(uring, many_receives_in_order)
 		n = snprintf(msg, sizeof(msg), "m%d", i);
 		ASSERT_EQ(0, sys_kipc_send(self->b, self->mb_id, msg, n, 0,
 				       KIPC_SEND_MAILBOX, NULL));
-		cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
+		cqe.res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		ASSERT_LT(data, NRECV);
 		ASSERT_FALSE(seen[data]);
 		seen[data] = true;
@@ -630,7 +606,7 @@ TEST_F(uring, many_receives_in_order)
 		ASSERT_EQ(0, sys_kipc_send(self->mb, 0, msg, n, 0, 0, NULL));
 	}
 	for (i = 0; i < NRECV; i++) {
-		cqe.res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
+		cqe.res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 		ASSERT_LT(data, NRECV);
 		n = kt_uring_recv_result(&cqe, &r[data], &hdr);
 		ASSERT_GT(n, 1);
@@ -681,7 +657,7 @@ TEST_F(uring, call_and_reply)
 		kt_uring_submit(&self->ring);
 		for (int i = 0; i < 2; i++) {
 			uint64_t data;
-			int res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data,
+			int res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data,
 					       NULL);
 
 			if (data == 200) {
@@ -715,7 +691,7 @@ TEST_F(uring, call_server_closes)
 	ASSERT_EQ(0, kt_wait_depth(self->b, 0, 1));
 	close(self->b);
 	self->b = -1;
-	EXPECT_EQ(-ECONNRESET, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL,
+	EXPECT_EQ(-ECONNRESET, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL,
 					    NULL));
 }
 
@@ -738,7 +714,7 @@ TEST_F(uring, mailbox_delete_eidrm)
 	ASSERT_EQ(0, kt_wait_blocked(self->mb, 0, 0, 3));
 	ASSERT_EQ(0, sys_kipc_mbox_delete(self->a, self->mb_id));
 	for (i = 0; i < 3; i++)
-		EXPECT_EQ(-EIDRM, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL,
+		EXPECT_EQ(-EIDRM, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL,
 					       NULL));
 	/* Later commands on its fds, and a call queued in a deleted one. */
 	EXPECT_EQ(-EIDRM, u_send(&self->ring, rx, 0, "x", 1, 0, 0, NULL));
@@ -759,7 +735,7 @@ TEST_F(uring, mailbox_delete_eidrm)
 		ASSERT_EQ(1, kt_uring_submit(&self->ring));
 		ASSERT_EQ(0, kt_wait_depth(mb2, 0, 1));
 		ASSERT_EQ(0, sys_kipc_mbox_delete(mb2, 0));
-		EXPECT_EQ(-EIDRM, ring_wait_ms(&self->ring, KT_WAIT_MS, NULL,
+		EXPECT_EQ(-EIDRM, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL,
 					       NULL));
 		close(mb2);
 	}
@@ -895,13 +871,13 @@ TEST_F(uring, async_cancel_and_fd_close)
 		 * The RECVs are parked, not running in io-wq: ASYNC_CANCEL
 		 * does not reach them (only ring and task exit do).
 		 */
-		EXPECT_EQ(-ENOENT, ring_wait_ms(&self->ring, KT_WAIT_MS, &data,
+		EXPECT_EQ(-ENOENT, kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data,
 						NULL));
 		EXPECT_EQ(100, data);
 		ASSERT_EQ(0, wait_receivers(ep, 0, 3));
 	} else {
 		for (i = 0; i < 2; i++) {
-			res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data,
+			res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data,
 					   NULL);
 			if (data == 100) {
 				EXPECT_TRUE(res == 0 || res == -EALREADY);
@@ -997,15 +973,15 @@ TEST_F(uring, poll_add)
 	/* Single-shot: EPOLLOUT at once on an endpoint, EPOLLIN later. */
 	sqe = kt_uring_get_sqe(&self->ring);
 	kt_uring_prep_poll_add(sqe, self->b, POLLOUT);
-	EXPECT_TRUE(ring_wait_ms(&self->ring, KT_WAIT_MS, NULL, NULL) &
+	EXPECT_TRUE(kt_uring_reap_ms(&self->ring, KT_WAIT_MS, NULL, NULL) &
 		    POLLOUT);
 	sqe = kt_uring_get_sqe(&self->ring);
 	kt_uring_prep_poll_add(sqe, self->mb, POLLIN);
 	kt_uring_sqe_set_data64(sqe, 1);
-	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 50, NULL, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap_ms(&self->ring, 50, NULL, NULL));
 	ASSERT_EQ(0, sys_kipc_send(self->b, self->mb_id, "p", 1, 0,
 			       KIPC_SEND_MAILBOX, NULL));
-	res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, NULL);
+	res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, NULL);
 	EXPECT_EQ(1, data);
 	EXPECT_TRUE(res & POLLIN);
 	ASSERT_EQ(1, sys_kipc_recv(self->mb, buf, sizeof(buf), NULL, 0, NULL));
@@ -1014,11 +990,11 @@ TEST_F(uring, poll_add)
 	sqe = kt_uring_get_sqe(&self->ring);
 	kt_uring_prep_poll_multishot(sqe, self->b, POLLIN);
 	kt_uring_sqe_set_data64(sqe, 2);
-	EXPECT_EQ(-ETIMEDOUT, ring_wait_ms(&self->ring, 50, NULL, NULL));
+	EXPECT_EQ(-ETIMEDOUT, kt_uring_reap_ms(&self->ring, 50, NULL, NULL));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, sys_kipc_send(self->a, self->b_id, "m", 1, 0, 0,
 				       NULL));
-		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
+		res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		EXPECT_EQ(2, data);
 		EXPECT_TRUE(res & POLLIN);
 		EXPECT_TRUE(cflags & IORING_CQE_F_MORE);
@@ -1029,7 +1005,7 @@ TEST_F(uring, poll_add)
 	kt_uring_prep_poll_remove(sqe, 2);
 	kt_uring_sqe_set_data64(sqe, 3);
 	for (i = 0; i < 2; i++) {
-		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
+		res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		if (data == 3) {
 			EXPECT_EQ(0, res);
 		} else {
@@ -1042,13 +1018,13 @@ TEST_F(uring, poll_add)
 	kt_uring_prep_poll_multishot(sqe, self->mb, POLLIN);
 	kt_uring_sqe_set_data64(sqe, 4);
 	ASSERT_EQ(0, sys_kipc_send(self->mb, 0, "m", 1, 0, 0, NULL));
-	res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
+	res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 	EXPECT_EQ(4, data);
 	EXPECT_TRUE(res & POLLIN);
 	EXPECT_TRUE(cflags & IORING_CQE_F_MORE);
 	ASSERT_EQ(0, sys_kipc_mbox_delete(self->mb, 0));
 	for (;;) {
-		res = ring_wait_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
+		res = kt_uring_reap_ms(&self->ring, KT_WAIT_MS, &data, &cflags);
 		ASSERT_EQ(4, data);
 		if (res & (POLLHUP | POLLERR)) {
 			EXPECT_TRUE(res & POLLHUP);

@@ -37,12 +37,14 @@ static inline void kt_uring_queue_cmd(struct kt_uring *ring, int fd,
 }
 
 /*
- * Submit what is queued, then one CQE within KT_WAIT_MS: its res, and
- * its user_data to @data unless NULL; -ETIMEDOUT when none came.
+ * Submit what is queued, then one CQE within @ms: its res, its user_data
+ * to @data and its flags to @flags unless NULL; -ETIMEDOUT when none came.
  */
-static inline int kt_uring_reap(struct kt_uring *ring, uint64_t *data)
+static inline int kt_uring_reap_ms(struct kt_uring *ring, long ms,
+				   uint64_t *data, unsigned int *flags)
 {
-	struct __kernel_timespec ts = { .tv_sec = KT_WAIT_MS / 1000 };
+	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
+					.tv_nsec = (ms % 1000) * 1000000L };
 	struct io_uring_cqe *cqe;
 	int ret;
 
@@ -54,9 +56,17 @@ static inline int kt_uring_reap(struct kt_uring *ring, uint64_t *data)
 		return ret;
 	if (data)
 		*data = kt_uring_cqe_get_data64(cqe);
+	if (flags)
+		*flags = cqe->flags;
 	ret = cqe->res;
 	kt_uring_cqe_seen(ring, cqe);
 	return ret;
+}
+
+/* kt_uring_reap_ms() within KT_WAIT_MS, without the flags. */
+static inline int kt_uring_reap(struct kt_uring *ring, uint64_t *data)
+{
+	return kt_uring_reap_ms(ring, KT_WAIT_MS, data, NULL);
 }
 
 /* Submit what is queued: true if no CQE is waiting. */

@@ -261,6 +261,15 @@ static inline int kt_wait_blocked(int fd, uint64_t id, unsigned int senders,
 	return kt_wait_info(fd, id, kt_at_least_blocked, senders, receivers);
 }
 
+/* Messages in the fd's own queue now, or -errno. */
+static inline int kt_depth(int fd)
+{
+	struct kipc_info info;
+	int ret = sys_kipc_stat(fd, 0, &info);
+
+	return ret < 0 ? ret : (int)info.depth;
+}
+
 /* Wait until the queue @id (0: the fd's own) holds at least @depth messages. */
 static inline int kt_wait_depth(int fd, uint64_t id, unsigned int depth)
 {
