@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/uio.h>
 
 #include "fuzz.h"
 
@@ -328,4 +329,63 @@ void op_write(struct fuzz *f)
 	/* A message is whole or not sent: never a short write. */
 	if (ret >= 0 && ret != (ssize_t)len)
 		impossible(f, "write of %u bytes returned %zd", len, ret);
+}
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT	0x00000008
+#endif
+
+/*
+ * One to three vectors over @len bytes, each placed as pick_buf() places
+ * a buffer (so some of them fault); their total is @len.
+ */
+static int pick_iov(struct fuzz *f, struct iovec *iov, uint32_t len)
+{
+	int n = 1 + (int)rng_below(f, 3), i;
+	uint32_t left = len, part;
+
+	for (i = 0; i < n; i++) {
+		part = i + 1 < n ? rng_below(f, left / 2 + 1) : left;
+		iov[i].iov_base = (void *)(uintptr_t)pick_buf(f, part);
+		iov[i].iov_len = part;
+		left -= part;
+	}
+	return n;
+}
+
+/* readv(2), or preadv2() with RWF_NOWAIT: one message over the vectors. */
+void op_readv(struct fuzz *f)
+{
+	int fd = pick_fd_for(f, rng_chance(f, 80) ? FD_MSG : FD_EP);
+	uint32_t len = rng_chance(f, 60) ? 8192 : pick_len(f);
+	int flags = rng_chance(f, 30) ? RWF_NOWAIT : 0;
+	struct iovec iov[3];
+	int n = pick_iov(f, iov, len);
+	ssize_t ret;
+
+	read_write_timer(true);
+	ret = preadv2(fd, iov, n, -1, flags);
+	read_write_timer(false);
+	note(f, "readv", ret < 0 ? -errno : ret);
+	if (ret > (ssize_t)len)
+		impossible(f, "readv %zd into %u bytes", ret, len);
+}
+
+/* writev(2), or pwritev2() with RWF_NOWAIT: the vectors as one message. */
+void op_writev(struct fuzz *f)
+{
+	int fd = pick_fd_for(f, rng_chance(f, 90) ? FD_MSG : FD_EP);
+	uint32_t len = pick_len(f);
+	int flags = rng_chance(f, 30) ? RWF_NOWAIT : 0;
+	struct iovec iov[3];
+	int n = pick_iov(f, iov, len);
+	ssize_t ret;
+
+	read_write_timer(true);
+	ret = pwritev2(fd, iov, n, -1, flags);
+	read_write_timer(false);
+	note(f, "writev", ret < 0 ? -errno : ret);
+	/* A message is whole or not sent: never a short write. */
+	if (ret >= 0 && ret != (ssize_t)len)
+		impossible(f, "writev of %u bytes returned %zd", len, ret);
 }

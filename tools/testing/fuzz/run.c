@@ -24,6 +24,7 @@ static const struct fuzz_op ops[] = {
 	OP(mbox_set, 3), OP(stat, 4), OP(list, 3),
 	OP(send, 20), OP(recv, 16), OP(call, 5), OP(reply, 4),
 	OP(sendrecv, 4), OP(reply_recv, 4), OP(read, 5), OP(write, 5),
+	OP(readv, 3), OP(writev, 3),
 	OP(notify, 3), OP(ring_create, 4), OP(ring_attach, 5),
 	OP(ring_delete, 2), OP(ring_wait, 5), OP(ring_wake, 3),
 	OP(mmap, 5), OP(munmap, 2), OP(mremap, 2), OP(scribble, 5),
