@@ -395,4 +395,50 @@ TEST_F(lib, uring_helpers)
 	io_uring_queue_exit(&ring);
 }
 
+/* The batch helpers: three messages out in one SQE, back in one SQE. */
+TEST_F(lib, uring_batch_helpers)
+{
+	char out[3][4] = { "b0", "b1", "b2" }, in[3][8];
+	struct kipc_mmsg om[3], im[3];
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	struct kipc_xfer x;
+	int i, ret;
+
+	ret = io_uring_queue_init(4, &ring, 0);
+	if (ret == -ENOSYS || ret == -EPERM)
+		SKIP(return, "io_uring unavailable: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+	memset(om, 0, sizeof(om));
+	memset(im, 0, sizeof(im));
+	for (i = 0; i < 3; i++) {
+		om[i].buf = (uintptr_t)out[i];
+		om[i].len = 3;
+		im[i].buf = (uintptr_t)in[i];
+		im[i].buf_len = sizeof(in[i]);
+	}
+	ASSERT_EQ(0, kipc_uring_batch_args(&x, true, self->b_id, om, 3, 0, NULL));
+	kipc_uring_prep_xfer(io_uring_get_sqe(&ring), self->a, &x);
+	ASSERT_EQ(1, io_uring_submit_and_wait(&ring, 1));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(3, kipc_uring_xfer_result(cqe, &x));
+	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(0, kipc_uring_batch_args(&x, false, 0, im, 3, 0, NULL));
+	kipc_uring_prep_xfer(io_uring_get_sqe(&ring), self->b, &x);
+	ASSERT_EQ(1, io_uring_submit_and_wait(&ring, 1));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(3, kipc_uring_xfer_result(cqe, &x));
+	io_uring_cqe_seen(&ring, cqe);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(3, im[i].len);
+		EXPECT_STREQ(out[i], in[i]);
+	}
+	EXPECT_EQ(-EINVAL, kipc_uring_batch_args(&x, true, self->b_id, om, 0, 0, NULL));
+	EXPECT_EQ(-EINVAL, kipc_uring_batch_args(&x, false, 0, im,
+						 KIPC_XFER_MAX + 1, 0, NULL));
+	EXPECT_EQ(-EINVAL, kipc_uring_batch_args(&x, false, 0, im, 3,
+						 KIPC_TIMEOUT, NULL));
+	io_uring_queue_exit(&ring);
+}
+
 TEST_HARNESS_MAIN
