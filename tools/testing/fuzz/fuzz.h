@@ -146,8 +146,6 @@ void op_sendrecv(struct fuzz *f);
 void op_reply_recv(struct fuzz *f);
 void op_read(struct fuzz *f);
 void op_write(struct fuzz *f);
-void op_readv(struct fuzz *f);
-void op_writev(struct fuzz *f);
 void op_notify(struct fuzz *f);
 void op_ring_create(struct fuzz *f);
 void op_ring_attach(struct fuzz *f);

@@ -300,37 +300,6 @@ static void read_write_timer(bool arm)
 	timer_settime(timer, 0, &its, NULL);
 }
 
-void op_read(struct fuzz *f)
-{
-	int fd = pick_fd_for(f, rng_chance(f, 80) ? FD_MSG : FD_EP);
-	uint32_t len = rng_chance(f, 60) ? 8192 : pick_len(f);
-	void *buf = (void *)(uintptr_t)pick_buf(f, len);
-	ssize_t ret;
-
-	read_write_timer(true);
-	ret = read(fd, buf, len);
-	read_write_timer(false);
-	note(f, "read", ret < 0 ? -errno : ret);
-	if (ret > (ssize_t)len)
-		impossible(f, "read %zd into %u bytes", ret, len);
-}
-
-void op_write(struct fuzz *f)
-{
-	int fd = pick_fd_for(f, rng_chance(f, 90) ? FD_MSG : FD_EP);
-	uint32_t len = pick_len(f);
-	const void *buf = (const void *)(uintptr_t)pick_buf(f, len);
-	ssize_t ret;
-
-	read_write_timer(true);
-	ret = write(fd, buf, len);
-	read_write_timer(false);
-	note(f, "write", ret < 0 ? -errno : ret);
-	/* A message is whole or not sent: never a short write. */
-	if (ret >= 0 && ret != (ssize_t)len)
-		impossible(f, "write of %u bytes returned %zd", len, ret);
-}
-
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT	0x00000008
 #endif
@@ -353,39 +322,56 @@ static int pick_iov(struct fuzz *f, struct iovec *iov, uint32_t len)
 	return n;
 }
 
-/* readv(2), or preadv2() with RWF_NOWAIT: one message over the vectors. */
-void op_readv(struct fuzz *f)
+/*
+ * @len bytes at a fuzzed place, as one buffer (read, write) or one to
+ * three vectors (readv, writev), sometimes with RWF_NOWAIT: the plain
+ * and the iov_iter entry points of the same fd.
+ */
+static ssize_t rw_call(struct fuzz *f, int fd, uint32_t len, bool out,
+		       const char **name)
+{
+	int flags = rng_chance(f, 30) ? RWF_NOWAIT : 0;
+	struct iovec iov[3];
+	ssize_t ret;
+	int n;
+
+	read_write_timer(true);
+	if (rng_chance(f, 60)) {
+		*name = out ? "write" : "read";
+		iov[0].iov_base = (void *)(uintptr_t)pick_buf(f, len);
+		ret = out ? write(fd, iov[0].iov_base, len) :
+			    read(fd, iov[0].iov_base, len);
+	} else {
+		*name = out ? "writev" : "readv";
+		n = pick_iov(f, iov, len);
+		ret = out ? pwritev2(fd, iov, n, -1, flags) :
+			    preadv2(fd, iov, n, -1, flags);
+	}
+	read_write_timer(false);
+	return ret < 0 ? -errno : ret;
+}
+
+void op_read(struct fuzz *f)
 {
 	int fd = pick_fd_for(f, rng_chance(f, 80) ? FD_MSG : FD_EP);
 	uint32_t len = rng_chance(f, 60) ? 8192 : pick_len(f);
-	int flags = rng_chance(f, 30) ? RWF_NOWAIT : 0;
-	struct iovec iov[3];
-	int n = pick_iov(f, iov, len);
-	ssize_t ret;
+	const char *name;
+	ssize_t ret = rw_call(f, fd, len, false, &name);
 
-	read_write_timer(true);
-	ret = preadv2(fd, iov, n, -1, flags);
-	read_write_timer(false);
-	note(f, "readv", ret < 0 ? -errno : ret);
+	note(f, name, ret);
 	if (ret > (ssize_t)len)
-		impossible(f, "readv %zd into %u bytes", ret, len);
+		impossible(f, "%s %zd into %u bytes", name, ret, len);
 }
 
-/* writev(2), or pwritev2() with RWF_NOWAIT: the vectors as one message. */
-void op_writev(struct fuzz *f)
+void op_write(struct fuzz *f)
 {
 	int fd = pick_fd_for(f, rng_chance(f, 90) ? FD_MSG : FD_EP);
 	uint32_t len = pick_len(f);
-	int flags = rng_chance(f, 30) ? RWF_NOWAIT : 0;
-	struct iovec iov[3];
-	int n = pick_iov(f, iov, len);
-	ssize_t ret;
+	const char *name;
+	ssize_t ret = rw_call(f, fd, len, true, &name);
 
-	read_write_timer(true);
-	ret = pwritev2(fd, iov, n, -1, flags);
-	read_write_timer(false);
-	note(f, "writev", ret < 0 ? -errno : ret);
+	note(f, name, ret);
 	/* A message is whole or not sent: never a short write. */
 	if (ret >= 0 && ret != (ssize_t)len)
-		impossible(f, "writev of %u bytes returned %zd", len, ret);
+		impossible(f, "%s of %u bytes returned %zd", name, len, ret);
 }
