@@ -137,6 +137,52 @@ static struct kipc_msg *kipc_msg_stamp(struct kipc_msg *msg,
 	return msg;
 }
 
+/* kipc_msg_build() with the payload in @buf, or all of @from if not NULL. */
+static struct kipc_msg *kipc_msg_fill(struct kipc_endpoint *ep,
+				      const struct kipc_charge *charge,
+				      const void __user *buf,
+				      struct iov_iter *from, u32 len, u32 prio)
+{
+	struct kipc_msg *msg = kipc_msg_alloc(len);
+	bool copied;
+
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (!len)
+		copied = true;
+	else if (from)
+		copied = copy_from_iter_full(msg->data, len, from);
+	else
+		copied = !copy_from_user(msg->data, buf, len);
+	if (!copied) {
+		kipc_msg_release(msg, len);
+		return ERR_PTR(-EFAULT);
+	}
+	return kipc_msg_stamp(msg, ep, charge, len, prio);
+}
+
+/* Charge the footprint, then kipc_msg_fill(); undo the charge on error. */
+static struct kipc_msg *kipc_msg_charged(struct kipc_endpoint *ep,
+					 const void __user *buf,
+					 struct iov_iter *from, size_t len,
+					 u32 prio)
+{
+	struct kipc_charge charge;
+	struct kipc_msg *msg;
+	int ret;
+
+	/* Also keeps @len within a u32. */
+	if (len > kipc_msg_size_cap())
+		return ERR_PTR(-EMSGSIZE);
+	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
+	if (ret)
+		return ERR_PTR(ret);
+	msg = kipc_msg_fill(ep, &charge, buf, from, len, prio);
+	if (IS_ERR(msg))
+		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
+	return msg;
+}
+
 /**
  * kipc_msg_build() - allocate a message whose footprint is charged already
  * @ep:		sending endpoint: the message is stamped with its id
@@ -155,15 +201,7 @@ struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
 				const struct kipc_charge *charge,
 				const void __user *buf, u32 len, u32 prio)
 {
-	struct kipc_msg *msg = kipc_msg_alloc(len);
-
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
-	if (len && copy_from_user(msg->data, buf, len)) {
-		kipc_msg_release(msg, len);
-		return ERR_PTR(-EFAULT);
-	}
-	return kipc_msg_stamp(msg, ep, charge, len, prio);
+	return kipc_msg_fill(ep, charge, buf, NULL, len, prio);
 }
 
 /**
@@ -181,19 +219,7 @@ struct kipc_msg *kipc_msg_build(struct kipc_endpoint *ep,
 struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 			      u32 len, u32 prio)
 {
-	struct kipc_charge charge;
-	struct kipc_msg *msg;
-	int ret;
-
-	if (len > kipc_msg_size_cap())
-		return ERR_PTR(-EMSGSIZE);
-	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
-	if (ret)
-		return ERR_PTR(ret);
-	msg = kipc_msg_build(ep, &charge, buf, len, prio);
-	if (IS_ERR(msg))
-		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
-	return msg;
+	return kipc_msg_charged(ep, buf, NULL, len, prio);
 }
 
 /**
@@ -207,30 +233,7 @@ struct kipc_msg *kipc_msg_new(struct kipc_endpoint *ep, const void __user *buf,
 struct kipc_msg *kipc_msg_new_iter(struct kipc_endpoint *ep,
 				   struct iov_iter *from, u32 prio)
 {
-	size_t count = iov_iter_count(from);
-	struct kipc_charge charge;
-	struct kipc_msg *msg;
-	u32 len;
-	int ret;
-
-	if (count > kipc_msg_size_cap())
-		return ERR_PTR(-EMSGSIZE);
-	len = count;
-	ret = kipc_ep_charge_msg(ep, &charge, kipc_msg_footprint(len));
-	if (ret)
-		return ERR_PTR(ret);
-	msg = kipc_msg_alloc(len);
-	if (!msg) {
-		ret = -ENOMEM;
-	} else if (len && !copy_from_iter_full(msg->data, len, from)) {
-		kipc_msg_release(msg, len);
-		ret = -EFAULT;
-	}
-	if (ret) {
-		kipc_msg_uncharge(&charge, kipc_msg_footprint(len));
-		return ERR_PTR(ret);
-	}
-	return kipc_msg_stamp(msg, ep, &charge, len, prio);
+	return kipc_msg_charged(ep, NULL, from, iov_iter_count(from), prio);
 }
 
 /**
