@@ -87,12 +87,15 @@ struct kipc_ring {
 	int memfd;		/* memfd ring: its fd, or -1 */
 	size_t map_size;
 	uint64_t syscalls;	/* wait and wake-up calls made */
+	uint32_t slot_seq;	/* slots are published by their seq: MPSC,
+				 * and SPSC in a KIPC_RING_VERSION_2 ring */
+	uint32_t reserved32;
 	/*
 	 * Reserved for future use by libkipc: new fields come out of here,
 	 * so that the size stays. Zeroed by attach; applications must not
 	 * read or write it.
 	 */
-	uint64_t reserved[6];
+	uint64_t reserved[5];
 };
 
 /* Out of line: sleeping and waking (lib/ring.c). */
@@ -231,6 +234,11 @@ static inline void kipc_ring_commit_n(struct kipc_ring *r, uint32_t pos,
 	unsigned int i;
 
 	if (r->mode == KIPC_RING_SPSC) {
+		if (r->slot_seq)
+			for (i = 0; i < n; i++)
+				kipc_store_release(&kipc_ring__slot(r, pos + i)->seq,
+						   pos + i + 1);
+		/* Room checks (the kernel's too) and version 1 consumers. */
 		kipc_store_release(&h->tail, pos + n);
 	} else {
 		for (i = 0; i < n; i++)
@@ -252,12 +260,13 @@ static inline void kipc_ring_commit(struct kipc_ring *r, uint32_t pos,
 }
 
 /*
- * Is the slot at the consumer's position published? SPSC compares with
- * tail; MPSC reads the slot's own sequence.
+ * Is the slot at the consumer's position published? A version 1 SPSC ring
+ * compares with tail; the others read the slot's own sequence, on the
+ * cache line the message is read from anyway.
  */
 static inline bool kipc_ring__ready(struct kipc_ring *r, uint32_t pos)
 {
-	if (r->mode == KIPC_RING_SPSC) {
+	if (!r->slot_seq) {
 		if (pos != r->cache)
 			return true;
 		r->cache = kipc_load_acquire(&r->hdr->tail);

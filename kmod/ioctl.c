@@ -147,7 +147,7 @@ static_assert(offsetof(struct kipc_sendrecv, size) == 0);
 static_assert(offsetof(struct kipc_reply_recv, size) == 0);
 static_assert(sizeof(struct kipc_usage) == KIPC_USAGE_SIZE_VER1);
 static_assert(sizeof(struct kipc_ring_create) == KIPC_RING_CREATE_SIZE_VER0);
-static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER0);
+static_assert(sizeof(struct kipc_ring_attach) == KIPC_RING_ATTACH_SIZE_VER1);
 static_assert(sizeof(struct kipc_ring_wait) == KIPC_RING_WAIT_SIZE_VER0);
 static_assert(sizeof(struct kipc_sem_create) == KIPC_SEM_CREATE_SIZE_VER0);
 static_assert(sizeof(struct kipc_sem_op) == KIPC_SEM_OP_SIZE_VER0);

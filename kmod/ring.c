@@ -343,7 +343,7 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *arg)
 	BUILD_BUG_ON(offsetof(struct kipc_ring_hdr, resv) != 5 * KIPC_RING_CACHELINE);
 	BUILD_BUG_ON(offsetof(struct kipc_kring, obj) != 0);
 
-	if (karg->flags || (karg->perm & ~0777))
+	if ((karg->flags & ~KIPC_RING_CREATE_V2) || (karg->perm & ~0777))
 		return -EINVAL;
 	ret = kring_geometry(karg, &size);
 	if (ret)
@@ -367,6 +367,8 @@ int kipc_ioc_ring_create(struct kipc_ctx *ctx, void *arg)
 	r->slot_size = karg->slot_size;
 	r->slot_shift = ilog2(karg->slot_size);
 	r->mode = karg->mode;
+	r->version = karg->flags & KIPC_RING_CREATE_V2 ? KIPC_RING_VERSION_2 :
+							 KIPC_RING_VERSION_1;
 	r->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
 
 	/*
@@ -450,7 +452,7 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *arg)
 	    karg->role != KIPC_RING_ROLE_CONSUMER)
 		return -EINVAL;
 	if (karg->producer || karg->slots || karg->slot_size || karg->mode ||
-	    karg->map_size)
+	    karg->map_size || karg->reserved)
 		return -EINVAL;
 	ret = kipc_name_copy(name, karg->name);
 	if (ret)
@@ -465,6 +467,15 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *arg)
 	ret = kipc_perm_check(obj, karg->role == KIPC_RING_ROLE_PRODUCER ?
 			      MAY_WRITE : MAY_READ);
 	if (ret)
+		goto put_ring;
+	/*
+	 * Its consumer would wait on slots such a producer never marks: the
+	 * producer's code is older than the ring. MPSC producers mark them
+	 * in every version.
+	 */
+	ret = -EPROTONOSUPPORT;
+	if (karg->role == KIPC_RING_ROLE_PRODUCER && r->mode == KIPC_RING_SPSC &&
+	    max(karg->version, KIPC_RING_VERSION_1) < r->version)
 		goto put_ring;
 
 	ret = -ENOMEM;
@@ -503,6 +514,7 @@ int kipc_ioc_ring_attach(struct kipc_ctx *ctx, void *arg)
 	karg->slot_size = r->slot_size;
 	karg->mode = r->mode;
 	karg->map_size = (u64)r->nr_pages << PAGE_SHIFT;
+	karg->version = r->version;
 	if (kipc_copy_out(ctx, karg)) {
 		fput(file);
 		put_unused_fd(fd);

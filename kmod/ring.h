@@ -38,6 +38,7 @@
  * @slot_shift:	log2(slot size); immutable
  * @slot_size:	bytes per slot; immutable
  * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC; immutable
+ * @version:	KIPC_RING_VERSION_1 or _2, the layout in the header; immutable
  * @deleted:	KIPC_IOC_RING_DELETE done; also read without @lock
  * @producers:	bitmap of attached producer numbers
  * @consumer:	a consumer is attached
@@ -62,6 +63,7 @@ struct kipc_kring {
 	u32 slot_shift;
 	u32 slot_size;
 	u32 mode;
+	u32 version;
 	bool deleted;
 	u64 producers;
 	bool consumer;

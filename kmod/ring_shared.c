@@ -40,7 +40,7 @@ void kring_shared_init(struct kipc_kring *r)
 	unsigned int i;
 
 	h->magic = KIPC_RING_MAGIC;
-	h->version = KIPC_RING_VERSION;
+	h->version = r->version;
 	h->mode = r->mode;
 	h->slot_count = r->count;
 	h->slot_size = r->slot_size;
@@ -74,7 +74,12 @@ static int kring_readable(struct kipc_kring *r)
 	struct kipc_ring_hdr *h = kring_hdr(r);
 	u32 head = READ_ONCE(h->head);
 
-	if (r->mode == KIPC_RING_SPSC) {
+	/*
+	 * A version 2 ring is read the way its consumer reads it, by the
+	 * slot's seq: a producer that died between its seq and tail stores
+	 * leaves a message the consumer may already have taken.
+	 */
+	if (r->mode == KIPC_RING_SPSC && r->version < KIPC_RING_VERSION_2) {
 		/* Pairs with the producer's release of tail after the slots. */
 		u32 used = smp_load_acquire(&h->tail) - head;
 

@@ -91,4 +91,7 @@ static inline uint64_t __kipc_ptr(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
+struct kipc_ring;
+void __kipc_ring_producer_start(struct kipc_ring *r);
+
 #endif

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 
 #include "libkipc.h"
+#include "lib.h"
 #include "kipc_ring.h"
 #include "syscall.h"
 
@@ -24,6 +25,30 @@
 _Static_assert(sizeof(struct kipc_ring) == 128,
 	       "struct kipc_ring: take new fields from reserved[]");
 #endif
+
+/*
+ * Where an SPSC producer that attaches carries on: after what the last
+ * one published. In a version 2 ring that may be past tail, if it died
+ * between a slot's seq and tail, and the consumer may have taken those
+ * messages already: start after them and publish tail up to there, so
+ * that tail is never behind head. Bounded by the ring's size whatever the
+ * slots say.
+ */
+void __kipc_ring_producer_start(struct kipc_ring *r)
+{
+	struct kipc_ring_hdr *h = r->hdr;
+	uint32_t tail = kipc_load_acquire(&h->tail);
+
+	r->next = tail;
+	r->cache = kipc_load_acquire(&h->head);
+	if (r->mode != KIPC_RING_SPSC || !r->slot_seq)
+		return;
+	while (r->next - tail < r->count &&
+	       kipc_load_acquire(&kipc_ring__slot(r, r->next)->seq) == r->next + 1)
+		r->next++;
+	if (r->next != tail)
+		kipc_store_release(&h->tail, r->next);
+}
 
 static inline void cpu_relax(void)
 {

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "libkipc.h"
+#include "lib.h"
 #include "kipc_ring.h"
 #include "syscall.h"
 
@@ -23,15 +24,16 @@ static int copy_name(char *dst, const char *name)
 	return 0;
 }
 
-int kipc_ring_create(int ep, const char *name, unsigned int slots,
-		     unsigned int slot_size, unsigned int mode,
-		     unsigned int perm, uint64_t *id)
+static int ring_create(int ep, const char *name, unsigned int slots,
+		       unsigned int slot_size, unsigned int mode,
+		       unsigned int perm, uint64_t *id, uint32_t flags)
 {
 	struct kipc_ring_create c;
 	int ret;
 
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
+	c.flags = flags;
 	c.slots = slots;
 	c.slot_size = slot_size;
 	c.mode = mode;
@@ -40,6 +42,11 @@ int kipc_ring_create(int ep, const char *name, unsigned int slots,
 	if (ret)
 		return ret;
 	ret = __kipc_ioctl(ep, KIPC_IOC_RING_CREATE, &c);
+	/* A module older than version 2 rings refuses the flag. */
+	if (ret == -EINVAL && flags) {
+		c.flags = 0;
+		ret = __kipc_ioctl(ep, KIPC_IOC_RING_CREATE, &c);
+	}
 	if (ret < 0)
 		return ret;
 	if (id)
@@ -68,10 +75,12 @@ int kipc_ring_delete(int ep, const char *name, uint64_t id)
 	return __kipc_ioctl(ep, KIPC_IOC_RING_DELETE, &ref);
 }
 
-int kipc_ring_attach(int ep, const char *name, uint64_t id, unsigned int role,
-		     struct kipc_ring *r)
+/* Attach for code that follows ring layouts up to @speaks. */
+static int ring_attach(int ep, const char *name, uint64_t id,
+		       unsigned int role, struct kipc_ring *r, uint32_t speaks)
 {
 	struct kipc_ring_attach a;
+	uint32_t version;
 	void *base;
 	int fd, ret;
 
@@ -87,9 +96,22 @@ int kipc_ring_attach(int ep, const char *name, uint64_t id, unsigned int role,
 	ret = copy_name(a.name, id ? NULL : name);
 	if (ret)
 		return ret;
+	if (speaks > KIPC_RING_VERSION_1)
+		a.version = speaks;
+	else
+		a.size = KIPC_RING_ATTACH_SIZE_VER0;
 	fd = __kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, &a);
+	/* A module older than version 2 rings refuses the longer struct. */
+	if (fd == -E2BIG && a.size > KIPC_RING_ATTACH_SIZE_VER0) {
+		a.size = KIPC_RING_ATTACH_SIZE_VER0;
+		a.version = 0;
+		fd = __kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, &a);
+	}
 	if (fd < 0)
 		return fd;
+	/* Written back only by a module that knows version 2 rings. */
+	version = a.size > KIPC_RING_ATTACH_SIZE_VER0 ? a.version :
+						       KIPC_RING_VERSION_1;
 	base = mmap(NULL, a.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (base == MAP_FAILED) {
 		ret = -errno;
@@ -111,15 +133,77 @@ int kipc_ring_attach(int ep, const char *name, uint64_t id, unsigned int role,
 	r->fd = fd;
 	r->memfd = -1;
 	r->map_size = a.map_size;
+	r->slot_seq = r->mode == KIPC_RING_MPSC ||
+		      (version >= KIPC_RING_VERSION_2 && speaks >= KIPC_RING_VERSION_2);
 	if (role == KIPC_RING_CONSUMER) {
 		r->next = kipc_load_acquire(&r->hdr->head);
 		r->cache = r->next;
 	} else {
-		r->next = kipc_load_acquire(&r->hdr->tail);
-		r->cache = kipc_load_acquire(&r->hdr->head);
+		__kipc_ring_producer_start(r);
 	}
 	return 0;
 }
+
+/*
+ * KIPC_RING_VERSION_2 came in KIPC_0.7; see lib/ring_memfd.c for what the
+ * KIPC_0.1 versions keep for the programs linked against them.
+ */
+#ifdef __PIC__
+__attribute__((symver("kipc_ring_create@KIPC_0.1")))
+int kipc_ring_create_v1(int ep, const char *name, unsigned int slots,
+			unsigned int slot_size, unsigned int mode,
+			unsigned int perm, uint64_t *id);
+int kipc_ring_create_v1(int ep, const char *name, unsigned int slots,
+			unsigned int slot_size, unsigned int mode,
+			unsigned int perm, uint64_t *id)
+{
+	return ring_create(ep, name, slots, slot_size, mode, perm, id, 0);
+}
+
+__attribute__((symver("kipc_ring_attach@KIPC_0.1")))
+int kipc_ring_attach_v1(int ep, const char *name, uint64_t id,
+			unsigned int role, struct kipc_ring *r);
+int kipc_ring_attach_v1(int ep, const char *name, uint64_t id,
+			unsigned int role, struct kipc_ring *r)
+{
+	return ring_attach(ep, name, id, role, r, KIPC_RING_VERSION_1);
+}
+
+__attribute__((symver("kipc_ring_create@@KIPC_0.7")))
+int kipc_ring_create_v2(int ep, const char *name, unsigned int slots,
+			unsigned int slot_size, unsigned int mode,
+			unsigned int perm, uint64_t *id);
+int kipc_ring_create_v2(int ep, const char *name, unsigned int slots,
+			unsigned int slot_size, unsigned int mode,
+			unsigned int perm, uint64_t *id)
+{
+	return ring_create(ep, name, slots, slot_size, mode, perm, id,
+			   KIPC_RING_CREATE_V2);
+}
+
+__attribute__((symver("kipc_ring_attach@@KIPC_0.7")))
+int kipc_ring_attach_v2(int ep, const char *name, uint64_t id,
+			unsigned int role, struct kipc_ring *r);
+int kipc_ring_attach_v2(int ep, const char *name, uint64_t id,
+			unsigned int role, struct kipc_ring *r)
+{
+	return ring_attach(ep, name, id, role, r, KIPC_RING_VERSION_2);
+}
+#else
+int kipc_ring_create(int ep, const char *name, unsigned int slots,
+		     unsigned int slot_size, unsigned int mode,
+		     unsigned int perm, uint64_t *id)
+{
+	return ring_create(ep, name, slots, slot_size, mode, perm, id,
+			   KIPC_RING_CREATE_V2);
+}
+
+int kipc_ring_attach(int ep, const char *name, uint64_t id, unsigned int role,
+		     struct kipc_ring *r)
+{
+	return ring_attach(ep, name, id, role, r, KIPC_RING_VERSION_2);
+}
+#endif
 
 int kipc_ring_fd(const struct kipc_ring *r)
 {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "kipc_ring.h"
+#include "lib.h"
 
 #define RING_SLOTS_MAX		(1U << 30)
 #define RING_SLOT_SIZE_MAX	(1U << 26)
@@ -39,8 +40,8 @@ static int ring_geometry_ok(unsigned int slots, unsigned int slot_size,
 	return 0;
 }
 
-int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
-			   unsigned int mode)
+static int memfd_create_version(unsigned int slots, unsigned int slot_size,
+				unsigned int mode, uint32_t version)
 {
 	struct kipc_ring_hdr *h;
 	unsigned char *base;
@@ -72,7 +73,7 @@ int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
 		goto fail;
 	h = (struct kipc_ring_hdr *)base;
 	h->magic = KIPC_RING_MAGIC;
-	h->version = KIPC_RING_VERSION;
+	h->version = version;
 	h->mode = mode;
 	h->slot_count = slots;
 	h->slot_size = slot_size;
@@ -121,15 +122,20 @@ static int claim_role(struct kipc_ring *r)
 	r->producer = p;
 	__atomic_fetch_and(&h->state, ~KIPC_RING_PRODUCER_GONE, __ATOMIC_SEQ_CST);
 	/* SPSC: carry on from where the last producer stopped. */
-	r->next = kipc_load_acquire(&h->tail);
-	r->cache = kipc_load_acquire(&h->head);
+	__kipc_ring_producer_start(r);
 	return 0;
 }
 
-int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
+/*
+ * Attach for code that follows ring layouts up to @speaks: an SPSC
+ * producer that does not mark each slot cannot feed a version 2 consumer.
+ */
+static int memfd_attach(int memfd, unsigned int role, struct kipc_ring *r,
+			uint32_t speaks)
 {
 	struct kipc_ring_hdr *h;
 	struct stat st;
+	uint32_t version;
 	size_t size;
 	void *base;
 	int ret;
@@ -147,10 +153,17 @@ int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
 		return -errno;
 	h = base;
 	ret = -EINVAL;
-	if (h->magic != KIPC_RING_MAGIC || h->version != KIPC_RING_VERSION)
+	if (h->magic != KIPC_RING_MAGIC)
 		goto fail;
 	if (ring_geometry_ok(h->slot_count, h->slot_size, h->mode, &size) ||
 	    size != (size_t)st.st_size)
+		goto fail;
+	/* Read once: every peer can write the header. */
+	version = kipc_load_relaxed(&h->version);
+	ret = -EPROTONOSUPPORT;
+	if (version < KIPC_RING_VERSION_1 || version > KIPC_RING_VERSION ||
+	    (role == KIPC_RING_PRODUCER && h->mode == KIPC_RING_SPSC &&
+	     version > speaks))
 		goto fail;
 
 	memset(r, 0, sizeof(*r));
@@ -166,6 +179,8 @@ int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
 	r->memfd = memfd;
 	r->spin = KIPC_RING_SPIN_DEFAULT;
 	r->map_size = size;
+	r->slot_seq = r->mode == KIPC_RING_MPSC ||
+		      (version >= KIPC_RING_VERSION_2 && speaks >= KIPC_RING_VERSION_2);
 	ret = claim_role(r);
 	if (ret)
 		goto fail;
@@ -203,3 +218,55 @@ void kipc_ring_detach(struct kipc_ring *r)
 	munmap(h, r->map_size);
 	r->hdr = NULL;
 }
+
+/*
+ * KIPC_RING_VERSION_2 came in KIPC_0.7. Programs linked against KIPC_0.1
+ * carry the version 1 fast path inline: they create version 1 rings, and
+ * attach to version 2 SPSC rings only as consumers (which read tail, as
+ * version 2 producers still publish it). The static library has only the
+ * new ones.
+ */
+#ifdef __PIC__
+__attribute__((symver("kipc_ring_memfd_create@KIPC_0.1")))
+int kipc_ring_memfd_create_v1(unsigned int slots, unsigned int slot_size,
+			      unsigned int mode);
+int kipc_ring_memfd_create_v1(unsigned int slots, unsigned int slot_size,
+			      unsigned int mode)
+{
+	return memfd_create_version(slots, slot_size, mode, KIPC_RING_VERSION_1);
+}
+
+__attribute__((symver("kipc_ring_memfd_attach@KIPC_0.1")))
+int kipc_ring_memfd_attach_v1(int memfd, unsigned int role, struct kipc_ring *r);
+int kipc_ring_memfd_attach_v1(int memfd, unsigned int role, struct kipc_ring *r)
+{
+	return memfd_attach(memfd, role, r, KIPC_RING_VERSION_1);
+}
+
+__attribute__((symver("kipc_ring_memfd_create@@KIPC_0.7")))
+int kipc_ring_memfd_create_v2(unsigned int slots, unsigned int slot_size,
+			      unsigned int mode);
+int kipc_ring_memfd_create_v2(unsigned int slots, unsigned int slot_size,
+			      unsigned int mode)
+{
+	return memfd_create_version(slots, slot_size, mode, KIPC_RING_VERSION_2);
+}
+
+__attribute__((symver("kipc_ring_memfd_attach@@KIPC_0.7")))
+int kipc_ring_memfd_attach_v2(int memfd, unsigned int role, struct kipc_ring *r);
+int kipc_ring_memfd_attach_v2(int memfd, unsigned int role, struct kipc_ring *r)
+{
+	return memfd_attach(memfd, role, r, KIPC_RING_VERSION_2);
+}
+#else
+int kipc_ring_memfd_create(unsigned int slots, unsigned int slot_size,
+			   unsigned int mode)
+{
+	return memfd_create_version(slots, slot_size, mode, KIPC_RING_VERSION_2);
+}
+
+int kipc_ring_memfd_attach(int memfd, unsigned int role, struct kipc_ring *r)
+{
+	return memfd_attach(memfd, role, r, KIPC_RING_VERSION_2);
+}
+#endif

@@ -36,6 +36,7 @@ static const struct {
 	{ E2BIG,	"argument structure too large for this kernel" },
 	{ EPIPE,	"the other side of the ring is gone" },
 	{ EUCLEAN,	"ring header corrupted by an attached process" },
+	{ EPROTONOSUPPORT, "ring layout newer than this program's libkipc" },
 	{ EOVERFLOW,	"semaphore would pass its maximum (or mutex count full)" },
 	{ EDEADLK,	"deadlock: relock, or waiting would close a cycle of mutexes" },
 	{ EOWNERDEAD,	"mutex owner died holding it; make it consistent" },

@@ -226,6 +226,43 @@ static void wraparound(unsigned int mode)
 	close(fd);
 }
 
+/*
+ * A version 2 SPSC producer that died between a slot's seq and tail: the
+ * consumer takes the message, and the next producer starts after it and
+ * brings tail up, so tail is not left behind head.
+ */
+static void takeover_after_seq_without_tail(void)
+{
+	struct kipc_ring p, c;
+	uint32_t pos, v = 7, got;
+	int fd = kipc_ring_memfd_create(4, 64, KIPC_RING_SPSC);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(0, kipc_ring_memfd_attach(fd, KIPC_RING_PRODUCER, &p));
+	CHECK_EQ(0, kipc_ring_memfd_attach(fd, KIPC_RING_CONSUMER, &c));
+	CHECK(kipc_ring_reserve(&p, &pos));
+	memcpy(kipc_ring_data(&p, pos), &v, sizeof(v));
+	kipc_ring_set_len(&p, pos, sizeof(v));
+	kipc_store_release(&((struct kipc_ring_slot *)kipc_ring_data(&p, pos) - 1)->seq,
+			   pos + 1);
+	kipc_ring_detach(&p);
+	CHECK_EQ(sizeof(got), kipc_ring_recv(&c, &got, sizeof(got), &ms10));
+	CHECK_EQ(v, got);
+	CHECK_EQ(1, c.hdr->head);
+	CHECK_EQ(0, c.hdr->tail);
+
+	CHECK_EQ(0, kipc_ring_memfd_attach(fd, KIPC_RING_PRODUCER, &p));
+	CHECK_EQ(1, c.hdr->tail);
+	v = 8;
+	CHECK_EQ(0, kipc_ring_send(&p, &v, sizeof(v), NULL));
+	CHECK_EQ(sizeof(got), kipc_ring_recv(&c, &got, sizeof(got), &ms10));
+	CHECK_EQ(v, got);
+	CHECK_EQ(2, c.hdr->tail);
+	kipc_ring_detach(&p);
+	kipc_ring_detach(&c);
+	close(fd);
+}
+
 int main(void)
 {
 	geometry();
@@ -236,5 +273,6 @@ int main(void)
 	claim_records();
 	wraparound(KIPC_RING_SPSC);
 	wraparound(KIPC_RING_MPSC);
+	takeover_after_seq_without_tail();
 	return T_EXIT_PASS;
 }

@@ -10,7 +10,7 @@
 static const int kipc_errs[] = {
 	EAGAIN, ETIMEDOUT, EINTR, ESRCH, ENOENT, EIDRM, EACCES, EEXIST, EBUSY,
 	EMSGSIZE, ENOSPC, ENOBUFS, EDQUOT, ECONNRESET, ENAMETOOLONG, ENOTTY,
-	E2BIG, EPIPE, EUCLEAN, EOVERFLOW, EDEADLK, EOWNERDEAD,
+	E2BIG, EPIPE, EUCLEAN, EPROTONOSUPPORT, EOVERFLOW, EDEADLK, EOWNERDEAD,
 	ENOTRECOVERABLE, EPERM, ENOMSG, EINVAL, EFAULT, ENOMEM,
 };
 
@@ -32,6 +32,8 @@ int main(void)
 	CHECK(!strcmp(kipc_strerror(-EOWNERDEAD),
 		      "mutex owner died holding it; make it consistent"));
 	CHECK(!strcmp(kipc_strerror(-EPIPE), "the other side of the ring is gone"));
+	CHECK(!strcmp(kipc_strerror(-EPROTONOSUPPORT),
+		      "ring layout newer than this program's libkipc"));
 	CHECK(!strcmp(kipc_strerror(-ETIMEDOUT), "timed out"));
 	/* Errors without a kipc meaning read as strerror() says. */
 	CHECK(!strcmp(kipc_strerror(-ENOMEM), strerror(ENOMEM)));

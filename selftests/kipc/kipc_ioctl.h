@@ -645,14 +645,16 @@ static inline int sys_kipc_usage(int fd, struct kipc_usage *usage)
 }
 
 /* RING_CREATE; *@id (unless NULL) is the new ring's id. */
-static inline int sys_kipc_ring_create(int ep, const char *name,
-				       unsigned int slots,
-				       unsigned int slot_size,
-				       unsigned int mode, unsigned int perm,
-				       uint64_t *id)
+/* RING_CREATE with KIPC_RING_CREATE_* @flags. */
+static inline int sys_kipc_ring_create_flags(int ep, const char *name,
+					     unsigned int slots,
+					     unsigned int slot_size,
+					     unsigned int mode, unsigned int perm,
+					     unsigned int flags, uint64_t *id)
 {
 	struct kipc_ring_create c = {
 		.size = sizeof(c),
+		.flags = flags,
 		.slots = slots,
 		.slot_size = slot_size,
 		.mode = mode,
@@ -669,6 +671,17 @@ static inline int sys_kipc_ring_create(int ep, const char *name,
 	return 0;
 }
 
+/* A KIPC_RING_VERSION_1 ring. */
+static inline int sys_kipc_ring_create(int ep, const char *name,
+				       unsigned int slots,
+				       unsigned int slot_size,
+				       unsigned int mode, unsigned int perm,
+				       uint64_t *id)
+{
+	return sys_kipc_ring_create_flags(ep, name, slots, slot_size, mode,
+					  perm, 0, id);
+}
+
 /* RING_DELETE by @id, or by @name when @id is 0. */
 static inline int sys_kipc_ring_delete(int ep, const char *name, uint64_t id)
 {
@@ -680,16 +693,30 @@ static inline int sys_kipc_ring_delete(int ep, const char *name, uint64_t id)
  * RING_ATTACH by @id, or by @name when @id is 0, as KIPC_RING_ROLE_*
  * @role: the ring fd; @a holds the geometry the kernel reported.
  */
-static inline int sys_kipc_ring_attach(int ep, const char *name, uint64_t id,
-				       unsigned int role,
-				       struct kipc_ring_attach *a)
+/*
+ * RING_ATTACH for code that follows ring layouts up to @version (0: the
+ * first, as a caller that predates versions says).
+ */
+static inline int sys_kipc_ring_attach_version(int ep, const char *name,
+					       uint64_t id, unsigned int role,
+					       unsigned int version,
+					       struct kipc_ring_attach *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->role = role;
 	a->id = id;
+	a->version = version;
 	kt_set_name(a->name, id ? NULL : name);
 	return sys_kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, a);
+}
+
+static inline int sys_kipc_ring_attach(int ep, const char *name, uint64_t id,
+				       unsigned int role,
+				       struct kipc_ring_attach *a)
+{
+	return sys_kipc_ring_attach_version(ep, name, id, role,
+					    KIPC_RING_VERSION, a);
 }
 
 /* RING_WAIT with KIPC_RING_WAIT_* @flags, for @n free slots when writing. */

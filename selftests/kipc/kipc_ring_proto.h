@@ -3,7 +3,8 @@
  * A minimal user side of the kipc ring protocol, written from the rules
  * in include/uapi/linux/kipc_ring.h, for the ring selftests: attach and
  * map a kernel-owned ring, reserve / commit slots as a producer (SPSC:
- * tail; MPSC: claim record, compare-and-swap on tail, per-slot seq), peek
+ * tail, and per-slot seq in a version 2 ring; MPSC: claim record,
+ * compare-and-swap on tail, per-slot seq), peek
  * / release them as the consumer, and sleep in KIPC_IOC_RING_WAIT after
  * announcing it in the *_sleeping words.
  *
@@ -41,6 +42,8 @@ struct kt_ring {
 	uint32_t next;		/* producer (SPSC): next to reserve; consumer: next to read */
 	uint32_t cache;		/* SPSC: last head (producer) or tail (consumer) seen */
 	uint32_t spin;
+	bool slot_seq;		/* published by each slot's seq: MPSC, or
+				 * SPSC in a KIPC_RING_VERSION_2 ring */
 	int fd;			/* the ring fd, -1 when detached */
 	size_t map_size;
 	uint64_t syscalls;	/* RING_WAIT and RING_WAKE calls made */
@@ -99,6 +102,7 @@ static inline int kt_ring_attach(int ep, const char *name, uint64_t id,
 	r->spin = KT_RING_SPIN_DEFAULT;
 	r->fd = fd;
 	r->map_size = a.map_size;
+	r->slot_seq = a.mode == KIPC_RING_MPSC || a.version >= KIPC_RING_VERSION_2;
 	if (role == KIPC_RING_ROLE_CONSUMER)
 		r->next = r->cache = kt_load_acquire(&r->hdr->head);
 	else {
@@ -211,6 +215,10 @@ static inline void kt_ring_commit_n(struct kt_ring *r, uint32_t pos,
 	unsigned int i;
 
 	if (r->mode == KIPC_RING_SPSC) {
+		if (r->slot_seq)
+			for (i = 0; i < n; i++)
+				kt_store_release(&kt_ring_slot(r, pos + i)->seq,
+						 pos + i + 1);
 		kt_store_release(&r->hdr->tail, pos + n);
 	} else {
 		for (i = 0; i < n; i++)
@@ -234,7 +242,7 @@ static inline void kt_ring_commit(struct kt_ring *r, uint32_t pos, uint32_t len)
 /* Is the message at @pos published? */
 static inline bool kt_ring_ready(struct kt_ring *r, uint32_t pos)
 {
-	if (r->mode == KIPC_RING_SPSC) {
+	if (!r->slot_seq) {
 		if (pos != r->cache)
 			return true;
 		r->cache = kt_load_acquire(&r->hdr->tail);

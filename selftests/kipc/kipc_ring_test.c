@@ -41,6 +41,7 @@ FIXTURE(ring) {
 
 FIXTURE_VARIANT(ring) {
 	unsigned int mode;
+	unsigned int flags;		/* KIPC_RING_CREATE_* */
 	unsigned int slots;
 	unsigned int slot_size;
 	unsigned long long messages;	/* streamed by stream_integrity */
@@ -62,14 +63,27 @@ FIXTURE_VARIANT_ADD(ring, spsc_tiny) {
 	.messages = RING_MESSAGES / 10,
 };
 
+/* Version 2: the consumer waits on each slot's seq, not on tail. */
+FIXTURE_VARIANT_ADD(ring, spsc_v2) {
+	.mode = KIPC_RING_SPSC, .flags = KIPC_RING_CREATE_V2, .slots = 256,
+	.slot_size = 128, .messages = RING_MESSAGES,
+};
+
+FIXTURE_VARIANT_ADD(ring, spsc_tiny_v2) {
+	.mode = KIPC_RING_SPSC, .flags = KIPC_RING_CREATE_V2, .slots = 2,
+	.slot_size = 64, .messages = RING_MESSAGES / 10,
+};
+
 FIXTURE_SETUP(ring)
 {
 	self->ep = sys_kipc_open(0);
 	ASSERT_GE(self->ep, 0);
 	ring_name(self->name, "fx");
-	ASSERT_EQ(0, sys_kipc_ring_create(self->ep, self->name, variant->slots,
-				      variant->slot_size, variant->mode, 0600,
-				      &self->id));
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(self->ep, self->name,
+						variant->slots,
+						variant->slot_size,
+						variant->mode, 0600,
+						variant->flags, &self->id));
 	ASSERT_NE(0, self->id);
 }
 
@@ -868,6 +882,188 @@ TEST(ring_create_rules)
 	EXPECT_EQ(-ENOENT, sys_kipc_ring_delete(ep, "no-such-ring", 0));
 	EXPECT_EQ(0, sys_kipc_ring_delete(ep, name, 0));
 	EXPECT_EQ(-ENOENT, sys_kipc_ring_delete(ep, NULL, id));
+	close(ep);
+}
+
+/* The attach's answer and the header agree on the ring's layout version. */
+static unsigned int attached_version(int ep, uint64_t id, unsigned int role,
+				     unsigned int speaks, int *err)
+{
+	struct kipc_ring_attach a;
+	struct kipc_ring_hdr *h;
+	unsigned int v;
+	int fd;
+
+	fd = sys_kipc_ring_attach_version(ep, NULL, id, role, speaks, &a);
+	*err = fd < 0 ? fd : 0;
+	if (fd < 0)
+		return 0;
+	h = mmap(NULL, a.map_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (h == MAP_FAILED) {
+		*err = -errno;
+		close(fd);
+		return 0;
+	}
+	v = h->version == a.version ? a.version : 1000 + h->version;
+	munmap(h, a.map_size);
+	close(fd);
+	return v;
+}
+
+TEST(ring_versions)
+{
+	struct kipc_ring_attach a;
+	uint64_t v1, v2, m2;
+	int ep = sys_kipc_open(0), err, fd;
+
+	ASSERT_GE(ep, 0);
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
+						0600, 0, &v1));
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
+						0600, KIPC_RING_CREATE_V2, &v2));
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_MPSC,
+						0600, KIPC_RING_CREATE_V2, &m2));
+	EXPECT_EQ(-EINVAL, sys_kipc_ring_create_flags(ep, NULL, 4, 64,
+						      KIPC_RING_SPSC, 0600,
+						      1U << 1, NULL));
+
+	/* Consumers of any version read tail, which every producer stores. */
+	EXPECT_EQ(KIPC_RING_VERSION_1,
+		  attached_version(ep, v1, KIPC_RING_ROLE_CONSUMER, 0, &err));
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(KIPC_RING_VERSION_2,
+		  attached_version(ep, v2, KIPC_RING_ROLE_CONSUMER, 0, &err));
+	EXPECT_EQ(0, err);
+
+	/* An SPSC producer older than its ring would starve its consumer. */
+	EXPECT_EQ(0, attached_version(ep, v2, KIPC_RING_ROLE_PRODUCER,
+				      KIPC_RING_VERSION_1, &err));
+	EXPECT_EQ(-EPROTONOSUPPORT, err);
+	EXPECT_EQ(0, attached_version(ep, v2, KIPC_RING_ROLE_PRODUCER, 0, &err));
+	EXPECT_EQ(-EPROTONOSUPPORT, err);
+	memset(&a, 0, sizeof(a));
+	a.size = KIPC_RING_ATTACH_SIZE_VER0;
+	a.role = KIPC_RING_ROLE_PRODUCER;
+	a.id = v2;
+	EXPECT_EQ(-EPROTONOSUPPORT, sys_kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, &a));
+	EXPECT_EQ(KIPC_RING_VERSION_2,
+		  attached_version(ep, v2, KIPC_RING_ROLE_PRODUCER,
+				   KIPC_RING_VERSION_2, &err));
+	EXPECT_EQ(0, err);
+	/* A newer producer may feed an older ring. */
+	EXPECT_EQ(KIPC_RING_VERSION_1,
+		  attached_version(ep, v1, KIPC_RING_ROLE_PRODUCER, 7, &err));
+	EXPECT_EQ(0, err);
+	/* MPSC producers mark their slots in both versions. */
+	a.id = m2;
+	fd = sys_kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, &a);
+	EXPECT_GE(fd, 0);
+	if (fd >= 0)
+		close(fd);
+
+	/* The new reserved field must be zero like the old ones. */
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.role = KIPC_RING_ROLE_CONSUMER;
+	a.id = v1;
+	a.reserved = 1;
+	EXPECT_EQ(-EINVAL, sys_kipc_ioctl(ep, KIPC_IOC_RING_ATTACH, &a));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, v1));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, v2));
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, m2));
+	close(ep);
+}
+
+/*
+ * A version 2 producer publishes both ways: each slot's seq for version 2
+ * consumers, tail for the kernel's readiness (poll) and version 1
+ * consumers, and nothing a consumer waits for is left unmarked.
+ */
+TEST(ring_v2_publishes_seq_and_tail)
+{
+	struct kt_ring p, c;
+	struct pollfd pfd;
+	uint32_t pos, len;
+	unsigned int i;
+	uint64_t id;
+	int ep = sys_kipc_open(0);
+
+	ASSERT_GE(ep, 0);
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
+						0600, KIPC_RING_CREATE_V2, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_TRUE(p.slot_seq);
+	ASSERT_TRUE(c.slot_seq);
+
+	for (i = 0; i < 10; i++) {
+		pfd.fd = c.fd;
+		pfd.events = POLLIN;
+		EXPECT_EQ(0, poll(&pfd, 1, 0));
+		EXPECT_EQ(NULL, kt_ring_peek(&c, &pos, &len));
+
+		ASSERT_NE(NULL, kt_ring_reserve(&p, &pos));
+		memcpy(kt_ring_data(&p, pos), &i, sizeof(i));
+		kt_ring_commit(&p, pos, sizeof(i));
+		EXPECT_EQ(pos + 1, kt_ring_slot(&p, pos)->seq);
+		EXPECT_EQ(pos + 1, p.hdr->tail);
+
+		EXPECT_EQ(1, poll(&pfd, 1, 0));
+		EXPECT_EQ(POLLIN, pfd.revents);
+		ASSERT_NE(NULL, kt_ring_peek(&c, &pos, &len));
+		EXPECT_EQ(sizeof(i), len);
+		EXPECT_EQ(0, memcmp(kt_ring_data(&c, pos), &i, sizeof(i)));
+		kt_ring_release(&c, pos);
+	}
+
+	/* Tail alone, as a producer that does not mark slots would publish. */
+	__atomic_store_n(&p.hdr->tail, p.hdr->tail + 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(NULL, kt_ring_peek(&c, &pos, &len));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	kt_ring_detach(&p);
+	kt_ring_detach(&c);
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
+	close(ep);
+}
+
+/*
+ * A version 2 producer that dies between a slot's seq and tail: its
+ * consumer takes the message (the kernel reads readiness from the slot as
+ * the consumer does), which leaves head past tail. The consumer's wait
+ * then reports the producer gone, not a corrupt header.
+ */
+TEST(ring_v2_producer_dies_between_stores)
+{
+	struct kt_ring p, c;
+	struct pollfd pfd;
+	uint32_t pos, len;
+	uint64_t id;
+	int ep = sys_kipc_open(0);
+
+	ASSERT_GE(ep, 0);
+	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
+						0600, KIPC_RING_CREATE_V2, &id));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &p));
+	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_NE(NULL, kt_ring_reserve(&p, &pos));
+	kt_ring_set_len(&p, pos, 8);
+	kt_store_release(&kt_ring_slot(&p, pos)->seq, pos + 1);
+	kt_ring_detach(&p);
+
+	pfd.fd = c.fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	ASSERT_NE(NULL, kt_ring_peek(&c, &pos, &len));
+	EXPECT_EQ(8, len);
+	kt_ring_release(&c, pos);
+	EXPECT_EQ(1, c.hdr->head);
+	EXPECT_EQ(0, c.hdr->tail);
+	EXPECT_EQ(-EPIPE, sys_kipc_ring_wait(c.fd, KIPC_RING_WAIT_READABLE |
+					     KIPC_NONBLOCK, 0, NULL));
+	kt_ring_detach(&c);
+	EXPECT_EQ(0, sys_kipc_ring_delete(ep, NULL, id));
 	close(ep);
 }
 

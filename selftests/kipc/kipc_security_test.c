@@ -713,6 +713,8 @@ TEST(ring_create_and_attach_outputs_have_no_stale_bytes)
 	at.name[0] = '\0';
 	at.producer = at.slots = at.slot_size = at.mode = 0;
 	at.map_size = 0;
+	at.version = KIPC_RING_VERSION;
+	at.reserved = 0;
 	want_at = at;
 	fd = kt_ioctl(ep, KIPC_IOC_RING_ATTACH, &at);
 	ASSERT_GE(fd, 0);
@@ -720,6 +722,7 @@ TEST(ring_create_and_attach_outputs_have_no_stale_bytes)
 	want_at.slots = 8;
 	want_at.slot_size = 128;
 	want_at.mode = KIPC_RING_MPSC;
+	want_at.version = KIPC_RING_VERSION_1;
 	/* The header page, and the slots rounded up to a page. */
 	want_at.map_size = 2 * sysconf(_SC_PAGESIZE);
 	EXPECT_EQ(0, memcmp(&want_at, &at, sizeof(at)));

@@ -1191,10 +1191,13 @@ struct kipc_usage {
  * so the consumer does not wait for them.
  */
 
+/* struct kipc_ring_create.flags */
+#define KIPC_RING_CREATE_V2	(1U << 0)	/* lay out a KIPC_RING_VERSION_2 ring */
+
 /**
  * struct kipc_ring_create - argument of KIPC_IOC_RING_CREATE
  * @size:	sizeof(struct kipc_ring_create), >= KIPC_RING_CREATE_SIZE_VER0
- * @flags:	0
+ * @flags:	0 (a KIPC_RING_VERSION_1 ring) or KIPC_RING_CREATE_V2
  * @id:		out: id of the new ring
  * @slots:	slot count, a power of two, 2 .. the ring_slots_max parameter
  * @slot_size:	bytes per slot, a power of two, KIPC_RING_SLOT_SIZE_MIN ..
@@ -1232,6 +1235,11 @@ struct kipc_ring_create {
  * @slot_size:	out: slot size
  * @mode:	out: KIPC_RING_SPSC or KIPC_RING_MPSC
  * @map_size:	out: bytes to mmap() at offset 0
+ * @version:	in: the newest ring layout the caller's code follows, 0 for
+ *		KIPC_RING_VERSION_1 (as a VER0 struct says). An SPSC producer
+ *		cannot attach to a newer ring (MPSC producers publish the same
+ *		way in both). Out: the ring's KIPC_RING_VERSION_*
+ * @reserved:	zero
  */
 struct kipc_ring_attach {
 	__u32 size;
@@ -1243,9 +1251,12 @@ struct kipc_ring_attach {
 	__u32 slot_size;
 	__u32 mode;
 	__u64 map_size;
+	__u32 version;
+	__u32 reserved;
 };
 
 #define KIPC_RING_ATTACH_SIZE_VER0	104
+#define KIPC_RING_ATTACH_SIZE_VER1	112
 
 /* struct kipc_ring_wait.flags */
 #define KIPC_RING_WAIT_READABLE	(1U << 8)	/* consumer: until a message is ready */
@@ -1285,7 +1296,8 @@ struct kipc_ring_wait {
  * ioctl's value. Producing needs write permission, consuming read.
  * Endpoint fd only. Errors: ENOENT, EACCES, EBUSY (a consumer is already
  * attached, an SPSC ring has its producer, or KIPC_RING_PRODUCERS_MAX
- * MPSC producers are attached), EIDRM, EMFILE, ENOMEM, EINVAL.
+ * MPSC producers are attached), EPROTONOSUPPORT (an SPSC producer whose
+ * @version is older than the ring's), EIDRM, EMFILE, ENOMEM, EINVAL.
  */
 #define KIPC_IOC_RING_ATTACH	_IOWR(KIPC_IOC_MAGIC, 0x31, struct kipc_ring_attach)
 

@@ -14,7 +14,18 @@
  * Single producer (KIPC_RING_SPSC): the producer fills slots from @tail and
  * publishes them by a release store of @tail; the consumer reads them from
  * @head and frees them by a release store of @head. The ring is empty when
- * head == tail and full when tail - head == slot_count.
+ * head == tail and full when tail - head == slot_count. In a ring of
+ * KIPC_RING_VERSION_2 the producer also publishes each slot on its own,
+ * by a release store of seq = pos + 1 before the store of @tail, and the
+ * consumer may test the slot it is about to read (seq == pos + 1) instead
+ * of @tail: a consumer that has caught up then waits on the message's own
+ * cache line, and @tail stays in the producer's cache. The consumer never
+ * writes a slot. A consumer that reads @tail works on either version; an
+ * SPSC producer that does not store seq may only attach to a version 1
+ * ring. A producer that takes a version 2 ring over starts after the last
+ * slot whose seq says it is published (its predecessor may have died
+ * between the two stores) and publishes @tail up to there. MPSC rings
+ * work the same way in both versions.
  *
  * Many producers (KIPC_RING_MPSC): producers claim positions by
  * compare-and-swap on @tail and publish each slot on its own by a release
@@ -47,7 +58,9 @@
 #include <linux/types.h>
 
 #define KIPC_RING_MAGIC		0x6b697072	/* "kipr" */
-#define KIPC_RING_VERSION	1
+#define KIPC_RING_VERSION_1	1	/* SPSC: published by @tail only */
+#define KIPC_RING_VERSION_2	2	/* SPSC: by each slot's @seq too */
+#define KIPC_RING_VERSION	KIPC_RING_VERSION_2	/* the newest */
 
 /* struct kipc_ring_hdr.mode */
 #define KIPC_RING_SPSC		0	/* one producer, one consumer */
@@ -67,7 +80,8 @@
 
 /**
  * struct kipc_ring_slot - the start of every slot
- * @seq:	MPSC: the slot's sequence (see above); SPSC: unused, 0
+ * @seq:	MPSC: the slot's sequence (see above); SPSC: pos + 1 once the
+ *		slot at pos is published (version 2), unused (version 1)
  * @len:	payload bytes, at most slot_size - sizeof(struct kipc_ring_slot),
  *		or KIPC_RING_LEN_SKIP
  */
@@ -90,7 +104,7 @@ struct kipc_ring_resv {
 /**
  * struct kipc_ring_hdr - the first page of a ring mapping
  * @magic:	KIPC_RING_MAGIC
- * @version:	KIPC_RING_VERSION
+ * @version:	KIPC_RING_VERSION_1 or KIPC_RING_VERSION_2, fixed at creation
  * @mode:	KIPC_RING_SPSC or KIPC_RING_MPSC
  * @slot_count:	number of slots, a power of two
  * @slot_size:	bytes per slot including its struct kipc_ring_slot, a power
