@@ -113,7 +113,7 @@
  * KIPC_IOC_VERSION reports the loaded module's as KIPC_VERSION_CODE().
  */
 #define KIPC_VERSION_MAJOR	0
-#define KIPC_VERSION_MINOR	6
+#define KIPC_VERSION_MINOR	7
 #define KIPC_VERSION_PATCH	0
 #define KIPC_VERSION_CODE(major, minor, patch) \
 	(((major) << 16) | ((minor) << 8) | (patch))
