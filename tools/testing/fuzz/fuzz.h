@@ -24,6 +24,7 @@
 #define FUZZ_SYNCS	6	/* semaphores and mutexes */
 #define FUZZ_MAPS	6
 #define FUZZ_TOKENS	4
+#define FUZZ_URING_SLOTS 16	/* io_uring commands in flight, at most */
 #define FUZZ_PENDING	(-1000000L)	/* note(): the call is under way */
 #define FUZZ_TRAIL	8	/* last operations kept per process */
 #define FUZZ_KINDS	48	/* at least the entries of run.c's table */
@@ -173,6 +174,9 @@ void op_fcntl(struct fuzz *f);
 void op_poll(struct fuzz *f);
 void op_raw_ioctl(struct fuzz *f);
 void op_fork(struct fuzz *f);
+void op_uring(struct fuzz *f);
+/* ops_uring.c: a forked child makes its own io_uring */
+void fuzz_uring_forget(void);
 
 /* run.c */
 void fuzz_one(struct fuzz *f);

@@ -118,6 +118,7 @@ void op_fork(struct fuzz *f)
 		rng_seed(f, seed);
 		/* The mappings are not inherited: forget them without munmap. */
 		memset(f->map, 0, sizeof(f->map));
+		fuzz_uring_forget();
 		alarm(60);
 		for (i = 0; i < n; i++)
 			fuzz_one(f);

@@ -28,7 +28,7 @@ static const struct fuzz_op ops[] = {
 	OP(ring_delete, 2), OP(ring_wait, 5), OP(ring_wake, 3),
 	OP(mmap, 5), OP(munmap, 2), OP(mremap, 2), OP(scribble, 5),
 	OP(close, 4), OP(dup, 2), OP(fcntl, 2), OP(poll, 3),
-	OP(raw_ioctl, 3), OP(fork, 1),
+	OP(raw_ioctl, 3), OP(fork, 1), OP(uring, 8),
 	OP(sem_create, 3), OP(sem_open, 2), OP(sem_delete, 2),
 	OP(sem_wait, 4), OP(sem_post, 4),
 	OP(mutex_create, 3), OP(mutex_open, 2), OP(mutex_delete, 2),
