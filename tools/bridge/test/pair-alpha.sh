@@ -110,10 +110,18 @@ kipc-bridge-peer produce beta-drop --count 100 > /dev/null
 check "core: 100 sent into beta's full mailbox" [ $? -eq 0 ]
 mark alpha-drop-sent
 
-# --- core: paced, so that beta's bridge restarts mid-stream
+# --- core: paced; beta's bridge is killed in the first half, and the
+# second half goes once it is back, so the restarted bridge has some to
+# deliver however long its restart takes.
 meet beta-core-ready 120
-kipc-bridge-peer produce beta-fast --count $CORE_COUNT --delay-us 2000 > /dev/null
-check "core: $CORE_COUNT sent" [ $? -eq 0 ]
+half=$((CORE_COUNT / 2))
+kipc-bridge-peer produce beta-fast --count $half --delay-us 2000 > /dev/null
+rc1=$?
+meet beta-core-back 300
+kipc-bridge-peer produce beta-fast --count $CORE_COUNT --first $half \
+	--delay-us 2000 > /dev/null
+rc2=$?
+check "core: $CORE_COUNT sent" [ "$rc1$rc2" = 00 ]
 all_out() { [ "$(field fast forwarded)" -eq "$CORE_COUNT" ] 2> /dev/null; }
 await "core: all forwarded" 120 all_out
 check "core: alpha forwarded all, dropped none (forwarded=$(field fast forwarded) dropped=$(field fast dropped))" \

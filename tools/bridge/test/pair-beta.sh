@@ -105,6 +105,7 @@ echo "killed beta's bridge at fast delivered=$at"
 sleep 1
 start_bridge
 await "core: bridge back" 120 route_ok fast
+mark beta-core-back
 wait $C
 cat $T/core.out
 got=$(sed -n 's/.* unique=\([0-9]*\).*/\1/p' $T/core.out)
