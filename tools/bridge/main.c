@@ -129,7 +129,12 @@ static int run(struct kbr_config *cfg)
 	jsCtx_Destroy(kbr.js);
 	natsConnection_Destroy(kbr.rc);
 	natsConnection_Destroy(kbr.nc);
-	nats_Close();
+	/*
+	 * The library's own threads (dispatchers, reconnect, callbacks)
+	 * outlive the destroys: wait for them, so that none runs while the
+	 * process exits under it.
+	 */
+	nats_CloseAndWait(5000);
 	return 0;
 }
 

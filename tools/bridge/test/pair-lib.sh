@@ -29,7 +29,9 @@ chmod 644 $T/pw
 # The bridge runs as nobody (nsenter sets uid and gid; the namespace it
 # enters is init's own).
 start_bridge() {
-	nsenter -F -t 1 -i -S 65534 -G 65534 kipc-bridge -c $T/bridge.conf >> $T/bridge.log 2>&1 &
+	# glibc's fatal messages to stderr, so that bridge.log has them
+	LIBC_FATAL_STDERR_=1 nsenter -F -t 1 -i -S 65534 -G 65534 \
+		kipc-bridge -c $T/bridge.conf >> $T/bridge.log 2>&1 &
 	BR=$!
 }
 common() {
