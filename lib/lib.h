@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/kipc_ring.h>
+
 #include "libkipc.h"
 
 /*
@@ -93,5 +95,16 @@ static inline uint64_t __kipc_ptr(const void *p)
 
 struct kipc_ring;
 void __kipc_ring_producer_start(struct kipc_ring *r);
+
+/*
+ * Whether an attachment goes by each slot's seq: MPSC always; SPSC when
+ * both the ring and the caller's inlined code are version 2.
+ */
+static inline uint32_t __kipc_ring_slot_seq(uint32_t mode, uint32_t version,
+					    uint32_t speaks)
+{
+	return mode == KIPC_RING_MPSC ||
+	       (version >= KIPC_RING_VERSION_2 && speaks >= KIPC_RING_VERSION_2);
+}
 
 #endif

@@ -133,8 +133,7 @@ static int ring_attach(int ep, const char *name, uint64_t id,
 	r->fd = fd;
 	r->memfd = -1;
 	r->map_size = a.map_size;
-	r->slot_seq = r->mode == KIPC_RING_MPSC ||
-		      (version >= KIPC_RING_VERSION_2 && speaks >= KIPC_RING_VERSION_2);
+	r->slot_seq = __kipc_ring_slot_seq(r->mode, version, speaks);
 	if (role == KIPC_RING_CONSUMER) {
 		r->next = kipc_load_acquire(&r->hdr->head);
 		r->cache = r->next;

@@ -179,8 +179,7 @@ static int memfd_attach(int memfd, unsigned int role, struct kipc_ring *r,
 	r->memfd = memfd;
 	r->spin = KIPC_RING_SPIN_DEFAULT;
 	r->map_size = size;
-	r->slot_seq = r->mode == KIPC_RING_MPSC ||
-		      (version >= KIPC_RING_VERSION_2 && speaks >= KIPC_RING_VERSION_2);
+	r->slot_seq = __kipc_ring_slot_seq(r->mode, version, speaks);
 	ret = claim_role(r);
 	if (ret)
 		goto fail;
