@@ -190,24 +190,8 @@ static bool kipc_charge_matches(const struct kipc_charge *c)
 }
 
 /**
- * kipc_charge_copy() - take references on the accounts of @src
- * @dst:	output
- * @src:	accounts with references
- */
-void kipc_charge_copy(struct kipc_charge *dst, const struct kipc_charge *src)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(src->acct); i++) {
-		dst->acct[i] = src->acct[i];
-		if (dst->acct[i])
-			refcount_inc(&dst->acct[i]->refs);
-	}
-}
-
-/**
  * kipc_charge_release() - drop the references of @c
- * @c:		accounts from kipc_charge_current() or kipc_charge_copy()
+ * @c:		accounts from kipc_charge_current()
  */
 void kipc_charge_release(struct kipc_charge *c)
 {
@@ -325,43 +309,14 @@ static void kipc_ep_cache(struct kipc_endpoint *ep,
 }
 
 /**
- * kipc_ep_charge() - the accounts a call through @ep is charged to
- * @ep:		the calling endpoint, which caches the last sender's accounts
- * @c:		output: the current task's accounts, with references (a
- *		transaction holds them; messages use kipc_ep_charge_msg())
- *
- * A stream of calls from one task finds the accounts cached, without a
- * lookup or an allocation.
- *
- * Return: 0 or -ENOMEM.
- */
-int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c)
-{
-	struct kipc_charge fresh;
-	int ret;
-
-	spin_lock(&ep->charge_lock);
-	if (kipc_charge_matches(&ep->charge)) {
-		kipc_charge_copy(c, &ep->charge);
-		spin_unlock(&ep->charge_lock);
-		return 0;
-	}
-	spin_unlock(&ep->charge_lock);
-
-	ret = kipc_charge_current(&fresh);
-	if (ret)
-		return ret;
-	kipc_charge_copy(c, &fresh);
-	kipc_ep_cache(ep, &fresh);
-	return 0;
-}
-
-/**
- * kipc_ep_charge_msg() - charge a message's bytes through @ep
+ * kipc_ep_charge_msg() - charge a message's (or a call's) bytes through @ep
  * @ep:		the sending endpoint, which caches the last sender's accounts
- * @c:		output: the accounts charged, without references (a
- *		message's bytes keep them; release with kipc_msg_uncharge())
- * @bytes:	the message's footprint
+ * @c:		output: the accounts charged, without references (the
+ *		bytes keep them; release with kipc_msg_uncharge())
+ * @bytes:	the footprint of the message or transaction
+ *
+ * A stream of sends from one task finds the accounts cached, without a
+ * lookup or an allocation.
  *
  * The bytes are added while the endpoint's cache holds its references, so
  * the accounts cannot go in between.

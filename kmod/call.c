@@ -18,8 +18,18 @@
  * re-issued) CALL finds it there and waits again, so no reply is lost to
  * a signal. An endpoint keeps at most KIPC_CALLS_PARKED_MAX of them; a
  * further one abandons the oldest.
+ *
+ * No lock is shared between unrelated calls: a transaction has its own
+ * lock for its outcome, and each endpoint one for its lists (the requests
+ * it owes, the calls it parked), so pairs of callers and servers on
+ * different CPUs share no lock. Lock order: kipc_queue.lock ->
+ * kipc_endpoint.txn_lock -> kipc_txn.lock; two endpoints' locks are never
+ * held together. A caller giving up on a received request finds the
+ * server's lock through the transaction under RCU (endpoints are freed
+ * after a grace period, and a server empties its list when it closes).
  */
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -35,11 +45,14 @@ enum kipc_txn_state {
 /* Interrupted calls one endpoint keeps for a restart. */
 #define KIPC_CALLS_PARKED_MAX	16
 
-/* Protects state, err, reply, node and call_node of every transaction
- * and the kipc_endpoint.txns, .calls and .nr_calls of every endpoint.
+/*
+ * Tokens are handed out per CPU from blocks of KIPC_TOKEN_BATCH taken from
+ * one counter, as get_next_ino() does, so calls on different CPUs do not
+ * share a cache line for them. 2^64 tokens do not run out.
  */
-static DEFINE_SPINLOCK(kipc_txn_lock);
-static atomic64_t kipc_next_token = ATOMIC64_INIT(0);
+#define KIPC_TOKEN_BATCH	1024
+static atomic64_t kipc_token_blocks = ATOMIC64_INIT(0);
+static DEFINE_PER_CPU(u64, kipc_token_last);
 
 /**
  * struct kipc_txn - one CALL in flight
@@ -47,26 +60,33 @@ static atomic64_t kipc_next_token = ATOMIC64_INIT(0);
  *		each
  * @token:	unique for the life of the system; immutable
  * @reply_max:	caller's reply buffer size; immutable
- * @state:	enum kipc_txn_state, under kipc_txn_lock
- * @err:	outcome when DONE without a reply, under kipc_txn_lock
- * @reply:	the reply when DONE with 0, under kipc_txn_lock
- * @node:	in the server's txns while RECEIVED, under kipc_txn_lock
- * @call_node:	in the caller's calls while parked, under kipc_txn_lock
+ * @lock:	protects @state, @err, @reply, @server and @uwait
+ * @state:	enum kipc_txn_state, under @lock
+ * @err:	outcome when DONE without a reply, under @lock
+ * @reply:	the reply when DONE with 0, under @lock
+ * @server:	the endpoint whose @txns holds @node while RECEIVED, else
+ *		NULL (no reference: the server empties its list when it
+ *		closes); written under @lock and the server's txn_lock
+ * @node:	in @server's txns while RECEIVED, under its txn_lock
+ * @call_node:	in the caller's calls while parked, under its txn_lock
  * @caller:	the calling endpoint while parked (no reference: it drops
- *		its parked calls when it closes), under kipc_txn_lock
+ *		its parked calls when it closes), under its txn_lock
  * @dl:		the deadline, kept while parked
  * @uwait:	an io_uring CALL waiting for the outcome without a thread
- *		(uring_call.c), or NULL; under kipc_txn_lock
- * @charge:	the caller's accounts, charged for this struct
+ *		(uring_call.c), or NULL; under @lock
+ * @charge:	the caller's accounts, charged for this struct (no
+ *		references: its bytes keep them, as a message's do)
  * @wq:		the caller waits here
  */
 struct kipc_txn {
 	refcount_t refs;
 	u64 token;
 	u32 reply_max;
+	spinlock_t lock;	/* see @lock above */
 	int state;
 	int err;
 	struct kipc_msg *reply;
+	struct kipc_endpoint *server;
 	struct list_head node;
 	struct list_head call_node;
 	struct kipc_endpoint *caller;
@@ -75,6 +95,20 @@ struct kipc_txn {
 	struct kipc_charge charge;
 	wait_queue_head_t wq;
 };
+
+/* A token no other transaction had; never 0. */
+static u64 kipc_token_next(void)
+{
+	u64 *last = get_cpu_ptr(&kipc_token_last);
+	u64 token = *last + 1;
+
+	if (unlikely(!(*last % KIPC_TOKEN_BATCH)))
+		token = (atomic64_inc_return(&kipc_token_blocks) - 1) *
+			KIPC_TOKEN_BATCH + 1;
+	*last = token;
+	put_cpu_ptr(&kipc_token_last);
+	return token;
+}
 
 /**
  * kipc_txn_new() - start a transaction
@@ -92,20 +126,16 @@ struct kipc_txn *kipc_txn_new(struct kipc_endpoint *caller, u32 reply_max)
 	txn = kzalloc(sizeof(*txn), KIPC_GFP_HELD);
 	if (!txn)
 		return ERR_PTR(-ENOMEM);
-	ret = kipc_ep_charge(caller, &txn->charge);
-	if (!ret) {
-		ret = kipc_charge_add(&txn->charge, KIPC_CHARGE_BYTES,
-				      kmalloc_size_roundup(sizeof(*txn)));
-		if (ret)
-			kipc_charge_release(&txn->charge);
-	}
+	ret = kipc_ep_charge_msg(caller, &txn->charge,
+				 kmalloc_size_roundup(sizeof(*txn)));
 	if (ret) {
 		kfree(txn);
 		return ERR_PTR(ret);
 	}
 	refcount_set(&txn->refs, 1);
-	txn->token = atomic64_inc_return(&kipc_next_token);
+	txn->token = kipc_token_next();
 	txn->reply_max = reply_max;
+	spin_lock_init(&txn->lock);
 	txn->state = KIPC_TXN_QUEUED;
 	INIT_LIST_HEAD(&txn->node);
 	INIT_LIST_HEAD(&txn->call_node);
@@ -136,9 +166,7 @@ void kipc_txn_put(struct kipc_txn *txn)
 	if (!refcount_dec_and_test(&txn->refs))
 		return;
 	kipc_msg_free(txn->reply);
-	kipc_charge_sub(&txn->charge, KIPC_CHARGE_BYTES,
-			kmalloc_size_roundup(sizeof(*txn)));
-	kipc_charge_release(&txn->charge);
+	kipc_msg_uncharge(&txn->charge, kmalloc_size_roundup(sizeof(*txn)));
 	kfree(txn);
 }
 
@@ -164,32 +192,50 @@ u32 kipc_txn_reply_max(const struct kipc_txn *txn)
 	return txn->reply_max;
 }
 
-/**
- * kipc_txn_received() - the request was taken by an endpoint
- * @txn:	the transaction
- * @ep:		the receiving endpoint, which must stay open during the call
- *		(the receiver holds its file)
- */
-void kipc_txn_received(struct kipc_txn *txn, struct kipc_endpoint *ep)
-{
-	spin_lock(&kipc_txn_lock);
-	if (txn->state == KIPC_TXN_QUEUED) {
-		txn->state = KIPC_TXN_RECEIVED;
-		list_add_tail(&txn->node, &ep->txns);
-	}
-	spin_unlock(&kipc_txn_lock);
-}
-
 static void __kipc_txn_finish(struct kipc_txn *txn, int err,
 			      struct kipc_msg *reply)
 {
-	list_del_init(&txn->node);
+	lockdep_assert_held(&txn->lock);
 	txn->state = KIPC_TXN_DONE;
 	txn->err = err;
 	txn->reply = reply;
 	wake_up(&txn->wq);
 	if (txn->uwait)
 		kipc_ucall_finish(txn->uwait);
+}
+
+/* Take @txn off its server's list; both locks held. */
+static void kipc_txn_unlink(struct kipc_txn *txn)
+{
+	lockdep_assert_held(&txn->server->txn_lock);
+	lockdep_assert_held(&txn->lock);
+	list_del_init(&txn->node);
+	txn->server = NULL;
+}
+
+/**
+ * kipc_txn_received() - the request was taken by an endpoint
+ * @txn:	the transaction
+ * @ep:		the receiving endpoint
+ *
+ * An endpoint that has closed owes nothing: its caller gets -ECONNRESET,
+ * as if it had closed after taking the request.
+ */
+void kipc_txn_received(struct kipc_txn *txn, struct kipc_endpoint *ep)
+{
+	spin_lock(&ep->txn_lock);
+	spin_lock(&txn->lock);
+	if (txn->state == KIPC_TXN_QUEUED) {
+		if (ep->txns_closed) {
+			__kipc_txn_finish(txn, -ECONNRESET, NULL);
+		} else {
+			txn->state = KIPC_TXN_RECEIVED;
+			txn->server = ep;
+			list_add_tail(&txn->node, &ep->txns);
+		}
+	}
+	spin_unlock(&txn->lock);
+	spin_unlock(&ep->txn_lock);
 }
 
 /**
@@ -199,24 +245,29 @@ static void __kipc_txn_finish(struct kipc_txn *txn, int err,
  */
 void kipc_txn_fail(struct kipc_txn *txn, int err)
 {
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&txn->lock);
 	if (txn->state == KIPC_TXN_QUEUED)
 		__kipc_txn_finish(txn, err, NULL);
-	spin_unlock(&kipc_txn_lock);
+	spin_unlock(&txn->lock);
 }
 
 /**
  * kipc_ep_fail_txns() - a server endpoint closes: fail what it owes
- * @ep:		the closing endpoint
+ * @ep:		the closing endpoint; it takes no request after this
  */
 void kipc_ep_fail_txns(struct kipc_endpoint *ep)
 {
 	struct kipc_txn *txn, *tmp;
 
-	spin_lock(&kipc_txn_lock);
-	list_for_each_entry_safe(txn, tmp, &ep->txns, node)
+	spin_lock(&ep->txn_lock);
+	ep->txns_closed = true;
+	list_for_each_entry_safe(txn, tmp, &ep->txns, node) {
+		spin_lock(&txn->lock);
+		kipc_txn_unlink(txn);
 		__kipc_txn_finish(txn, -ECONNRESET, NULL);
-	spin_unlock(&kipc_txn_lock);
+		spin_unlock(&txn->lock);
+	}
+	spin_unlock(&ep->txn_lock);
 }
 
 /**
@@ -233,20 +284,24 @@ int kipc_txn_reply(struct kipc_endpoint *ep, u64 token, struct kipc_msg *msg)
 	struct kipc_txn *txn;
 	int ret = -ENOENT;
 
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&ep->txn_lock);
 	list_for_each_entry(txn, &ep->txns, node) {
 		if (txn->token != token)
 			continue;
+		/* Immutable: no need for its lock to refuse. */
 		if (msg->len > txn->reply_max) {
 			ret = -EMSGSIZE;
-		} else {
-			msg->token = token;
-			__kipc_txn_finish(txn, 0, msg);
-			ret = 0;
+			break;
 		}
+		msg->token = token;
+		spin_lock(&txn->lock);
+		kipc_txn_unlink(txn);
+		__kipc_txn_finish(txn, 0, msg);
+		spin_unlock(&txn->lock);
+		ret = 0;
 		break;
 	}
-	spin_unlock(&kipc_txn_lock);
+	spin_unlock(&ep->txn_lock);
 	return ret;
 }
 
@@ -257,14 +312,52 @@ static int kipc_txn_done(void *arg)
 	return READ_ONCE(txn->state) == KIPC_TXN_DONE;
 }
 
-/* The caller gives up; under kipc_txn_lock. */
+/*
+ * The caller gives up, unless the transaction is done: a request not
+ * taken yet is simply marked, one received is also taken off its
+ * server's list (whose lock comes before the transaction's).
+ */
 static void kipc_txn_abandon(struct kipc_txn *txn)
 {
-	lockdep_assert_held(&kipc_txn_lock);
-	if (txn->state == KIPC_TXN_DONE)
-		return;
-	list_del_init(&txn->node);
-	txn->state = KIPC_TXN_ABANDONED;
+	struct kipc_endpoint *server;
+
+	rcu_read_lock();
+	spin_lock(&txn->lock);
+	server = txn->server;
+	if (txn->state == KIPC_TXN_QUEUED)
+		txn->state = KIPC_TXN_ABANDONED;
+	spin_unlock(&txn->lock);
+	if (!server)
+		goto out;
+	/*
+	 * The server may be closing, but its memory lasts the RCU read
+	 * section; if it emptied its list meanwhile, @server is NULL now.
+	 */
+	spin_lock(&server->txn_lock);
+	spin_lock(&txn->lock);
+	if (txn->server == server) {
+		kipc_txn_unlink(txn);
+		txn->state = KIPC_TXN_ABANDONED;
+	}
+	spin_unlock(&txn->lock);
+	spin_unlock(&server->txn_lock);
+out:
+	rcu_read_unlock();
+}
+
+/* The outcome of a finished transaction, now the caller's; else @ret. */
+static int kipc_txn_outcome(struct kipc_txn *txn, int ret,
+			    struct kipc_msg **reply)
+{
+	*reply = NULL;
+	spin_lock(&txn->lock);
+	if (txn->state == KIPC_TXN_DONE) {
+		ret = txn->err;
+		*reply = txn->reply;
+		txn->reply = NULL;
+	}
+	spin_unlock(&txn->lock);
+	return ret;
 }
 
 /**
@@ -273,9 +366,7 @@ static void kipc_txn_abandon(struct kipc_txn *txn)
  */
 void kipc_txn_cancel(struct kipc_txn *txn)
 {
-	spin_lock(&kipc_txn_lock);
 	kipc_txn_abandon(txn);
-	spin_unlock(&kipc_txn_lock);
 }
 
 /**
@@ -297,17 +388,10 @@ int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 		ret = kipc_wait(&txn->wq, dl, kipc_txn_done, txn);
 	} while (!ret);
 
-	*reply = NULL;
-	spin_lock(&kipc_txn_lock);
-	if (txn->state == KIPC_TXN_DONE) {
-		ret = txn->err;
-		*reply = txn->reply;
-		txn->reply = NULL;
-	} else if (ret != -ERESTARTSYS) {
+	/* An outcome that came as the wait ended still counts. */
+	if (ret != -ERESTARTSYS)
 		kipc_txn_abandon(txn);
-	}
-	spin_unlock(&kipc_txn_lock);
-	return ret;
+	return kipc_txn_outcome(txn, ret, reply);
 }
 
 /**
@@ -321,7 +405,7 @@ void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
 {
 	struct kipc_txn *old = NULL;
 
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&caller->txn_lock);
 	txn->dl = *dl;
 	txn->caller = caller;
 	list_add_tail(&txn->call_node, &caller->calls);
@@ -331,11 +415,12 @@ void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
 		list_del_init(&old->call_node);
 		old->caller = NULL;
 		caller->nr_calls--;
-		kipc_txn_abandon(old);
 	}
-	spin_unlock(&kipc_txn_lock);
-	if (old)
+	spin_unlock(&caller->txn_lock);
+	if (old) {
+		kipc_txn_abandon(old);
 		kipc_txn_put(old);
+	}
 }
 
 /**
@@ -351,7 +436,7 @@ struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
 {
 	struct kipc_txn *txn;
 
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&caller->txn_lock);
 	list_for_each_entry(txn, &caller->calls, call_node) {
 		if (txn->token != token)
 			continue;
@@ -359,10 +444,10 @@ struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,
 		txn->caller = NULL;
 		caller->nr_calls--;
 		*dl = txn->dl;
-		spin_unlock(&kipc_txn_lock);
+		spin_unlock(&caller->txn_lock);
 		return txn;
 	}
-	spin_unlock(&kipc_txn_lock);
+	spin_unlock(&caller->txn_lock);
 	return NULL;
 }
 
@@ -379,13 +464,13 @@ bool kipc_txn_park_uring(struct kipc_txn *txn, struct kipc_ucall *uc)
 {
 	bool done;
 
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&txn->lock);
 	done = txn->state == KIPC_TXN_DONE;
 	if (!done) {
 		txn->uwait = uc;
 		kipc_ucall_parked(uc);
 	}
-	spin_unlock(&kipc_txn_lock);
+	spin_unlock(&txn->lock);
 	return done;
 }
 
@@ -399,20 +484,11 @@ bool kipc_txn_park_uring(struct kipc_txn *txn, struct kipc_ucall *uc)
  */
 int kipc_txn_unpark_uring(struct kipc_txn *txn, struct kipc_msg **reply)
 {
-	int ret = -ETIMEDOUT;
-
-	*reply = NULL;
-	spin_lock(&kipc_txn_lock);
+	spin_lock(&txn->lock);
 	txn->uwait = NULL;
-	if (txn->state == KIPC_TXN_DONE) {
-		ret = txn->err;
-		*reply = txn->reply;
-		txn->reply = NULL;
-	} else {
-		kipc_txn_abandon(txn);
-	}
-	spin_unlock(&kipc_txn_lock);
-	return ret;
+	spin_unlock(&txn->lock);
+	kipc_txn_abandon(txn);
+	return kipc_txn_outcome(txn, -ETIMEDOUT, reply);
 }
 
 /**
@@ -424,16 +500,15 @@ void kipc_ep_drop_calls(struct kipc_endpoint *ep)
 	struct kipc_txn *txn, *tmp;
 	LIST_HEAD(dropped);
 
-	spin_lock(&kipc_txn_lock);
-	list_for_each_entry_safe(txn, tmp, &ep->calls, call_node) {
-		list_move_tail(&txn->call_node, &dropped);
+	spin_lock(&ep->txn_lock);
+	list_for_each_entry(txn, &ep->calls, call_node)
 		txn->caller = NULL;
-		kipc_txn_abandon(txn);
-	}
+	list_splice_init(&ep->calls, &dropped);
 	ep->nr_calls = 0;
-	spin_unlock(&kipc_txn_lock);
+	spin_unlock(&ep->txn_lock);
 	list_for_each_entry_safe(txn, tmp, &dropped, call_node) {
 		list_del_init(&txn->call_node);
+		kipc_txn_abandon(txn);
 		kipc_txn_put(txn);
 	}
 }

@@ -90,6 +90,7 @@ static int kipc_ep_open(struct inode *inode, struct file *file)
 	kipc_queue_init(&ep->inbox, &lim, &ep->obj, false);
 	ep->pid = get_pid(task_tgid(current));
 	INIT_LIST_HEAD(&ep->owned);
+	spin_lock_init(&ep->txn_lock);
 	INIT_LIST_HEAD(&ep->txns);
 	INIT_LIST_HEAD(&ep->calls);
 	spin_lock_init(&ep->charge_lock);

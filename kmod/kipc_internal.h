@@ -11,8 +11,9 @@
  * and quota charge; what differs per type is a struct kipc_obj_ops.
  *
  * Locks, outer first:
- *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock -> kipc_txn_lock
- *                                                     -> kipc_users_lock
+ *   kipc_ns_mutex -> kipc_ns.lock -> kipc_queue.lock
+ *       -> kipc_endpoint.txn_lock -> kipc_txn.lock (call.c)
+ *       -> kipc_users_lock
  * Semaphores and mutexes (sem.c, mutex.c) have locks of their own, taken
  * below no other kipc lock:
  *   kipc_sem.lock, kipc_mutex_lock -> pid->wait_pidfd.lock (watch.c)
@@ -105,7 +106,6 @@ enum kipc_charge_kind {
 };
 
 int kipc_charge_current(struct kipc_charge *c);
-void kipc_charge_copy(struct kipc_charge *dst, const struct kipc_charge *src);
 void kipc_charge_release(struct kipc_charge *c);
 int kipc_charge_add(const struct kipc_charge *c, enum kipc_charge_kind kind,
 		    size_t bytes);
@@ -748,10 +748,13 @@ void kipc_notify_flush(struct kipc_queue *q, struct file *file, bool release);
  * @pid:	opener's thread group (reference held); immutable
  * @owned:	mailboxes created KIPC_MBOX_OWNED by this endpoint, under
  *		@obj.ns->lock
- * @txns:	requests received and not yet answered, under kipc_txn_lock
+ * @txn_lock:	protects @txns, @txns_closed, @calls and @nr_calls (call.c)
+ * @txns:	requests received and not yet answered, under @txn_lock
+ * @txns_closed: the endpoint has closed and takes no more requests, under
+ *		@txn_lock
  * @calls:	this endpoint's interrupted calls kept for a restart, under
- *		kipc_txn_lock
- * @nr_calls:	length of @calls, under kipc_txn_lock
+ *		@txn_lock
+ * @nr_calls:	length of @calls, under @txn_lock
  * @charge_lock: protects @charge
  * @charge:	accounts of the last task that sent through this endpoint,
  *		kept so a stream of sends finds them without a lookup
@@ -761,7 +764,9 @@ struct kipc_endpoint {
 	struct kipc_queue inbox;
 	struct pid *pid;
 	struct list_head owned;
+	spinlock_t txn_lock;	/* see @txn_lock above */
 	struct list_head txns;
+	bool txns_closed;
 	struct list_head calls;
 	unsigned int nr_calls;
 	spinlock_t charge_lock;	/* see @charge_lock above */
@@ -775,7 +780,6 @@ static inline struct kipc_endpoint *kipc_obj_ep(struct kipc_obj *obj)
 
 void kipc_ep_put(struct kipc_endpoint *ep);
 extern const struct file_operations kipc_ep_fops;
-int kipc_ep_charge(struct kipc_endpoint *ep, struct kipc_charge *c);
 int kipc_ep_charge_msg(struct kipc_endpoint *ep, struct kipc_charge *c,
 		       size_t bytes);
 void kipc_msg_uncharge(const struct kipc_charge *c, size_t bytes);

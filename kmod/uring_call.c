@@ -14,7 +14,7 @@
  * Its state lives in the command's pdu, as a parked RECV's does
  * (uring_park.c), and leaves PARKED once, by cmpxchg: DONE when the
  * transaction finishes (the REPLY, the server endpoint closing, the
- * request discarded with its queue: call.c, under kipc_txn_lock),
+ * request discarded with its queue: call.c, under the transaction's lock),
  * TIMEDOUT when its hrtimer fires, CANCELLED by io_uring's cancel hook.
  * The first two complete the command in the submitter's task, which
  * copies the reply out as the ioctl does; a cancelled or timed-out call
@@ -94,7 +94,7 @@ static enum hrtimer_restart kipc_ucall_timeout(struct hrtimer *timer)
 }
 
 /**
- * kipc_ucall_parked() - the call now waits; called under kipc_txn_lock
+ * kipc_ucall_parked() - the call now waits; under the transaction's lock
  * @uc:		the record, hung on its transaction
  */
 void kipc_ucall_parked(struct kipc_ucall *uc)
@@ -106,7 +106,7 @@ void kipc_ucall_parked(struct kipc_ucall *uc)
 
 /**
  * kipc_ucall_finish() - the call's transaction is done
- * @uc:		the record; called under kipc_txn_lock
+ * @uc:		the record; called under the transaction's lock
  *
  * Schedules the completion unless the timer or a cancellation was first
  * (safe under the lock: io_uring allows it from hard irq context).

@@ -446,6 +446,117 @@ TEST_F(call, timeout_then_late_reply_is_enoent)
 		EXPECT_EQ(-ENOENT, sys_kipc_reply(self->srv_rx, hdr.token, "late", 4));
 }
 
+/*
+ * Callers that give up while the server answers: deadlines from 1 us to
+ * 65 ms race each REPLY. Whatever the interleaving, a REPLY that succeeded
+ * reached its caller and one that found nothing (-ENOENT) went to a caller
+ * that timed out, never both or neither. Two callers at once, so that on
+ * two CPUs the server's lock and the callers' meet.
+ */
+#define RACE_CALLERS	2
+#define RACE_CALLS	1500
+
+struct race_rec {
+	int call_ret;		/* the caller's outcome */
+	int reply_ret;		/* what the server's REPLY returned */
+	bool received;
+};
+
+static void race_caller(FIXTURE_DATA(call) *self, struct race_rec *rec,
+			int *finished, uint32_t c)
+{
+	uint32_t i;
+	int fd;
+
+	if (self->srv_rx != self->srv_ep)
+		close(self->srv_rx);
+	close(self->srv_ep);
+	fd = sys_kipc_open(0);
+	KT_CHILD_CHECK(fd >= 0);
+	for (i = 0; i < RACE_CALLS; i++) {
+		struct timespec ts = { .tv_nsec = 1000L << ((i * 7 + c) % 17) };
+		uint32_t req[2] = { c, i }, ans[2] = { 0, 0 };
+		int ret;
+
+		ret = sys_kipc_call(fd, self->dest, req, sizeof(req), 0, ans,
+				    sizeof(ans), NULL, self->send_flags, &ts);
+		KT_CHILD_CHECK(ret == sizeof(ans) || ret == -ETIMEDOUT);
+		if (ret > 0)
+			KT_CHILD_CHECK(ans[0] == c && ans[1] == i);
+		rec[c * RACE_CALLS + i].call_ret = ret;
+	}
+	__atomic_add_fetch(finished, 1, __ATOMIC_SEQ_CST);
+	_exit(0);
+}
+
+TEST_F(call, timeouts_racing_replies_agree)
+{
+	int64_t end = kt_now_ns() + 60 * 1000000000LL;
+	int i, answered = 0, abandoned = 0, unseen = 0;
+	pid_t pid[RACE_CALLERS];
+	struct race_rec *rec;
+	int *finished;
+
+	rec = kt_shared(RACE_CALLERS * RACE_CALLS * sizeof(*rec) + sizeof(int));
+	ASSERT_NE(NULL, rec);
+	finished = (int *)&rec[RACE_CALLERS * RACE_CALLS];
+	for (i = 0; i < RACE_CALLERS; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (pid[i] == 0)
+			race_caller(self, rec, finished, i);
+	}
+	/*
+	 * Serve until the callers are done and their queue is empty: a
+	 * request whose caller gave up stays queued, one whose send timed
+	 * out never was.
+	 */
+	for (;;) {
+		bool done = __atomic_load_n(finished, __ATOMIC_SEQ_CST) ==
+			    RACE_CALLERS;
+		struct timespec ts = kt_ms(20);
+		struct kipc_msg_hdr hdr;
+		uint32_t req[2];
+		struct race_rec *r;
+		int ret;
+
+		ret = sys_kipc_recv(self->srv_rx, req, sizeof(req), &hdr,
+				    done ? KIPC_NONBLOCK : 0, done ? NULL : &ts);
+		if (ret == -EAGAIN && done)
+			break;
+		if (ret == -ETIMEDOUT) {
+			ASSERT_LT(kt_now_ns(), end);
+			continue;
+		}
+		ASSERT_EQ(sizeof(req), ret);
+		ASSERT_LT(req[0], RACE_CALLERS);
+		ASSERT_LT(req[1], RACE_CALLS);
+		r = &rec[req[0] * RACE_CALLS + req[1]];
+		ASSERT_FALSE(r->received);
+		r->received = true;
+		r->reply_ret = sys_kipc_reply(self->srv_rx, hdr.token, req,
+					      sizeof(req));
+		ASSERT_TRUE(r->reply_ret == 0 || r->reply_ret == -ENOENT);
+	}
+	for (i = 0; i < RACE_CALLERS; i++)
+		ASSERT_EQ(0, kt_wait_exit(pid[i]));
+	for (i = 0; i < RACE_CALLERS * RACE_CALLS; i++) {
+		if (rec[i].received && rec[i].reply_ret == 0) {
+			EXPECT_EQ(8, rec[i].call_ret);
+			answered++;
+		} else {
+			EXPECT_EQ(-ETIMEDOUT, rec[i].call_ret);
+			abandoned++;
+			unseen += !rec[i].received;
+		}
+	}
+	TH_LOG("%d answered, %d given up (%d never received)", answered,
+	       abandoned, unseen);
+	/* 1 us is too short for any reply, 65 ms long enough for most. */
+	EXPECT_GT(answered, 0);
+	EXPECT_GT(abandoned, 0);
+}
+
 /* A signal after the request went out does not lose the reply. */
 TEST_F(call, interrupted_call_keeps_its_reply)
 {
