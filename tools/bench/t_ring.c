@@ -257,3 +257,6 @@ RING_TRANSPORT(transport_memfd_spsc_1copy, "memfd-ring-spsc-1copy", 0,
 RING_TRANSPORT(transport_memfd_spsc_poll, "memfd-ring-spsc-poll",
 	       T_NATIVE,
 	       .mode = KIPC_RING_SPSC, .spin = SPIN_BUSY);
+RING_TRANSPORT(transport_memfd_spsc_zc_poll, "memfd-ring-spsc-zc-poll",
+	       T_NATIVE,
+	       .mode = KIPC_RING_SPSC, .zc = 1, .spin = SPIN_BUSY);

@@ -16,7 +16,8 @@ extern const struct transport transport_pipe, transport_seqpacket,
 	transport_ring_spsc, transport_ring_spsc_zc,
 	transport_ring_mpsc, transport_ring_mpsc_zc, transport_memfd_spsc,
 	transport_memfd_spsc_zc, transport_memfd_mpsc, transport_memfd_mpsc_zc,
-	transport_memfd_spsc_1copy, transport_memfd_spsc_poll, transport_spscq, transport_cacheline,
+	transport_memfd_spsc_1copy, transport_memfd_spsc_poll,
+	transport_memfd_spsc_zc_poll, transport_spscq, transport_cacheline,
 	transport_memcpy;
 
 const struct transport *const bench_transports[] = {
@@ -48,6 +49,7 @@ const struct transport *const bench_transports[] = {
 	&transport_memfd_mpsc_zc,
 	&transport_memfd_spsc_1copy,
 	&transport_memfd_spsc_poll,
+	&transport_memfd_spsc_zc_poll,
 	&transport_spscq,
 	&transport_cacheline,
 	&transport_memcpy,
