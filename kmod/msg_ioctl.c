@@ -11,6 +11,7 @@
  * exactly the rules of SEND and RECV; only the first of each phase may
  * wait.
  */
+#include <linux/build_bug.h>
 #include <linux/fcntl.h>
 #include <linux/uaccess.h>
 #include "kipc_internal.h"
@@ -485,6 +486,23 @@ static void __user *kipc_mmsg_ptr(u64 base, u32 i, u32 stride)
 	return u64_to_user_ptr(base + (u64)i * stride);
 }
 
+/*
+ * The part of an entry a receive reads, and writes back as it found it:
+ * struct kipc_mmsg up to its header. A chunk of these is on the stack,
+ * not of whole entries.
+ */
+struct kipc_mmsg_in {
+	u64 buf;
+	u32 len;
+	u32 buf_len;
+	u32 priority;
+	u32 reserved;
+};
+
+static_assert(sizeof(struct kipc_mmsg_in) == KIPC_MMSG_IN_SIZE);
+static_assert(offsetof(struct kipc_mmsg_in, buf_len) ==
+	      offsetof(struct kipc_mmsg, buf_len));
+
 /* What a send entry asks for, read before anything is built. */
 struct kipc_xfer_ent {
 	u64 buf;
@@ -648,7 +666,7 @@ static int kipc_xfer_take(struct kipc_queue *q, struct kipc_endpoint *ep,
 				   sizeof(struct kipc_mmsg_seq));
 	u32 n = min_t(u32, x->recv_count - i, KIPC_XFER_CHUNK), got, k;
 	struct kipc_msg *msgs[KIPC_XFER_CHUNK];
-	struct kipc_mmsg in[KIPC_XFER_CHUNK];
+	struct kipc_mmsg_in in[KIPC_XFER_CHUNK];
 	const struct kipc_rx sel = { .from = x->from };
 	u32 room[KIPC_XFER_CHUNK];
 	struct kipc_mmsg_seq e;
