@@ -196,7 +196,8 @@ static void __kipc_txn_finish(struct kipc_txn *txn, int err,
 			      struct kipc_msg *reply)
 {
 	lockdep_assert_held(&txn->lock);
-	txn->state = KIPC_TXN_DONE;
+	/* kipc_txn_done() reads it without the lock. */
+	WRITE_ONCE(txn->state, KIPC_TXN_DONE);
 	txn->err = err;
 	txn->reply = reply;
 	wake_up(&txn->wq);
@@ -229,7 +230,7 @@ void kipc_txn_received(struct kipc_txn *txn, struct kipc_endpoint *ep)
 		if (ep->txns_closed) {
 			__kipc_txn_finish(txn, -ECONNRESET, NULL);
 		} else {
-			txn->state = KIPC_TXN_RECEIVED;
+			WRITE_ONCE(txn->state, KIPC_TXN_RECEIVED);
 			txn->server = ep;
 			list_add_tail(&txn->node, &ep->txns);
 		}
@@ -325,7 +326,7 @@ static void kipc_txn_abandon(struct kipc_txn *txn)
 	spin_lock(&txn->lock);
 	server = txn->server;
 	if (txn->state == KIPC_TXN_QUEUED)
-		txn->state = KIPC_TXN_ABANDONED;
+		WRITE_ONCE(txn->state, KIPC_TXN_ABANDONED);
 	spin_unlock(&txn->lock);
 	if (!server)
 		goto out;
@@ -337,7 +338,7 @@ static void kipc_txn_abandon(struct kipc_txn *txn)
 	spin_lock(&txn->lock);
 	if (txn->server == server) {
 		kipc_txn_unlink(txn);
-		txn->state = KIPC_TXN_ABANDONED;
+		WRITE_ONCE(txn->state, KIPC_TXN_ABANDONED);
 	}
 	spin_unlock(&txn->lock);
 	spin_unlock(&server->txn_lock);
@@ -361,12 +362,21 @@ static int kipc_txn_outcome(struct kipc_txn *txn, int ret,
 }
 
 /**
- * kipc_txn_cancel() - the caller gives up on an unfinished transaction
+ * kipc_txn_cancel() - the caller gives up, unless the outcome is there
  * @txn:	the transaction; a later REPLY to it finds nothing
+ * @ret:	what the caller returns if it gives up
+ * @reply:	out: the reply, if the transaction finished meanwhile (now
+ *		the caller's), or NULL
+ *
+ * A REPLY that succeeded just before is not lost: its outcome is
+ * returned instead of @ret.
+ *
+ * Return: the outcome if the transaction is done, else @ret.
  */
-void kipc_txn_cancel(struct kipc_txn *txn)
+int kipc_txn_cancel(struct kipc_txn *txn, int ret, struct kipc_msg **reply)
 {
 	kipc_txn_abandon(txn);
+	return kipc_txn_outcome(txn, ret, reply);
 }
 
 /**
@@ -389,7 +399,7 @@ int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 	} while (!ret);
 
 	/* An outcome that came as the wait ended still counts. */
-	if (ret != -ERESTARTSYS)
+	if (ret < 0 && ret != -ERESTARTSYS)
 		kipc_txn_abandon(txn);
 	return kipc_txn_outcome(txn, ret, reply);
 }

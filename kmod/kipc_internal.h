@@ -1003,7 +1003,7 @@ void kipc_txn_received(struct kipc_txn *txn, struct kipc_endpoint *ep);
 void kipc_txn_fail(struct kipc_txn *txn, int err);
 int kipc_txn_wait(struct kipc_txn *txn, const struct kipc_deadline *dl,
 		  struct kipc_msg **reply);
-void kipc_txn_cancel(struct kipc_txn *txn);
+int kipc_txn_cancel(struct kipc_txn *txn, int ret, struct kipc_msg **reply);
 void kipc_txn_park(struct kipc_txn *txn, struct kipc_endpoint *caller,
 		   const struct kipc_deadline *dl);
 struct kipc_txn *kipc_txn_resume(struct kipc_endpoint *caller, u64 token,

@@ -416,7 +416,7 @@ int kipc_ioc_call(struct kipc_ctx *ctx, void *arg)
 		ret = -EFAULT;
 	}
 	if (ret == -ERESTARTSYS || ret == -EFAULT)
-		kipc_txn_cancel(txn);
+		ret = kipc_txn_cancel(txn, ret, &reply);
 	if (!ret) {
 		ret = kipc_call_deliver(ctx, karg, reply);
 		kipc_msg_free(reply);
