@@ -18,8 +18,8 @@
  * Counters are atomics: a charge adds first and backs out if a limit is
  * passed, so concurrent charges never exceed a limit together.
  *
- * An account lives while it has references or bytes charged. Objects,
- * transactions and endpoints hold references; a message holds none: its
+ * An account lives while it has references or bytes charged. Objects and
+ * endpoints hold references; a message or a transaction holds none: its
  * bytes keep the account alive, and the free that takes the last bytes of
  * an unreferenced account reaps it. That spares every message a reference
  * taken and dropped on a counter that all of a user's senders share.
@@ -37,7 +37,7 @@
  * struct kipc_user - the account of one user
  * @node:	in kipc_users, under kipc_users_lock; unhashed once reaped
  * @uid:	the user; immutable
- * @refs:	one per holder (object, transaction, endpoint cache); it goes
+ * @refs:	one per holder (object, endpoint cache); it goes
  *		from 0 to 1 and to 0 only under kipc_users_lock
  * @bytes:	bytes charged; messages' bytes keep the account alive
  * @nr_mboxes:	mailboxes charged
@@ -117,8 +117,16 @@ static void kipc_user_put(struct kipc_user *u)
 		return;
 	spin_lock(&kipc_users_lock);
 	/* Messages' bytes keep it; the last of them reaps it then. */
-	if (refcount_dec_and_test(&u->refs) && !atomic_long_read(&u->bytes))
-		kipc_user_free_locked(u);
+	if (refcount_dec_and_test(&u->refs)) {
+		/*
+		 * Against kipc_msg_uncharge(), which subtracts the bytes
+		 * (fully ordered) and then reads refs: one of the two sees
+		 * the other's write, so the account is not left unreaped.
+		 */
+		smp_mb();
+		if (!atomic_long_read(&u->bytes))
+			kipc_user_free_locked(u);
+	}
 	spin_unlock(&kipc_users_lock);
 }
 
