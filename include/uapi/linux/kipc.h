@@ -114,7 +114,7 @@
  */
 #define KIPC_VERSION_MAJOR	0
 #define KIPC_VERSION_MINOR	7
-#define KIPC_VERSION_PATCH	0
+#define KIPC_VERSION_PATCH	1
 #define KIPC_VERSION_CODE(major, minor, patch) \
 	(((major) << 16) | ((minor) << 8) | (patch))
 
