@@ -974,6 +974,21 @@ TEST(ring_versions)
 	close(ep);
 }
 
+/* A 4-slot version 2 SPSC ring of @ep, with its producer and consumer. */
+static int v2_spsc_pair(int ep, uint64_t *id, struct kt_ring *p,
+			struct kt_ring *c)
+{
+	int ret;
+
+	ret = sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC, 0600,
+					 KIPC_RING_CREATE_V2, id);
+	if (!ret)
+		ret = kt_ring_attach(ep, NULL, *id, KIPC_RING_ROLE_PRODUCER, p);
+	if (!ret)
+		ret = kt_ring_attach(ep, NULL, *id, KIPC_RING_ROLE_CONSUMER, c);
+	return ret;
+}
+
 /*
  * A version 2 producer publishes both ways: each slot's seq for version 2
  * consumers, tail for the kernel's readiness (poll) and version 1
@@ -989,10 +1004,7 @@ TEST(ring_v2_publishes_seq_and_tail)
 	int ep = sys_kipc_open(0);
 
 	ASSERT_GE(ep, 0);
-	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
-						0600, KIPC_RING_CREATE_V2, &id));
-	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &p));
-	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, v2_spsc_pair(ep, &id, &p, &c));
 	ASSERT_TRUE(p.slot_seq);
 	ASSERT_TRUE(c.slot_seq);
 
@@ -1042,10 +1054,7 @@ TEST(ring_v2_producer_dies_between_stores)
 	int ep = sys_kipc_open(0);
 
 	ASSERT_GE(ep, 0);
-	ASSERT_EQ(0, sys_kipc_ring_create_flags(ep, NULL, 4, 64, KIPC_RING_SPSC,
-						0600, KIPC_RING_CREATE_V2, &id));
-	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_PRODUCER, &p));
-	ASSERT_EQ(0, kt_ring_attach(ep, NULL, id, KIPC_RING_ROLE_CONSUMER, &c));
+	ASSERT_EQ(0, v2_spsc_pair(ep, &id, &p, &c));
 	ASSERT_NE(NULL, kt_ring_reserve(&p, &pos));
 	kt_ring_set_len(&p, pos, 8);
 	kt_store_release(&kt_ring_slot(&p, pos)->seq, pos + 1);
